@@ -1,0 +1,155 @@
+"""factory_boy factories for the domain. Times default to a visit in Stockholm in spring 2027."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import factory
+from django.contrib.auth import get_user_model
+
+from visits.models import (
+    Delegation,
+    DelegationMember,
+    OpeningHours,
+    Organisation,
+    Person,
+    Session,
+    SessionExpert,
+    SessionInterpreter,
+    Theme,
+    Venue,
+    Visit,
+)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def stockholm(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"coordinator{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@agency.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    country = "SE"
+    kind = Organisation.Kind.POLICE
+    side = Organisation.Side.HOST
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    address = factory.Sequence(lambda n: f"Storgatan {n}, 111 22 Stockholm")
+    city = "Stockholm"
+    time_zone = "Europe/Stockholm"
+    capacity = 30
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    venue = factory.SubFactory(VenueFactory)
+    weekday = 0
+    opens = dt.time(8, 0)
+    closes = dt.time(17, 0)
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    name = factory.Sequence(lambda n: f"Delegation {n}")
+    countries = ["LV"]
+    languages = ["lv", "en"]
+
+
+class DelegationMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DelegationMember
+
+    delegation = factory.SubFactory(DelegationFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = DelegationMember.Role.MEMBER
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    name_sv = factory.Sequence(lambda n: f"Tema {n}")
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    kind = Visit.Kind.STUDY_VISIT
+    title = factory.Sequence(lambda n: f"Study visit {n}")
+    delegation = factory.SubFactory(DelegationFactory)
+    starts_on = dt.date(2027, 3, 22)
+    ends_on = dt.date(2027, 3, 26)
+    time_zone = "Europe/Stockholm"
+    city = "Stockholm"
+    programme_languages = ["en"]
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    visit = factory.SubFactory(VisitFactory)
+    kind = Session.Kind.MEETING
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyFunction(lambda: stockholm(2027, 3, 23, 9, 0))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=1, minutes=30))
+    venue = factory.SubFactory(VenueFactory)
+    language = "en"
+
+
+class SessionExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionExpert
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class SessionInterpreterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionInterpreter
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    languages = ["lv", "en"]

@@ -1,0 +1,109 @@
+"""Field types the domain shares: IANA time zones and ISO 639-1 language codes."""
+
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
+@cache
+def language_choices() -> list[tuple[str, str]]:
+    """Two-letter ISO 639-1 codes with their English names, from Django's own language table."""
+    codes = {code: info["name"] for code, info in LANG_INFO.items() if len(code) == 2 and "name" in info}
+    return sorted(codes.items(), key=lambda item: item[1])
+
+
+def language_name(code: str) -> str:
+    return dict(language_choices()).get(code, code)
+
+
+def validate_language_code(value: str) -> None:
+    if value not in dict(language_choices()):
+        raise ValidationError(
+            _("“%(value)s” is not a language code. Use a two-letter ISO 639-1 code such as en, sv, ru or ne."),
+            params={"value": value},
+            code="invalid_language",
+        )
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in dict(time_zone_choices()):
+        raise ValidationError(
+            _("“%(value)s” is not a time zone. Use an IANA name such as Europe/Stockholm or Asia/Kathmandu."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+class TimeZoneField(models.CharField):
+    """An IANA time zone name such as Europe/Stockholm."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("choices", time_zone_choices)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        # The list comes from the machine's tz database; keep it out of migrations.
+        kwargs.pop("choices", None)
+        return name, path, args, kwargs
+
+
+class LanguageField(models.CharField):
+    """One ISO 639-1 language code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("choices", language_choices)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, path, args, kwargs
+
+
+def validate_language_list(value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Give a list of language codes, such as [\"en\", \"ru\"]."), code="invalid")
+    for code in value:
+        validate_language_code(code)
+
+
+class LanguageListField(models.JSONField):
+    """A list of ISO 639-1 codes, stored as JSON so that it works the same on SQLite and PostgreSQL."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        validators = list(kwargs.pop("validators", []))
+        kwargs["validators"] = [validate_language_list, *validators]
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": language_choices(),
+            "required": not self.blank,
+            "widget": forms.SelectMultiple(attrs={"size": 8}),
+            "help_text": self.help_text,
+            "label": self.verbose_name.capitalize() if self.verbose_name else None,
+        }
+        # Bypass JSONField.formfield, which would force its own JSON form field.
+        return models.Field.formfield(self, **{**defaults, **kwargs})

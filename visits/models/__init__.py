@@ -1,0 +1,32 @@
+from visits.models.delegations import Delegation, DelegationMember
+from visits.models.people import Organisation, Person
+from visits.models.places import OpeningHours, Venue
+from visits.models.programme import (
+    SESSION_TRANSITIONS,
+    VISIT_TRANSITIONS,
+    Session,
+    SessionAttendee,
+    SessionExpert,
+    SessionInterpreter,
+    Theme,
+    Visit,
+    VisitStatus,
+)
+
+__all__ = [
+    "SESSION_TRANSITIONS",
+    "VISIT_TRANSITIONS",
+    "Delegation",
+    "DelegationMember",
+    "OpeningHours",
+    "Organisation",
+    "Person",
+    "Session",
+    "SessionAttendee",
+    "SessionExpert",
+    "SessionInterpreter",
+    "Theme",
+    "Venue",
+    "Visit",
+    "VisitStatus",
+]

@@ -1,0 +1,76 @@
+"""Delegations: the visiting groups, their members and what each member needs."""
+
+from django.db import models
+from django.utils.translation import gettext, gettext_lazy as _
+from django_countries.fields import CountryField
+
+from visits.fields import LanguageListField
+from visits.models.deletion import PROTECT_IF_PUBLISHED
+from visits.models.people import Organisation, Person
+
+
+class Delegation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations"), blank=True, related_name="delegations"
+    )
+    languages = LanguageListField(_("languages"), help_text=_("Languages the delegation can follow a session in."))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    HEAD = "head", _("Head of delegation")
+    MEMBER = "member", _("Member")
+    INTERPRETER = "interpreter", _("Interpreter")
+    ACCOMPANYING = "accompanying", _("Accompanying")
+
+
+class DelegationMember(models.Model):
+    Role = MemberRole
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=PROTECT_IF_PUBLISHED, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    languages = LanguageListField(_("languages"), help_text=_("Languages this member speaks."))
+    dietary_needs = models.CharField(_("dietary needs"), max_length=200, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["delegation", "role", "person__name"]
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        constraints = [
+            models.UniqueConstraint(
+                "delegation", "person", name="delegation_member_unique",
+                violation_error_message=_("This person is already a member of this delegation."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in MemberRole]), name="delegation_member_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.delegation})"
+
+    @classmethod
+    def published_filter(cls) -> models.Q:
+        return models.Q(delegation__visits__first_published_at__isnull=False)
+
+    @classmethod
+    def protected_deletion_message(cls, field: models.Field, rows: list["DelegationMember"]) -> str:
+        member = rows[0]
+        return gettext(
+            "%(person)s cannot be deleted: they are a member of %(delegation)s, whose programme has been "
+            "published. Published programmes are kept as a record."
+        ) % {"person": member.person, "delegation": member.delegation}

@@ -1,0 +1,384 @@
+"""Visits and their programmes: sessions with experts, attendees and interpreters."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_lazy as _
+from django_countries.fields import CountryField
+
+from visits.fields import LanguageField, LanguageListField, TimeZoneField
+from visits.models.deletion import PROTECT_IF_PUBLISHED
+from visits.models.delegations import Delegation, DelegationMember
+from visits.models.people import Organisation, Person
+from visits.models.places import Venue
+
+
+class Theme(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_sv if (get_language() or "").startswith("sv") else self.name_en
+
+
+class VisitStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PLANNED = "planned", _("Planned")
+    PUBLISHED = "published", _("Published")
+    UNDER_WAY = "under_way", _("Under way")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+VISIT_TRANSITIONS: dict[str, set[str]] = {
+    VisitStatus.DRAFT: {VisitStatus.PLANNED, VisitStatus.PUBLISHED, VisitStatus.CANCELLED},
+    VisitStatus.PLANNED: {VisitStatus.DRAFT, VisitStatus.PUBLISHED, VisitStatus.CANCELLED},
+    VisitStatus.PUBLISHED: {VisitStatus.UNDER_WAY, VisitStatus.CANCELLED},
+    VisitStatus.UNDER_WAY: {VisitStatus.COMPLETED, VisitStatus.CANCELLED},
+    VisitStatus.COMPLETED: set(),
+    # A cancelled visit can be taken up again; it starts over as a draft and keeps its sessions.
+    VisitStatus.CANCELLED: {VisitStatus.DRAFT},
+}
+
+
+class VisitKind(models.TextChoices):
+    STUDY_VISIT = "study_visit", _("Study visit in Sweden")
+    SEMINAR_ABROAD = "seminar_abroad", _("Seminar abroad")
+
+
+class Visit(models.Model):
+    """The programme of one delegation's visit, or a seminar abroad with its own audience."""
+
+    Kind = VisitKind
+    Status = VisitStatus
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STUDY_VISIT)
+    title = models.CharField(_("title"), max_length=200)
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("delegation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        help_text=_("The visiting delegation. A seminar abroad may have an open audience instead."),
+    )
+    audience = models.TextField(_("audience"), blank=True, help_text=_("Who a seminar abroad is for."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    time_zone = TimeZoneField(_("time zone"), default=settings.TIME_ZONE)
+    city = models.CharField(_("city"), max_length=100)
+    country = CountryField(_("country"), default="SE")
+    programme_languages = LanguageListField(_("programme languages"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("coordinators"), blank=True, related_name="coordinated_visits"
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="visits")
+    # The first day's start and the last day's end in the visit's zone, in UTC. Derived in save() so that
+    # the database itself can check that sessions fall within the visit without a time-zone library.
+    window_starts_at = models.DateTimeField(editable=False)
+    window_ends_at = models.DateTimeField(editable=False)
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="visit_ends_on_or_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="seminar_abroad") | Q(delegation__isnull=False),
+                name="visit_study_visit_has_delegation",
+                violation_error_message=_("A study visit needs a delegation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in VisitStatus]), name="visit_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in VisitKind]), name="visit_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%Y-%m-%d})"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def compute_window(self) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(self.starts_on, dt.time.min, tzinfo=self.zone)
+        end = dt.datetime.combine(self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.zone)
+        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.window_starts_at, self.window_ends_at = self.compute_window()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"starts_on", "ends_on", "time_zone"} & set(update_fields):  # type: ignore[call-overload]
+            kwargs["update_fields"] = {*update_fields, "window_starts_at", "window_ends_at"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_published(self) -> bool:
+        return self.first_published_at is not None
+
+
+class SessionKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    SEMINAR = "seminar", _("Seminar")
+    SITE_VISIT = "site_visit", _("Site visit")
+    MEAL = "meal", _("Meal")
+    TRANSFER = "transfer", _("Transfer")
+    BREAK = "break", _("Break")
+
+
+class SessionStatus(models.TextChoices):
+    TENTATIVE = "tentative", _("Tentative")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Allowed moves of a session's status; visits.services.session_change_status is the one place that moves it.
+SESSION_TRANSITIONS: dict[str, set[str]] = {
+    SessionStatus.TENTATIVE: {SessionStatus.CONFIRMED, SessionStatus.CANCELLED},
+    SessionStatus.CONFIRMED: {SessionStatus.TENTATIVE, SessionStatus.CANCELLED},
+    SessionStatus.CANCELLED: {SessionStatus.TENTATIVE},
+}
+
+
+class SessionAttendance(models.TextChoices):
+    DELEGATION = "delegation", _("The whole delegation")
+    CHOSEN = "chosen", _("Chosen members")
+
+
+class Session(models.Model):
+    Kind = SessionKind
+    Status = SessionStatus
+    Attendance = SessionAttendance
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=PROTECT_IF_PUBLISHED, related_name="sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    outside_visit_dates = models.BooleanField(
+        _("outside the visit's dates"),
+        default=False,
+        help_text=_("Tick for a session deliberately held before or after the visit, such as an arrival dinner."),
+    )
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    host_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("host organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_sessions",
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.DELEGATION
+    )
+    language = LanguageField(_("language"), blank=True, help_text=_("The language the session is held in."))
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    interpretation_language = LanguageField(
+        _("interpretation into"), blank=True, help_text=_("The language the session is interpreted into.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TENTATIVE)
+    # Raised on every change a calendar must see; becomes SEQUENCE in the session's invitations.
+    sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
+    experts = models.ManyToManyField(Person, through="SessionExpert", related_name="expert_sessions", blank=True)
+    attendees = models.ManyToManyField(
+        DelegationMember, through="SessionAttendee", related_name="sessions", blank=True
+    )
+    interpreters = models.ManyToManyField(
+        Person, through="SessionInterpreter", related_name="interpreted_sessions", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "title"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in SessionStatus]), name="session_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in SessionKind]), name="session_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(attendance__in=[a.value for a in SessionAttendance]), name="session_attendance_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visit", "starts_at"]),
+            models.Index(fields=["venue", "starts_at"]),
+            models.Index(fields=["starts_at", "ends_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the session is shown in: its venue's, or its visit's when it has no venue."""
+        return ZoneInfo(self.venue.time_zone if self.venue_id and self.venue else self.visit.time_zone)
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.ends_at - self.starts_at
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = gettext("A session must end after it starts.")
+        if self.visit_id and self.starts_at and self.ends_at and not self.outside_visit_dates:
+            start, end = self.visit.compute_window()
+            if self.starts_at < start or self.ends_at > end:
+                errors["starts_at"] = gettext(
+                    "The session falls outside the visit's dates (%(first)s to %(last)s, %(zone)s). Move it, "
+                    "or tick “outside the visit's dates” if that is intended."
+                ) % {"first": self.visit.starts_on, "last": self.visit.ends_on, "zone": self.visit.time_zone}
+        if self.interpreter_needed and not self.interpretation_language:
+            errors["interpretation_language"] = gettext("Say which language the session is interpreted into.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def published_filter(cls) -> Q:
+        return Q(visit__first_published_at__isnull=False)
+
+    @classmethod
+    def protected_deletion_message(cls, field: models.Field, rows: list["Session"]) -> str:
+        return gettext(
+            "The visit “%(visit)s” cannot be deleted: its programme has been published and is kept as a "
+            "record. Cancel the visit instead; its sessions are kept."
+        ) % {"visit": rows[0].visit.title}
+
+
+class ExpertResponse(models.TextChoices):
+    NOT_ASKED = "not_asked", _("Not asked")
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    PROPOSED = "proposed", _("Proposed another time")
+
+
+class SessionExpert(models.Model):
+    """An expert asked to lead a session, and their answer."""
+
+    Response = ExpertResponse
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_experts")
+    person = models.ForeignKey(
+        Person, verbose_name=_("expert"), on_delete=PROTECT_IF_PUBLISHED, related_name="expert_roles"
+    )
+    response = models.CharField(
+        _("response"), max_length=20, choices=Response.choices, default=Response.NOT_ASKED
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["session", "person__name"]
+        verbose_name = _("session expert")
+        verbose_name_plural = _("session experts")
+        constraints = [
+            models.UniqueConstraint(
+                "session", "person", name="session_expert_unique",
+                violation_error_message=_("This expert is already on this session."),
+            ),
+            models.CheckConstraint(
+                condition=Q(response__in=[r.value for r in ExpertResponse]), name="session_expert_response_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_response_display()}"
+
+    @classmethod
+    def published_filter(cls) -> Q:
+        return Q(session__visit__first_published_at__isnull=False)
+
+    @classmethod
+    def protected_deletion_message(cls, field: models.Field, rows: list["SessionExpert"]) -> str:
+        row = rows[0]
+        return gettext(
+            "%(person)s cannot be deleted: they are an expert in “%(session)s” of the published visit "
+            "“%(visit)s”. Published programmes are kept as a record."
+        ) % {"person": row.person, "session": row.session.title, "visit": row.session.visit.title}
+
+
+class SessionAttendee(models.Model):
+    """A delegation member chosen for a session whose attendance is 'chosen members'."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_attendees")
+    member = models.ForeignKey(DelegationMember, verbose_name=_("member"), on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("session attendee")
+        verbose_name_plural = _("session attendees")
+        constraints = [models.UniqueConstraint("session", "member", name="session_attendee_unique")]
+
+    def __str__(self) -> str:
+        return str(self.member.person)
+
+
+class SessionInterpreter(models.Model):
+    """An interpreter booked for a session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_interpreters")
+    person = models.ForeignKey(
+        Person, verbose_name=_("interpreter"), on_delete=PROTECT_IF_PUBLISHED, related_name="interpreter_roles"
+    )
+    languages = LanguageListField(_("languages"), help_text=_("The languages interpreted between."))
+
+    class Meta:
+        verbose_name = _("session interpreter")
+        verbose_name_plural = _("session interpreters")
+        constraints = [models.UniqueConstraint("session", "person", name="session_interpreter_unique")]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @classmethod
+    def published_filter(cls) -> Q:
+        return Q(session__visit__first_published_at__isnull=False)
+
+    @classmethod
+    def protected_deletion_message(cls, field: models.Field, rows: list["SessionInterpreter"]) -> str:
+        row = rows[0]
+        return gettext(
+            "%(person)s cannot be deleted: they interpreted “%(session)s” of the published visit “%(visit)s”. "
+            "Published programmes are kept as a record."
+        ) % {"person": row.person, "session": row.session.title, "visit": row.session.visit.title}
