@@ -30,5 +30,5 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-# HSTS preloading is a commitment for the whole domain that the agency makes, not a default we can make for it.
+# HSTS preloading commits the whole domain; that is the agency's choice, not a default we can make for it.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

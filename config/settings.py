@@ -21,7 +21,7 @@ DEV_SECRET_KEY = "dev-only-insecure-key-change-me-visitplan"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = [origin for origin in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if origin]
 # The public address of this site, used to build links in e-mails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -116,11 +116,10 @@ STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 # --- E-mail ---------------------------------------------------------------------------------------------
 # With no EMAIL_HOST, mail is printed to the console instead of sent: nothing leaves a laptop by accident.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -172,9 +171,12 @@ def describe_mode() -> str:
     """One line that says which database and broker this process runs on (printed by `make run`)."""
     if EMBEDDED_DATABASE and EMBEDDED_BROKER:
         return (
-            f"Visitplan: embedded default: SQLite at {DATABASES['default']['NAME']}, Celery eager (no broker), "
-            "outbox table is the source of truth. Set DATABASE_URL and CELERY_BROKER_URL for PostgreSQL and Redis."
+            f"Visitplan: embedded default: SQLite at {DATABASES['default']['NAME']}, "
+            "Celery eager (no broker), outbox table is the source of truth. "
+            "Set DATABASE_URL and CELERY_BROKER_URL for PostgreSQL and Redis."
         )
     engine = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    broker = "Celery eager (no broker)" if EMBEDDED_BROKER else "Celery on " + CELERY_BROKER_URL.split("@")[-1]
+    broker = (
+        "Celery eager (no broker)" if EMBEDDED_BROKER else "Celery on " + CELERY_BROKER_URL.split("@")[-1]
+    )
     return f"Visitplan: database {engine} {DATABASES['default'].get('NAME')}, {broker}."

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from visits.models import (
     Delegation,
@@ -27,7 +28,7 @@ def stockholm(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -
     return dt.datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -43,7 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -53,7 +54,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     side = Organisation.Side.HOST
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -62,7 +63,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
 
 
-class VenueFactory(factory.django.DjangoModelFactory):
+class VenueFactory(factory.django.DjangoModelFactory[Venue]):
     class Meta:
         model = Venue
 
@@ -73,7 +74,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
     capacity = 30
 
 
-class OpeningHoursFactory(factory.django.DjangoModelFactory):
+class OpeningHoursFactory(factory.django.DjangoModelFactory[OpeningHours]):
     class Meta:
         model = OpeningHours
 
@@ -83,7 +84,7 @@ class OpeningHoursFactory(factory.django.DjangoModelFactory):
     closes = dt.time(17, 0)
 
 
-class DelegationFactory(factory.django.DjangoModelFactory):
+class DelegationFactory(factory.django.DjangoModelFactory[Delegation]):
     class Meta:
         model = Delegation
 
@@ -92,7 +93,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     languages = ["lv", "en"]
 
 
-class DelegationMemberFactory(factory.django.DjangoModelFactory):
+class DelegationMemberFactory(factory.django.DjangoModelFactory[DelegationMember]):
     class Meta:
         model = DelegationMember
 
@@ -101,7 +102,7 @@ class DelegationMemberFactory(factory.django.DjangoModelFactory):
     role = DelegationMember.Role.MEMBER
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
     class Meta:
         model = Theme
         django_get_or_create = ("slug",)
@@ -111,7 +112,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     name_sv = factory.Sequence(lambda n: f"Tema {n}")
 
 
-class VisitFactory(factory.django.DjangoModelFactory):
+class VisitFactory(factory.django.DjangoModelFactory[Visit]):
     class Meta:
         model = Visit
 
@@ -125,7 +126,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     programme_languages = ["en"]
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(factory.django.DjangoModelFactory[Session]):
     class Meta:
         model = Session
 
@@ -138,7 +139,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     language = "en"
 
 
-class SessionExpertFactory(factory.django.DjangoModelFactory):
+class SessionExpertFactory(factory.django.DjangoModelFactory[SessionExpert]):
     class Meta:
         model = SessionExpert
 
@@ -146,7 +147,7 @@ class SessionExpertFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
 
 
-class SessionInterpreterFactory(factory.django.DjangoModelFactory):
+class SessionInterpreterFactory(factory.django.DjangoModelFactory[SessionInterpreter]):
     class Meta:
         model = SessionInterpreter
 

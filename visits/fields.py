@@ -30,7 +30,10 @@ def language_name(code: str) -> str:
 def validate_language_code(value: str) -> None:
     if value not in dict(language_choices()):
         raise ValidationError(
-            _("“%(value)s” is not a language code. Use a two-letter ISO 639-1 code such as en, sv, ru or ne."),
+            _(
+                "“%(value)s” is not a language code. "
+                "Use a two-letter ISO 639-1 code such as en, sv, ru or ne."
+            ),
             params={"value": value},
             code="invalid_language",
         )
@@ -76,7 +79,7 @@ class LanguageField(models.CharField):
 
 def validate_language_list(value: Any) -> None:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ValidationError(_("Give a list of language codes, such as [\"en\", \"ru\"]."), code="invalid")
+        raise ValidationError(_('Give a list of language codes, such as ["en", "ru"].'), code="invalid")
     for code in value:
         validate_language_code(code)
 

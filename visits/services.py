@@ -1,5 +1,7 @@
 """Writes to the visits domain. Each service is keyword-only, typed and atomic."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,14 +14,20 @@ class InvalidTransition(ValidationError):
     """A status change that the allowed transitions do not permit."""
 
 
-def check_transition(*, transitions: dict[str, set[str]], current: str, target: str, labels: dict[str, str]) -> None:
+def check_transition(
+    *, transitions: dict[str, set[str]], current: str, target: str, labels: Mapping[str, object]
+) -> None:
     if target == current:
         return
     if target not in transitions.get(current, set()):
-        allowed = ", ".join(sorted(str(labels[s]) for s in transitions.get(current, set()))) or gettext("none")
+        allowed = ", ".join(sorted(str(labels[s]) for s in transitions.get(current, set()))) or gettext(
+            "none"
+        )
         raise InvalidTransition(
             {
-                "status": gettext("A %(current)s item cannot become %(target)s. Allowed from here: %(allowed)s.")
+                "status": gettext(
+                    "A %(current)s item cannot become %(target)s. Allowed from here: %(allowed)s."
+                )
                 % {"current": labels[current], "target": labels[target], "allowed": allowed}
             }
         )
@@ -45,7 +53,10 @@ def visit_change_status(*, visit: Visit, status: str) -> Visit:
 def session_change_status(*, session: Session, status: str) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     check_transition(
-        transitions=SESSION_TRANSITIONS, current=session.status, target=status, labels=dict(Session.Status.choices)
+        transitions=SESSION_TRANSITIONS,
+        current=session.status,
+        target=status,
+        labels=dict(Session.Status.choices),
     )
     session.status = status
     session.save(update_fields=["status", "updated_at"])

@@ -6,7 +6,10 @@ Changing the visit's dates later is allowed: a draft may be in any state, and th
 sessions that no longer fit.
 """
 
+from typing import Any
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 POSTGRES_FORWARD = """
 CREATE OR REPLACE FUNCTION visits_session_within_visit() RETURNS trigger AS $$
@@ -44,7 +47,9 @@ SQLITE_OUTSIDE = """
     EXISTS (SELECT 1 FROM visits_visit v WHERE v.id = NEW.visit_id
             AND (NEW.starts_at < v.window_starts_at OR NEW.ends_at > v.window_ends_at))
 """
-SQLITE_RAISE = "SELECT RAISE(ABORT, 'session_within_visit_dates: the session falls outside its visit''s dates');"
+SQLITE_RAISE = (
+    "SELECT RAISE(ABORT, 'session_within_visit_dates: the session falls outside its visit''s dates');"
+)
 
 SQLITE_FORWARD = [
     f"""
@@ -68,7 +73,7 @@ SQLITE_BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
+def forward(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(POSTGRES_FORWARD, params=None)
@@ -79,7 +84,7 @@ def forward(apps, schema_editor):
         raise NotImplementedError(f"Visitplan supports PostgreSQL and SQLite, not {vendor}.")
 
 
-def backward(apps, schema_editor):
+def backward(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRES_BACKWARD, params=None)
     else:

@@ -1,7 +1,8 @@
 """Delegations: the visiting groups, their members and what each member needs."""
 
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from visits.fields import LanguageListField
@@ -15,7 +16,9 @@ class Delegation(models.Model):
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("organisations"), blank=True, related_name="delegations"
     )
-    languages = LanguageListField(_("languages"), help_text=_("Languages the delegation can follow a session in."))
+    languages = LanguageListField(
+        _("languages"), help_text=_("Languages the delegation can follow a session in.")
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -52,11 +55,14 @@ class DelegationMember(models.Model):
         verbose_name_plural = _("delegation members")
         constraints = [
             models.UniqueConstraint(
-                "delegation", "person", name="delegation_member_unique",
+                "delegation",
+                "person",
+                name="delegation_member_unique",
                 violation_error_message=_("This person is already a member of this delegation."),
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in MemberRole]), name="delegation_member_role_valid"
+                condition=models.Q(role__in=[r.value for r in MemberRole]),
+                name="delegation_member_role_valid",
             ),
         ]
 
@@ -68,7 +74,7 @@ class DelegationMember(models.Model):
         return models.Q(delegation__visits__first_published_at__isnull=False)
 
     @classmethod
-    def protected_deletion_message(cls, field: models.Field, rows: list["DelegationMember"]) -> str:
+    def protected_deletion_message(cls, rows: list["DelegationMember"]) -> str:
         member = rows[0]
         return gettext(
             "%(person)s cannot be deleted: they are a member of %(delegation)s, whose programme has been "

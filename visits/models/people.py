@@ -1,5 +1,7 @@
 """Organisations and the people who work at them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from visits.fields import LanguageField, TimeZoneField
+from visits.models.deletion import ExplainedDeletionMixin
 
 
 class OrganisationKind(models.TextChoices):
@@ -65,7 +68,7 @@ class Organisation(models.Model):
         return f"{self.name} ({self.country.code})" if self.country else self.name
 
 
-class Person(models.Model):
+class Person(ExplainedDeletionMixin, models.Model):
     """Anyone Visitplan writes to: an expert, a delegation member, an interpreter.
 
     One person can be an expert in one visit and a participant in another, so the role lives on the
@@ -76,7 +79,9 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     preferred_language = LanguageField(
-        _("preferred language"), default="en", help_text=_("Messages are written in this language when we can.")
+        _("preferred language"),
+        default="en",
+        help_text=_("Messages are written in this language when we can."),
     )
     home_time_zone = TimeZoneField(_("home time zone"), default=settings.TIME_ZONE)
     organisation = models.ForeignKey(
@@ -104,6 +109,6 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

@@ -12,7 +12,9 @@ from visits.models.people import Organisation
 
 class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    address = models.TextField(_("address"), help_text=_("Street address as it should appear in invitations."))
+    address = models.TextField(
+        _("address"), help_text=_("Street address as it should appear in invitations.")
+    )
     city = models.CharField(_("city"), max_length=100)
     country = CountryField(_("country"), default="SE")
     host_organisation = models.ForeignKey(
@@ -24,7 +26,9 @@ class Venue(models.Model):
         related_name="venues",
     )
     time_zone = TimeZoneField(_("time zone"), default=settings.TIME_ZONE)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Seats; empty if unknown."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Seats; empty if unknown.")
+    )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
 
     class Meta:
@@ -33,7 +37,9 @@ class Venue(models.Model):
         verbose_name_plural = _("venues")
         constraints = [
             models.UniqueConstraint(
-                "name", "city", name="venue_name_city_unique",
+                "name",
+                "city",
+                name="venue_name_city_unique",
                 violation_error_message=_("A venue with this name already exists in this city."),
             ),
         ]

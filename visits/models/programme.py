@@ -1,18 +1,20 @@
 """Visits and their programmes: sessions with experts, attendees and interpreters."""
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from visits.fields import LanguageField, LanguageListField, TimeZoneField
-from visits.models.deletion import PROTECT_IF_PUBLISHED
 from visits.models.delegations import Delegation, DelegationMember
+from visits.models.deletion import PROTECT_IF_PUBLISHED, ExplainedDeletionMixin
 from visits.models.people import Organisation, Person
 from visits.models.places import Venue
 
@@ -58,7 +60,7 @@ class VisitKind(models.TextChoices):
     SEMINAR_ABROAD = "seminar_abroad", _("Seminar abroad")
 
 
-class Visit(models.Model):
+class Visit(ExplainedDeletionMixin, models.Model):
     """The programme of one delegation's visit, or a seminar abroad with its own audience."""
 
     Kind = VisitKind
@@ -84,7 +86,10 @@ class Visit(models.Model):
     programme_languages = LanguageListField(_("programme languages"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     coordinators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("coordinators"), blank=True, related_name="coordinated_visits"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        blank=True,
+        related_name="coordinated_visits",
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="visits")
     # The first day's start and the last day's end in the visit's zone, in UTC. Derived in save() so that
@@ -122,6 +127,13 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%Y-%m-%d})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.window_starts_at, self.window_ends_at = self.compute_window()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"starts_on", "ends_on", "time_zone"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "window_starts_at", "window_ends_at"}
+        super().save(*args, **kwargs)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
@@ -130,13 +142,6 @@ class Visit(models.Model):
         start = dt.datetime.combine(self.starts_on, dt.time.min, tzinfo=self.zone)
         end = dt.datetime.combine(self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.zone)
         return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.window_starts_at, self.window_ends_at = self.compute_window()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"starts_on", "ends_on", "time_zone"} & set(update_fields):  # type: ignore[call-overload]
-            kwargs["update_fields"] = {*update_fields, "window_starts_at", "window_ends_at"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def is_published(self) -> bool:
@@ -187,10 +192,17 @@ class Session(models.Model):
     outside_visit_dates = models.BooleanField(
         _("outside the visit's dates"),
         default=False,
-        help_text=_("Tick for a session deliberately held before or after the visit, such as an arrival dinner."),
+        help_text=_(
+            "Tick for a session deliberately held before or after the visit, such as an arrival dinner."
+        ),
     )
     venue = models.ForeignKey(
-        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
     )
     host_organisation = models.ForeignKey(
         Organisation,
@@ -211,11 +223,13 @@ class Session(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TENTATIVE)
     # Raised on every change a calendar must see; becomes SEQUENCE in the session's invitations.
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
-    experts = models.ManyToManyField(Person, through="SessionExpert", related_name="expert_sessions", blank=True)
-    attendees = models.ManyToManyField(
+    experts: "models.ManyToManyField[Person, SessionExpert]" = models.ManyToManyField(
+        Person, through="SessionExpert", related_name="expert_sessions", blank=True
+    )
+    attendees: "models.ManyToManyField[DelegationMember, SessionAttendee]" = models.ManyToManyField(
         DelegationMember, through="SessionAttendee", related_name="sessions", blank=True
     )
-    interpreters = models.ManyToManyField(
+    interpreters: "models.ManyToManyField[Person, SessionInterpreter]" = models.ManyToManyField(
         Person, through="SessionInterpreter", related_name="interpreted_sessions", blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,9 +248,12 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in SessionStatus]), name="session_status_valid"
             ),
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in SessionKind]), name="session_kind_valid"),
             models.CheckConstraint(
-                condition=Q(attendance__in=[a.value for a in SessionAttendance]), name="session_attendance_valid"
+                condition=Q(kind__in=[k.value for k in SessionKind]), name="session_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=[a.value for a in SessionAttendance]),
+                name="session_attendance_valid",
             ),
         ]
         indexes = [
@@ -279,7 +296,7 @@ class Session(models.Model):
         return Q(visit__first_published_at__isnull=False)
 
     @classmethod
-    def protected_deletion_message(cls, field: models.Field, rows: list["Session"]) -> str:
+    def protected_deletion_message(cls, rows: list["Session"]) -> str:
         return gettext(
             "The visit “%(visit)s” cannot be deleted: its programme has been published and is kept as a "
             "record. Cancel the visit instead; its sessions are kept."
@@ -315,11 +332,14 @@ class SessionExpert(models.Model):
         verbose_name_plural = _("session experts")
         constraints = [
             models.UniqueConstraint(
-                "session", "person", name="session_expert_unique",
+                "session",
+                "person",
+                name="session_expert_unique",
                 violation_error_message=_("This expert is already on this session."),
             ),
             models.CheckConstraint(
-                condition=Q(response__in=[r.value for r in ExpertResponse]), name="session_expert_response_valid"
+                condition=Q(response__in=[r.value for r in ExpertResponse]),
+                name="session_expert_response_valid",
             ),
         ]
 
@@ -331,7 +351,7 @@ class SessionExpert(models.Model):
         return Q(session__visit__first_published_at__isnull=False)
 
     @classmethod
-    def protected_deletion_message(cls, field: models.Field, rows: list["SessionExpert"]) -> str:
+    def protected_deletion_message(cls, rows: list["SessionExpert"]) -> str:
         row = rows[0]
         return gettext(
             "%(person)s cannot be deleted: they are an expert in “%(session)s” of the published visit "
@@ -359,7 +379,10 @@ class SessionInterpreter(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_interpreters")
     person = models.ForeignKey(
-        Person, verbose_name=_("interpreter"), on_delete=PROTECT_IF_PUBLISHED, related_name="interpreter_roles"
+        Person,
+        verbose_name=_("interpreter"),
+        on_delete=PROTECT_IF_PUBLISHED,
+        related_name="interpreter_roles",
     )
     languages = LanguageListField(_("languages"), help_text=_("The languages interpreted between."))
 
@@ -376,9 +399,10 @@ class SessionInterpreter(models.Model):
         return Q(session__visit__first_published_at__isnull=False)
 
     @classmethod
-    def protected_deletion_message(cls, field: models.Field, rows: list["SessionInterpreter"]) -> str:
+    def protected_deletion_message(cls, rows: list["SessionInterpreter"]) -> str:
         row = rows[0]
         return gettext(
-            "%(person)s cannot be deleted: they interpreted “%(session)s” of the published visit “%(visit)s”. "
+            "%(person)s cannot be deleted: they interpreted “%(session)s” of the published visit "
+            "“%(visit)s”. "
             "Published programmes are kept as a record."
         ) % {"person": row.person, "session": row.session.title, "visit": row.session.visit.title}

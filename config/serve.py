@@ -1,0 +1,83 @@
+"""What `make run` runs: prepare the database and demo data, then serve until Ctrl-C.
+
+On the embedded default only the web server runs (Celery is eager). With CELERY_BROKER_URL set, a Celery
+worker and beat run beside it. Each child gets its own process group so that stopping this process stops
+everything it started, including the autoreloader's own child.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STOP_GRACE_SECONDS = 10
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+
+
+def start(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+
+
+def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run Visitplan for development or a demo.")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    parser.add_argument("--no-demo", action="store_true", help="skip the demo data and demo login")
+    options = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    print(settings.describe_mode(), flush=True)
+
+    manage("migrate", "--noinput", "-v", "0")
+    if not options.no_demo:
+        manage("seed_demo", "--coordinator", "coordinator")
+        manage("demo_login", "--site", f"http://{options.host}:{options.port}/")
+
+    children = [start([sys.executable, "manage.py", "runserver", f"{options.host}:{options.port}"])]
+    if not settings.EMBEDDED_BROKER:
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
+        children.append(start([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]))
+        children.append(start([*celery, "beat", "--loglevel", "INFO"]))
+
+    # SIGTERM (from a supervisor or a test) stops us the same way Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    print(f"Visitplan: {child.args!r} exited with {child.returncode}; stopping.", flush=True)
+                    stop_all(children)
+                    return child.returncode or 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nVisitplan: stopping.", flush=True)
+        stop_all(children)
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

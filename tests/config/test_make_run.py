@@ -1,0 +1,110 @@
+"""`make run` starts a working site: the real process, fetched over HTTP, stopped like Ctrl-C stops it."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def processes_marked(marker: str) -> list[int]:
+    """Pids of live processes whose environment carries the marker: everything `make run` started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                status = (entry / "status").read_text()
+                if "State:\tZ" not in status:
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_until(predicate, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{what} did not happen within {timeout} s. Output:\n{log.read_text()[-4000:]}")
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.status, response.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def start_make_run(
+    tmp_path: Path, port: int, marker: str, **env: str
+) -> tuple[subprocess.Popen[bytes], Path]:
+    log = tmp_path / "make-run.log"
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    process = subprocess.Popen(
+        ["make", "run", f"PORT={port}"],
+        cwd=BASE_DIR,
+        env={**base, "SQLITE_PATH": str(tmp_path / "run.sqlite3"), "VISITPLAN_TEST_MARKER": marker, **env},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own group, like a terminal's foreground job
+    )
+    return process, log
+
+
+def stop_like_ctrl_c(process: subprocess.Popen[bytes], marker: str, log: Path) -> None:
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=30)
+    wait_until(lambda: not processes_marked(marker), 15, "every started process to stop", log)
+
+
+def test_make_run_serves_the_login_page_on_the_embedded_default(tmp_path):
+    port, marker = free_port(), uuid.uuid4().hex
+    process, log = start_make_run(tmp_path, port, marker)
+    try:
+        wait_until(
+            lambda: fetch(f"http://127.0.0.1:{port}/accounts/login/")[0] == 200, 150, "the login page", log
+        )
+        status, body = fetch(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200
+        assert 'name="password"' in body
+        output = log.read_text()
+        assert output.splitlines()[0].startswith("Visitplan: embedded default: SQLite")
+        assert "Demo login:" in output and "password:" in output
+    finally:
+        stop_like_ctrl_c(process, marker, log)
+    assert fetch(f"http://127.0.0.1:{port}/accounts/login/")[0] == 0
+
+
+def test_make_run_with_a_broker_starts_a_worker_and_beat_and_stops_them(tmp_path):
+    broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
+    port, marker = free_port(), uuid.uuid4().hex
+    process, log = start_make_run(tmp_path, port, marker, CELERY_BROKER_URL=broker)
+    try:
+        wait_until(lambda: "ready." in log.read_text(), 150, "the Celery worker to be ready", log)
+        wait_until(lambda: "beat: Starting" in log.read_text(), 30, "beat to start", log)
+        wait_until(
+            lambda: fetch(f"http://127.0.0.1:{port}/accounts/login/")[0] == 200, 60, "the login page", log
+        )
+        assert "Celery on" in log.read_text().splitlines()[0]
+    finally:
+        stop_like_ctrl_c(process, marker, log)

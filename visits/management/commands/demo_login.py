@@ -1,0 +1,49 @@
+"""Create (or reuse) the demo coordinator login and print it."""
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandParser
+
+COORDINATORS_GROUP = "Coordinators"
+
+
+def coordinators_group() -> Group:
+    """A group that may manage the visits domain in the admin, and nothing else (no users, no groups)."""
+    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="visits"))
+    return group
+
+
+class Command(BaseCommand):
+    help = "Create the demo coordinator login (password kept in var/demo-login.txt) and print it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", default="coordinator")
+        parser.add_argument("--site", default=settings.SITE_URL + "/")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password_file = Path(settings.VAR_DIR) / "demo-login.txt"
+        if password_file.exists():
+            password = password_file.read_text().strip()
+        else:
+            password = secrets.token_urlsafe(12)
+            password_file.parent.mkdir(exist_ok=True)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        user, _ = get_user_model().objects.get_or_create(
+            username=options["username"], defaults={"email": f"{options['username']}@visitplan.example"}
+        )
+        user.is_staff = True  # the admin is part of the coordinator's toolbox
+        user.set_password(password)
+        user.save()
+        user.groups.add(coordinators_group())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo login: {options['site']}  username: {user.get_username()}  password: {password}"
+            )
+        )
