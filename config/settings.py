@@ -156,6 +156,15 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# --- Scheduling rules ----------------------------------------------------------------------------------
+# Warnings, not errors: a coordinator may acknowledge each one.
+SCHEDULING_MAX_DAY_HOURS = env.float("SCHEDULING_MAX_DAY_HOURS", default=10.0)
+SCHEDULING_MAX_SESSIONS_PER_DAY = env.int("SCHEDULING_MAX_SESSIONS_PER_DAY", default=6)
+SCHEDULING_MIN_MEAL_BREAK_MINUTES = env.int("SCHEDULING_MIN_MEAL_BREAK_MINUTES", default=45)
+# Travel between venues where no venue pair or city pair is set.
+SCHEDULING_SAME_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_SAME_CITY_TRAVEL_MINUTES", default=20)
+SCHEDULING_OTHER_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_OTHER_CITY_TRAVEL_MINUTES", default=180)
+
 # --- Logging --------------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

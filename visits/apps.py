@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Visits and programmes")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from visits.db_rules import recreate_triggers_after_migrate
+
+        post_migrate.connect(recreate_triggers_after_migrate, sender=self)

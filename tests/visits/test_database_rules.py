@@ -201,3 +201,46 @@ class TestVisits:
         )
         assert visit.window_starts_at == dt.datetime(2027, 2, 14, 18, 15, tzinfo=dt.UTC)
         assert visit.window_ends_at == dt.datetime(2027, 2, 16, 18, 15, tzinfo=dt.UTC)
+
+
+class TestOptimisticLocking:
+    def test_an_edit_from_a_stale_copy_is_refused_and_the_newer_edit_kept(self):
+        from visits.models import StaleEdit
+
+        session = SessionFactory(title="Original")
+        mine = Session.objects.get(pk=session.pk)
+        theirs = Session.objects.get(pk=session.pk)
+        theirs.title = "Theirs"
+        theirs.save()
+        mine.title = "Mine"
+        with pytest.raises(StaleEdit, match="changed by someone else"):
+            mine.save()
+        assert Session.objects.get(pk=session.pk).title == "Theirs"
+
+    def test_consecutive_edits_from_a_fresh_copy_succeed(self):
+        session = SessionFactory()
+        for title in ["One", "Two", "Three"]:
+            session.title = title
+            session.save()
+        session.refresh_from_db()
+        assert (session.title, session.version) == ("Three", 4)
+
+
+class TestOverlapping:
+    def test_overlapping_finds_exactly_the_sessions_that_share_time(self):
+        visit = VisitFactory()
+        before = SessionFactory(
+            visit=visit, starts_at=stockholm(2027, 3, 23, 8), ends_at=stockholm(2027, 3, 23, 9)
+        )
+        during = SessionFactory(
+            visit=visit, starts_at=stockholm(2027, 3, 23, 9), ends_at=stockholm(2027, 3, 23, 11)
+        )
+        inside = SessionFactory(
+            visit=visit, starts_at=stockholm(2027, 3, 23, 9, 30), ends_at=stockholm(2027, 3, 23, 9, 45)
+        )
+        after = SessionFactory(
+            visit=visit, starts_at=stockholm(2027, 3, 23, 10), ends_at=stockholm(2027, 3, 23, 12)
+        )
+        found = set(Session.objects.overlapping(stockholm(2027, 3, 23, 9), stockholm(2027, 3, 23, 10)))
+        assert found == {during, inside}
+        assert before not in found and after not in found

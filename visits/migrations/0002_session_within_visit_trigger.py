@@ -11,6 +11,8 @@ from typing import Any
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
+from visits.db_rules import ensure_sqlite_triggers
+
 POSTGRES_FORWARD = """
 CREATE OR REPLACE FUNCTION visits_session_within_visit() RETURNS trigger AS $$
 DECLARE
@@ -43,30 +45,6 @@ DROP TRIGGER IF EXISTS visits_session_within_visit ON visits_session;
 DROP FUNCTION IF EXISTS visits_session_within_visit();
 """
 
-SQLITE_OUTSIDE = """
-    EXISTS (SELECT 1 FROM visits_visit v WHERE v.id = NEW.visit_id
-            AND (NEW.starts_at < v.window_starts_at OR NEW.ends_at > v.window_ends_at))
-"""
-SQLITE_RAISE = (
-    "SELECT RAISE(ABORT, 'session_within_visit_dates: the session falls outside its visit''s dates');"
-)
-
-SQLITE_FORWARD = [
-    f"""
-    CREATE TRIGGER visits_session_within_visit_insert BEFORE INSERT ON visits_session
-    WHEN NOT NEW.outside_visit_dates AND {SQLITE_OUTSIDE}
-    BEGIN {SQLITE_RAISE} END;
-    """,
-    f"""
-    CREATE TRIGGER visits_session_within_visit_update
-    BEFORE UPDATE OF starts_at, ends_at, visit_id, outside_visit_dates ON visits_session
-    WHEN NOT NEW.outside_visit_dates
-        AND (NEW.starts_at IS NOT OLD.starts_at OR NEW.ends_at IS NOT OLD.ends_at
-             OR NEW.visit_id IS NOT OLD.visit_id OR NEW.outside_visit_dates IS NOT OLD.outside_visit_dates)
-        AND {SQLITE_OUTSIDE}
-    BEGIN {SQLITE_RAISE} END;
-    """,
-]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS visits_session_within_visit_insert;",
     "DROP TRIGGER IF EXISTS visits_session_within_visit_update;",
@@ -78,8 +56,8 @@ def forward(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if vendor == "postgresql":
         schema_editor.execute(POSTGRES_FORWARD, params=None)
     elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+        # SQLite drops triggers whenever it rebuilds the table; visits.db_rules recreates them after migrate.
+        ensure_sqlite_triggers(schema_editor.connection)
     else:
         raise NotImplementedError(f"Visitplan supports PostgreSQL and SQLite, not {vendor}.")
 

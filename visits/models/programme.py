@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +176,42 @@ class SessionAttendance(models.TextChoices):
     CHOSEN = "chosen", _("Chosen members")
 
 
+class StaleEdit(Exception):
+    """An edit made from a copy of a session that someone else has changed since."""
+
+    def __init__(self, session: "Session") -> None:
+        self.session = session
+        super().__init__(
+            gettext(
+                "“%(title)s” was changed by someone else after you opened it. Your changes were not saved: "
+                "reload the session to see the current version, then make your change again."
+            )
+            % {"title": session.title}
+        )
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> "SessionQuerySet":
+        """Sessions that share some time with [start, end).
+
+        On PostgreSQL this is a range overlap served by a GiST index on tstzrange(starts_at, ends_at), so its
+        cost grows with the number of sessions found, not with the number stored. SQLite filters the same
+        rows with the (starts_at, ends_at) B-tree index, more slowly.
+        """
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.fields import DateTimeRangeField
+            from psycopg.types.range import Range
+
+            span = models.Func(
+                F("starts_at"), F("ends_at"), function="tstzrange", output_field=DateTimeRangeField()
+            )
+            return self.alias(span=span).filter(span__overlap=Range(start, end, "[)"))
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def active(self) -> "SessionQuerySet":
+        return self.exclude(status=SessionStatus.CANCELLED)
+
+
 class Session(models.Model):
     Kind = SessionKind
     Status = SessionStatus
@@ -223,6 +259,8 @@ class Session(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TENTATIVE)
     # Raised on every change a calendar must see; becomes SEQUENCE in the session's invitations.
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
+    # Raised on every save; a save from a copy whose version is no longer current is refused (StaleEdit).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     experts: "models.ManyToManyField[Person, SessionExpert]" = models.ManyToManyField(
         Person, through="SessionExpert", related_name="expert_sessions", blank=True
     )
@@ -234,6 +272,8 @@ class Session(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "title"]
@@ -256,6 +296,7 @@ class Session(models.Model):
                 name="session_attendance_valid",
             ),
         ]
+        # On PostgreSQL a GiST index on tstzrange(starts_at, ends_at) serves overlapping(): migration 0004.
         indexes = [
             models.Index(fields=["visit", "starts_at"]),
             models.Index(fields=["venue", "starts_at"]),
@@ -265,14 +306,32 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def zone(self) -> ZoneInfo:
-        """The zone the session is shown in: its venue's, or its visit's when it has no venue."""
-        return ZoneInfo(self.venue.time_zone if self.venue_id and self.venue else self.visit.time_zone)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, refusing to overwrite a newer version (optimistic locking).
 
-    @property
-    def duration(self) -> dt.timedelta:
-        return self.ends_at - self.starts_at
+        The conditional UPDATE takes the row lock, so of two editors holding the same version exactly one
+        moves it on; the other finds no row to update and gets StaleEdit.
+        """
+        if self.pk is not None and not kwargs.get("force_insert") and not self._state.adding:
+            claimed = (
+                type(self)
+                ._default_manager.using(kwargs.get("using") or self._state.db)
+                .filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise StaleEdit(self)
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+            try:
+                super().save(*args, **kwargs)
+            except Exception:
+                self.version -= 1  # the transaction rolls back the claim; keep the copy consistent with it
+                raise
+            return
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -290,6 +349,16 @@ class Session(models.Model):
             errors["interpretation_language"] = gettext("Say which language the session is interpreted into.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the session is shown in: its venue's, or its visit's when it has no venue."""
+        return ZoneInfo(self.venue.time_zone if self.venue_id and self.venue else self.visit.time_zone)
+
+    @property
+    def duration(self) -> dt.timedelta:
+        # In UTC: two times in one zone subtract by wall clock, which is wrong across a DST switch.
+        return self.ends_at.astimezone(dt.UTC) - self.starts_at.astimezone(dt.UTC)
 
     @classmethod
     def published_filter(cls) -> Q:

@@ -1,0 +1,306 @@
+"""The database side of conflict checking: read slots and context, run the pure checker, report.
+
+Two entry points: `session_conflicts` for one session being edited (the database finds its neighbours with
+an indexed range query, so the cost grows with the neighbours, not with the sessions stored), and
+`visit_conflict_report` for a whole programme, including clashes with every other visit.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import holidays as holiday_calendars
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import translation
+
+from scheduling.availability import Calendar, DatedException, WeeklyHours
+from scheduling.conflicts import Conflict, Context, Rules, Slot, conflicts_of, find_conflicts
+from scheduling.models import (
+    AvailabilityException,
+    CityTravelTime,
+    ConflictAcknowledgement,
+    ExpertHours,
+    TravelTime,
+)
+from visits.models import DelegationMember, OpeningHours, Person, Session, SessionExpert, Visit
+
+UNSAVED_ID = 0
+
+
+def rules_from_settings() -> Rules:
+    return Rules(
+        max_day_hours=settings.SCHEDULING_MAX_DAY_HOURS,
+        max_sessions_per_day=settings.SCHEDULING_MAX_SESSIONS_PER_DAY,
+        min_meal_break_minutes=settings.SCHEDULING_MIN_MEAL_BREAK_MINUTES,
+        same_city_travel_minutes=settings.SCHEDULING_SAME_CITY_TRAVEL_MINUTES,
+        other_city_travel_minutes=settings.SCHEDULING_OTHER_CITY_TRAVEL_MINUTES,
+    )
+
+
+# --- Reading slots ------------------------------------------------------------------------------------------
+
+
+def with_people(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """The related rows a Slot needs, in a constant number of queries whatever the number of sessions."""
+    return sessions.select_related("visit", "visit__delegation", "venue").prefetch_related(
+        Prefetch(
+            "session_experts", queryset=SessionExpert.objects.only("session_id", "person_id", "response")
+        ),
+        "session_interpreters",
+        Prefetch("session_attendees__member", queryset=DelegationMember.objects.only("id", "person_id")),
+        Prefetch(
+            "visit__delegation__members", queryset=DelegationMember.objects.only("delegation_id", "person_id")
+        ),
+    )
+
+
+def participants_of(session: Session) -> frozenset[int]:
+    if session.attendance == Session.Attendance.CHOSEN:
+        return frozenset(a.member.person_id for a in session.session_attendees.all())
+    delegation = session.visit.delegation
+    return frozenset(m.person_id for m in delegation.members.all()) if delegation else frozenset()
+
+
+def slot_of(
+    session: Session,
+    *,
+    experts: Iterable[int] | None = None,
+    interpreters: Iterable[int] | None = None,
+    participants: Iterable[int] | None = None,
+) -> Slot:
+    """The checker's view of a session. People may be given for a session not saved yet (a proposal)."""
+    visit, venue = session.visit, session.venue
+    if experts is None:
+        experts = (e.person_id for e in session.session_experts.all() if e.response != "declined")
+    if interpreters is None:
+        interpreters = (i.person_id for i in session.session_interpreters.all())
+    delegation = visit.delegation
+    return Slot(
+        id=session.pk or UNSAVED_ID,
+        title=session.title,
+        start=session.starts_at,
+        end=session.ends_at,
+        visit_id=visit.pk,
+        zone=venue.time_zone if venue else visit.time_zone,
+        visit_zone=visit.time_zone,
+        window=None if session.outside_visit_dates else visit.compute_window(),
+        country=str(visit.country.code) if visit.country else "SE",
+        venue_id=venue.pk if venue else None,
+        venue_name=venue.name if venue else "",
+        city=venue.city if venue else visit.city,
+        capacity=venue.capacity if venue else None,
+        delegation_id=delegation.pk if delegation else None,
+        delegation_name=delegation.name if delegation else "",
+        delegation_languages=frozenset(delegation.languages) if delegation else frozenset(),
+        experts=frozenset(experts),
+        interpreters=frozenset(interpreters),
+        participants=frozenset(participants) if participants is not None else participants_of(session),
+        kind=session.kind,
+        language=session.language,
+        interpreter_needed=session.interpreter_needed,
+        interpretation_language=session.interpretation_language,
+    )
+
+
+def sharing_resources(people: set[int], venues: set[int]) -> Q:
+    """Sessions that any of these people take part in, or that use any of these venues."""
+    return (
+        Q(venue_id__in=venues)
+        | Q(session_experts__person_id__in=people)
+        | Q(session_interpreters__person_id__in=people)
+        | Q(session_attendees__member__person_id__in=people)
+        | Q(attendance=Session.Attendance.DELEGATION, visit__delegation__members__person_id__in=people)
+    )
+
+
+def neighbours(slots: list[Slot], *, buffer: dt.timedelta, exclude: Iterable[int] = ()) -> QuerySet[Session]:
+    """Active sessions near the slots in time that share a person or a venue with them."""
+    start = min(s.start for s in slots) - buffer
+    end = max(s.end for s in slots) + buffer
+    people = {p for s in slots for p in s.people}
+    venues = {s.venue_id for s in slots if s.venue_id is not None}
+    ids = (
+        Session.objects.overlapping(start, end)
+        .active()
+        .filter(sharing_resources(people, venues))
+        .exclude(pk__in=list(exclude))
+        .values("pk")
+        .distinct()
+    )
+    return Session.objects.filter(pk__in=ids)
+
+
+# --- Reading the context ------------------------------------------------------------------------------------
+
+
+def travel_buffer(rules: Rules) -> dt.timedelta:
+    """The longest journey that could make two sessions clash: how far apart in time to look for them."""
+    longest = max(
+        rules.same_city_travel_minutes,
+        rules.other_city_travel_minutes,
+        TravelTime.objects.aggregate(m=Max("minutes"))["m"] or 0,
+        CityTravelTime.objects.aggregate(m=Max("minutes"))["m"] or 0,
+    )
+    return dt.timedelta(minutes=longest)
+
+
+@cache
+def holidays_of(country: str, year: int, language: str) -> dict[dt.date, str]:
+    try:
+        calendar = holiday_calendars.country_holidays(country, years=year)
+    except NotImplementedError:
+        return {}
+    supported = getattr(calendar, "supported_languages", ())
+    wanted = next((code for code in supported if code.split("_")[0] == language), None)
+    categories = tuple(
+        c for c in ("public", "de_facto") if c in getattr(calendar, "supported_categories", ())
+    )
+    calendar = holiday_calendars.country_holidays(
+        country, years=year, language=wanted, categories=categories or ("public",)
+    )
+    return dict(calendar.items())
+
+
+def context_for(slots: list[Slot], rules: Rules | None = None) -> Context:
+    rules = rules or rules_from_settings()
+    people = {p for s in slots for p in s.people}
+    experts = {p for s in slots for p in s.experts}
+    venues = {s.venue_id for s in slots if s.venue_id is not None}
+    language = (translation.get_language() or "en").split("-")[0]
+
+    holidays: dict[str, dict[dt.date, str]] = defaultdict(dict)
+    for slot in slots:
+        for year in {slot.start.year, slot.end.year}:
+            holidays[slot.country].update(holidays_of(slot.country, year, language))
+
+    names = dict(Person.objects.filter(pk__in=people).values_list("pk", "name"))
+    zones = dict(Person.objects.filter(pk__in=experts).values_list("pk", "home_time_zone"))
+    weekly: dict[int, list[WeeklyHours]] = defaultdict(list)
+    for hours in ExpertHours.objects.filter(person_id__in=experts):
+        weekly[hours.person_id].append(WeeklyHours(hours.weekday, hours.starts, hours.ends))
+    venue_weekly: dict[int, list[WeeklyHours]] = defaultdict(list)
+    for opening in OpeningHours.objects.filter(venue_id__in=venues):
+        venue_weekly[opening.venue_id].append(WeeklyHours(opening.weekday, opening.opens, opening.closes))
+    person_exceptions: dict[int, list[DatedException]] = defaultdict(list)
+    venue_exceptions: dict[int, list[DatedException]] = defaultdict(list)
+    for row in AvailabilityException.objects.filter(Q(person_id__in=experts) | Q(venue_id__in=venues)):
+        exception = DatedException(
+            row.starts_on, row.ends_on, row.kind == AvailabilityException.Kind.ONLY, row.starts, row.ends
+        )
+        if row.person_id is not None:
+            person_exceptions[row.person_id].append(exception)
+        elif row.venue_id is not None:
+            venue_exceptions[row.venue_id].append(exception)
+    venue_zones = {s.venue_id: s.zone for s in slots if s.venue_id is not None}
+
+    return Context(
+        people=names,
+        expert_calendars={
+            p: Calendar(zones[p], tuple(weekly[p]), tuple(person_exceptions[p]))
+            for p in experts
+            if p in zones and (weekly[p] or person_exceptions[p])
+        },
+        venue_calendars={
+            v: Calendar(venue_zones[v], tuple(venue_weekly[v]), tuple(venue_exceptions[v]))
+            for v in venues
+            if venue_weekly[v] or venue_exceptions[v]
+        },
+        holidays=holidays,
+        venue_travel={
+            (t.venue_a_id, t.venue_b_id): t.minutes
+            for t in TravelTime.objects.filter(venue_a_id__in=venues, venue_b_id__in=venues)
+        },
+        city_travel={(c.city_a, c.city_b): c.minutes for c in CityTravelTime.objects.all()},
+        rules=rules,
+    )
+
+
+# --- Entry points -------------------------------------------------------------------------------------------
+
+
+def session_conflicts(
+    session: Session,
+    *,
+    experts: Iterable[int] | None = None,
+    interpreters: Iterable[int] | None = None,
+    participants: Iterable[int] | None = None,
+) -> list[Conflict]:
+    """The conflicts of one session, saved or proposed, against everything stored around it."""
+    rules = rules_from_settings()
+    slot = slot_of(session, experts=experts, interpreters=interpreters, participants=participants)
+    if session.status == Session.Status.CANCELLED:
+        return []
+    zone = slot.visit_zone
+    from zoneinfo import ZoneInfo
+
+    day_start = dt.datetime.combine(slot.start.astimezone(ZoneInfo(zone)).date(), dt.time.min, ZoneInfo(zone))
+    day_end = day_start + dt.timedelta(days=1)
+    near = neighbours([slot], buffer=travel_buffer(rules), exclude=[slot.id])
+    same_day = Session.objects.filter(visit_id=slot.visit_id).active().overlapping(day_start, day_end)
+    others = with_people((near | same_day.exclude(pk=slot.id)).distinct())
+    slots = [slot, *(slot_of(s) for s in others)]
+    return conflicts_of(slot.id, slots, context_for(slots, rules))
+
+
+@dataclass
+class ConflictReport:
+    conflicts: list[Conflict]
+    acknowledged: dict[str, ConflictAcknowledgement] = field(default_factory=dict)
+
+    @property
+    def fatal(self) -> list[Conflict]:
+        return [c for c in self.conflicts if c.is_fatal]
+
+    @property
+    def warnings(self) -> list[Conflict]:
+        return [c for c in self.conflicts if not c.is_fatal]
+
+    @property
+    def open_warnings(self) -> list[Conflict]:
+        return [c for c in self.warnings if c.key not in self.acknowledged]
+
+    def by_session(self) -> dict[int, list[Conflict]]:
+        grouped: dict[int, list[Conflict]] = defaultdict(list)
+        for item in self.conflicts:
+            for session_id in item.sessions:
+                grouped[session_id].append(item)
+        return grouped
+
+
+def visit_conflict_report(visit: Visit) -> ConflictReport:
+    """Every conflict of a visit's programme, including clashes with sessions of other visits."""
+    rules = rules_from_settings()
+    own = [slot_of(s) for s in with_people(Session.objects.filter(visit=visit).active())]
+    if not own:
+        return ConflictReport([])
+    others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit=visit))
+    slots = own + [slot_of(s) for s in others]
+    own_ids = {s.id for s in own}
+    found = [c for c in find_conflicts(slots, context_for(slots, rules)) if own_ids.intersection(c.sessions)]
+    acknowledged = {a.key: a for a in ConflictAcknowledgement.objects.filter(visit=visit)}
+    return ConflictReport(found, acknowledged)
+
+
+class CannotAcknowledge(ValueError):
+    pass
+
+
+def conflict_acknowledge(*, visit: Visit, conflict: Conflict, actor: User) -> ConflictAcknowledgement:
+    """Record that a coordinator accepts a warning. Fatal conflicts must be resolved, not acknowledged."""
+    if conflict.is_fatal:
+        raise CannotAcknowledge(
+            translation.gettext("A fatal conflict cannot be acknowledged; it must be resolved: %(message)s")
+            % {"message": conflict.message(translation.get_language() or "en")}
+        )
+    try:
+        with transaction.atomic():
+            return ConflictAcknowledgement.objects.create(
+                visit=visit, key=conflict.key, message=conflict.message("en"), acknowledged_by=actor
+            )
+    except IntegrityError:
+        return ConflictAcknowledgement.objects.get(visit=visit, key=conflict.key)
