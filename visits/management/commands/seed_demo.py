@@ -1,0 +1,44 @@
+"""Load the demo programmes: `manage.py seed_demo [--coordinator USERNAME]`. Safe to run again."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from visits.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load three fictional demo programmes (Latvian police and prosecutors in Stockholm, North Macedonian "
+        "ministry officials in Gothenburg and Malmö, a seminar in Kathmandu) with their delegations, experts "
+        "and venues. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--coordinator",
+            metavar="USERNAME",
+            help="Make this existing user a coordinator of every demo visit.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        coordinators = []
+        username = options["coordinator"]
+        if username:
+            user_model = get_user_model()
+            try:
+                coordinators.append(user_model._default_manager.get_by_natural_key(username))
+            except user_model.DoesNotExist:
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"No user “{username}”: the demo visits get no coordinator. Create the login first "
+                        "(manage.py demo_login), then run seed_demo again."
+                    )
+                )
+        with transaction.atomic():
+            summary = load_demo(coordinators=coordinators)
+        if coordinators:
+            self.stdout.write(f"Coordinator of every demo visit: {username}.")
+        self.stdout.write(self.style.SUCCESS(str(summary)))
