@@ -6,6 +6,7 @@ everything it started, including the autoreloader's own child.
 """
 
 import argparse
+import importlib
 import os
 import signal
 import subprocess
@@ -50,7 +51,9 @@ def main() -> int:
     from django.conf import settings
 
     django.setup()
-    print(settings.describe_mode(), flush=True)
+    # The settings object holds only UPPERCASE names, so ask the settings module itself.
+    settings_module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    print(settings_module.describe_mode(), flush=True)
 
     manage("migrate", "--noinput", "-v", "0")
     if not options.no_demo:

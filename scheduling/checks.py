@@ -124,13 +124,16 @@ def neighbours(slots: list[Slot], *, buffer: dt.timedelta, exclude: Iterable[int
     end = max(s.end for s in slots) + buffer
     people = {p for s in slots for p in s.people}
     venues = {s.venue_id for s in slots if s.venue_id is not None}
-    ids = (
+    # Two steps on purpose: the range index finds the few sessions near in time; only then are they joined
+    # to people. One query with both lets the planner join whole tables first, which grows with all rows.
+    near = list(
         Session.objects.overlapping(start, end)
         .active()
-        .filter(sharing_resources(people, venues))
         .exclude(pk__in=list(exclude))
-        .values("pk")
-        .distinct()
+        .values_list("pk", flat=True)
+    )
+    ids = (
+        Session.objects.filter(pk__in=near).filter(sharing_resources(people, venues)).values("pk").distinct()
     )
     return Session.objects.filter(pk__in=ids)
 

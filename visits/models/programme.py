@@ -442,6 +442,19 @@ class SessionAttendee(models.Model):
     def __str__(self) -> str:
         return str(self.member.person)
 
+    def clean(self) -> None:
+        if (
+            self.session_id
+            and self.member_id
+            and self.member.delegation_id != self.session.visit.delegation_id
+        ):
+            raise ValidationError(
+                {
+                    "member": gettext("Choose a member of this visit's delegation (%(delegation)s).")
+                    % {"delegation": self.session.visit.delegation or "–"}
+                }
+            )
+
 
 class SessionInterpreter(models.Model):
     """An interpreter booked for a session."""
