@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	exec $(PY) -m config.serve --host $(HOST) --port $(PORT)
+	@exec $(PY) -m config.serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

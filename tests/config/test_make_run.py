@@ -55,11 +55,16 @@ def start_make_run(
     tmp_path: Path, port: int, marker: str, **env: str
 ) -> tuple[subprocess.Popen[bytes], Path]:
     log = tmp_path / "make-run.log"
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    # As a person runs it: no outer make (CI runs us under `make test`), no database or broker configured.
+    dropped = {
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "MAKEFLAGS",
+        "MAKELEVEL",
+        "MFLAGS",
     }
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     process = subprocess.Popen(
         ["make", "run", f"PORT={port}"],
         cwd=BASE_DIR,
