@@ -65,6 +65,9 @@ def main() -> int:
         celery = [sys.executable, "-m", "celery", "-A", "config"]
         children.append(start([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]))
         children.append(start([*celery, "beat", "--loglevel", "INFO"]))
+    else:
+        # No beat without a broker: this sweeps the outbox instead, so retries and late messages still go out.
+        children.append(start([sys.executable, "manage.py", "outbox_sweep", "--every", "30"]))
 
     # SIGTERM (from a supervisor or a test) stops us the same way Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -5,6 +5,7 @@ embedded default: SQLite in var/, Celery tasks run eagerly in the web process, a
 source of truth for outgoing mail. Production uses config.production, which refuses unsafe values.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -78,6 +79,8 @@ if EMBEDDED_DATABASE:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env.str("SQLITE_PATH", default=str(VAR_DIR / "visitplan.sqlite3")),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            # A file, not memory, so that a Celery worker in another thread or process sees the test data.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 else:
@@ -154,7 +157,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+}
+
+# --- Outbox ---------------------------------------------------------------------------------------------
+# Messages sent per task, over one SMTP connection.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# Temporary failures (4xx, refused or dropped connections) are retried this many times in all.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Exponential backoff with jitter: about base * 2^(attempt-1) seconds, at most the cap (< visibility timeout).
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900.0)
+# A message in "sending" longer than this had its worker die: the sweep queues it again.
+OUTBOX_STUCK_SECONDS = env.int("OUTBOX_STUCK_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# The sweep leaves queued messages younger than this to the task already dispatched for them.
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
+OUTBOX_SWEEP_LIMIT = env.int("OUTBOX_SWEEP_LIMIT", default=5000)
 
 # --- Scheduling rules ----------------------------------------------------------------------------------
 # Warnings, not errors: a coordinator may acknowledge each one.

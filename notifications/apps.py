@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from scheduling.signals import programme_published
+
+        from notifications.receivers import on_programme_published
+
+        programme_published.connect(on_programme_published, dispatch_uid="notifications.enqueue_for_version")

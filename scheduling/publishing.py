@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
+from scheduling.signals import programme_published
 from visits.models import DelegationMember, Session, SessionAttendee, Visit, VisitStatus
 
 if TYPE_CHECKING:
@@ -320,6 +321,7 @@ def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion |
             snapshot=as_published(current, changes),
         )
         _store_changes(version, changes, existing={int(key) for key in current})
+        programme_published.send(sender=ProgrammeVersion, version=version)
 
         if locked.status in (VisitStatus.DRAFT, VisitStatus.PLANNED):
             from visits.services import visit_change_status

@@ -1,0 +1,187 @@
+"""Writing to the outbox, and the one function that moves a message from one status to another.
+
+Rows are written in the transaction of the change that causes them; a delivery task is queued only after
+that transaction commits. If the broker is down then, or the process dies between commit and publish, the
+row is still there and the periodic sweep sends it: the table, not the broker, is the source of truth.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from notifications.models import OUTBOX_TRANSITIONS, MessageKind, OutboxMessage, OutboxStatus
+from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
+
+log = logging.getLogger(__name__)
+
+REQUEST, CANCEL = "REQUEST", "CANCEL"
+
+
+class InvalidOutboxMove(ValueError):
+    pass
+
+
+def outbox_move(*, message_ids: Sequence[int], from_status: str, to_status: str, **fields: Any) -> list[int]:
+    """Move the messages that are in `from_status` to `to_status`; return the ids that moved.
+
+    The status is part of the UPDATE's WHERE clause, so of two workers moving the same row exactly one
+    succeeds: a message claimed for sending is claimed once.
+    """
+    if to_status not in OUTBOX_TRANSITIONS[from_status]:
+        raise InvalidOutboxMove(f"An outgoing message cannot go from {from_status} to {to_status}.")
+    with transaction.atomic():
+        rows = OutboxMessage.objects.filter(pk__in=list(message_ids), status=from_status)
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        moved = list(rows.values_list("pk", flat=True))
+        OutboxMessage.objects.filter(pk__in=moved).update(
+            status=to_status, updated_at=timezone.now(), **fields
+        )
+    return moved
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message the change set calls for, before it is a row."""
+
+    kind: str
+    person_id: int
+    role: str
+    session_key: int | None
+    sequence: int
+    method: str | None
+
+    @property
+    def key(self) -> str:
+        if self.kind == MessageKind.PROGRAMME:
+            return f"programme:{self.session_key}:person:{self.person_id}"
+        return f"session:{self.session_key}:person:{self.person_id}:seq:{self.sequence}:{self.method}"
+
+
+def plan_for_changes(changes: Iterable[tuple[ProgrammeChange, list[ChangeRecipient]]]) -> list[Planned]:
+    """One calendar message per session and person: an update wins over a cancellation for the same session
+    (a person whose role changed stays on it), and the highest SEQUENCE of the version is the one sent."""
+    chosen: dict[tuple[int, int], Planned] = {}
+    for change, recipients in changes:
+        for recipient in recipients:
+            method = REQUEST if recipient.action == ChangeRecipient.Action.REQUEST else CANCEL
+            planned = Planned(
+                kind=MessageKind.INVITATION if method == REQUEST else MessageKind.CANCELLATION,
+                person_id=recipient.person_id,
+                role=recipient.role,
+                session_key=change.session_key,
+                sequence=change.sequence,
+                method=method,
+            )
+            slot = (change.session_key, recipient.person_id)
+            held = chosen.get(slot)
+            if (
+                held is None
+                or (held.method == CANCEL and method == REQUEST)
+                or (held.method == method and planned.sequence > held.sequence)
+            ):
+                chosen[slot] = planned
+    return sorted(chosen.values(), key=lambda p: (p.session_key or 0, p.person_id))
+
+
+def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
+    """Write the rows a published version calls for. Idempotent: the unique key skips rows already there."""
+    changes = list(ProgrammeChange.objects.filter(version=version).prefetch_related("recipients__person"))
+    planned = plan_for_changes((c, list(c.recipients.all())) for c in changes)
+    people = {r.person_id: r.person for c in changes for r in c.recipients.all()}
+    previous = (
+        ProgrammeVersion.objects.filter(visit_id=version.visit_id, number=version.number - 1)
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    # Participants also get the whole programme, once per version.
+    participants = sorted({p.person_id for p in planned if p.role == ChangeRecipient.Role.PARTICIPANT})
+    planned += [
+        Planned(
+            MessageKind.PROGRAMME, person_id, ChangeRecipient.Role.PARTICIPANT, None, version.number, None
+        )
+        for person_id in participants
+    ]
+    now = timezone.now()
+    rows = []
+    for plan in planned:
+        person = people[plan.person_id]
+        key = plan.key if plan.kind != MessageKind.PROGRAMME else f"programme:{version.pk}:person:{person.pk}"
+        snapshot = None
+        if plan.session_key is not None:
+            snapshot = version.snapshot.get(str(plan.session_key)) or (previous or {}).get(
+                str(plan.session_key)
+            )
+        rows.append(
+            OutboxMessage(
+                idempotency_key=key,
+                kind=plan.kind,
+                visit_id=version.visit_id,
+                person=person,
+                session_id=plan.session_key if plan.session_key in live_sessions(changes) else None,
+                session_key=plan.session_key,
+                sequence=plan.sequence,
+                role=plan.role,
+                snapshot=snapshot,
+                version_number=version.number,
+                to_email=person.email,
+                language="sv" if person.preferred_language == "sv" else "en",
+                send_at=now,
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
+    dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
+    return created
+
+
+def live_sessions(changes: Iterable[ProgrammeChange]) -> set[int]:
+    return {c.session_key for c in changes if c.session_id is not None}
+
+
+def dispatch_on_commit(message_ids: Sequence[int]) -> None:
+    """After the transaction commits, queue delivery in batches. A broker that is down loses nothing."""
+    if not message_ids:
+        return
+    size = settings.OUTBOX_BATCH_SIZE
+
+    def dispatch() -> None:
+        from notifications.tasks import deliver_outbox
+
+        for start in range(0, len(message_ids), size):
+            batch = list(message_ids[start : start + size])
+            try:
+                deliver_outbox.delay(batch)
+            except Exception:  # the broker is down: the sweep will find these rows
+                log.warning(
+                    "Could not queue delivery of %d messages; the outbox sweep will send them.", len(batch)
+                )
+                return
+
+    transaction.on_commit(dispatch)
+
+
+def outbox_send_again(*, message: OutboxMessage) -> OutboxMessage:
+    """A coordinator's "send again" for a failed message: queue it now, with a fresh count of attempts."""
+    moved = outbox_move(
+        message_ids=[message.pk],
+        from_status=OutboxStatus.FAILED,
+        to_status=OutboxStatus.QUEUED,
+        send_at=timezone.now(),
+        attempts=0,
+    )
+    if moved:
+        dispatch_on_commit(moved)
+    message.refresh_from_db()
+    return message
+
+
+def due(now: dt.datetime | None = None) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, send_at__lte=now or timezone.now())

@@ -1,0 +1,11 @@
+"""Where notifications is told what changed upstream."""
+
+from typing import Any
+
+from notifications.outbox import enqueue_for_version
+from scheduling.models import ProgrammeVersion
+
+
+def on_programme_published(sender: Any, version: ProgrammeVersion, **kwargs: Any) -> None:
+    # Inside the publishing transaction: the messages exist exactly when the version does.
+    enqueue_for_version(version)

@@ -1,0 +1,74 @@
+"""A real SMTP server on loopback (aiosmtpd) whose replies a test can script."""
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.raw, policy=email.policy.default)  # type: ignore[return-value]
+
+
+@dataclass
+class Handler:
+    """Replies to DATA from `script` in turn (e.g. ["451 4.3.0 Try later"] * 2), then with 250 for ever."""
+
+    script: list[str] = field(default_factory=list)
+    always: str | None = None  # e.g. "550 5.1.1 No such user": every DATA gets this
+    delay: float = 0.0  # seconds per message, to keep a batch in flight
+    received: list[Received] = field(default_factory=list)
+    attempts: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        with self.lock:
+            self.attempts += 1
+            if self.always:
+                return self.always
+            if self.script:
+                return self.script.pop(0)
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+            )
+        return "250 2.0.0 Accepted"
+
+    def outbox_ids(self) -> Counter[str]:
+        """How many times each outbox row arrived (by the X-Visitplan-Outbox-Id header)."""
+        with self.lock:
+            return Counter(r.message["X-Visitplan-Outbox-Id"] for r in self.received)
+
+
+class SmtpServer:
+    def __init__(self, handler: Handler | None = None) -> None:
+        self.handler = handler or Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
