@@ -246,3 +246,12 @@ class ChangeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_action_display()})"
+
+
+class Programme(Visit):
+    """A visit as its coordinator publishes it: the admin's page for conflicts, the preview and publishing."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
@@ -20,8 +21,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 def use_broker(broker_url: str) -> None:
     """Point the Celery app at a real broker, out of eager mode, dropping pooled connections to the old."""
     app.conf.update(broker_url=broker_url, task_always_eager=False, broker_connection_retry_on_startup=True)
-    app.pool.force_close_all()
-    app._pool = None
+    pool: Any = app.pool  # a kombu ConnectionPool; the stubs call it a ProducerPool
+    pool.force_close_all()
+    setattr(app, "_pool", None)  # noqa: B010 - Celery has no public way to forget its connection pool
 
 
 @contextmanager
@@ -46,9 +48,10 @@ def database_env() -> dict[str, str]:
 class WorkerProcess:
     """`celery -A config worker` in a process group of its own, which a test may SIGKILL."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1) -> None:
         self.env = {**os.environ, **env}
         self.log = log
+        self.concurrency = concurrency
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "WorkerProcess":
@@ -63,7 +66,7 @@ class WorkerProcess:
                 "--pool",
                 "prefork",
                 "--concurrency",
-                "1",
+                str(self.concurrency),
                 "--loglevel",
                 "INFO",
                 "--without-gossip",

@@ -1,0 +1,149 @@
+"""Fan-out: publish a visit of 40 sessions with 50 recipients each (2,000 invitations) and time delivery
+end to end, through a real Celery worker on Redis, to a local SMTP server. In the same run, a plain smtplib loop
+sends the same number of pre-built messages over one connection to the same server: the baseline.
+
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
+      .venv/bin/python bench/fanout.py
+It works in a throw-away database that it creates and drops. The last line is one JSON object.
+"""
+
+import datetime as dt
+import json
+import os
+import smtplib
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from notifications.compose import compose_message  # noqa: E402
+
+from notifications.models import OutboxMessage  # noqa: E402
+from scheduling.publishing import programme_publish  # noqa: E402
+from tests.support.smtp import Handler, SmtpServer  # noqa: E402
+from tests.support.workers import WorkerProcess, database_env, use_broker  # noqa: E402
+from visits.models import Delegation, Person, Session, SessionExpert, Venue, Visit  # noqa: E402
+
+SESSIONS, RECIPIENTS = 40, 50
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def build_visit() -> Visit:
+    delegation = Delegation.objects.create(name="Fan-out delegation", languages=["en"])
+    visit = Visit.objects.create(
+        title="Fan-out visit",
+        delegation=delegation,
+        starts_on=dt.date(2027, 3, 22),
+        ends_on=dt.date(2027, 3, 26),
+        city="Stockholm",
+        programme_languages=["en"],
+    )
+    venue = Venue.objects.create(name="Fan-out hall", address="Storgatan 1, Stockholm", city="Stockholm")
+    people = Person.objects.bulk_create(
+        [Person(name=f"Expert {i}", email=f"expert{i}@fanout.example") for i in range(SESSIONS * RECIPIENTS)]
+    )
+    for index in range(SESSIONS):
+        starts = dt.datetime(2027, 3, 22 + index % 5, 8 + index // 5, 0, tzinfo=STOCKHOLM)
+        session = Session.objects.create(
+            visit=visit,
+            title=f"Session {index}",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=50),
+            venue=venue,
+            language="en",
+        )
+        chosen = people[index * RECIPIENTS : (index + 1) * RECIPIENTS]
+        SessionExpert.objects.bulk_create([SessionExpert(session=session, person=p) for p in chosen])
+    return visit
+
+
+def peak_memory_kib(pid: int) -> int:
+    """The worker's peak resident memory (VmHWM), summed over the main process and its pool children."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(entry.name) == pid or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmHWM", "0 kB").split()[0])
+    return total
+
+
+def main() -> None:
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if connection.vendor != "postgresql" or not broker.startswith("redis://"):
+        sys.exit("bench/fanout.py needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...")
+    connection.settings_dict["TEST"]["NAME"] = "visitplan_bench_fanout"
+    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    log = BASE_DIR / "var" / "bench-fanout-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    log.write_bytes(b"")
+    try:
+        with SmtpServer(Handler()) as server:
+            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+            settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+            use_broker(broker)
+            env = {
+                **database_env(),
+                "CELERY_BROKER_URL": broker,
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(server.port),
+                "LOG_LEVEL": "WARNING",
+            }
+            worker = WorkerProcess(env, log, concurrency=2).start()
+            try:
+                visit = build_visit()
+                began = time.perf_counter()
+                programme_publish(visit=visit, actor=None)
+                total = OutboxMessage.objects.count()
+                while OutboxMessage.objects.filter(status__in=["sent", "failed"]).count() < total:
+                    time.sleep(0.05)
+                ours_seconds = time.perf_counter() - began
+                failed = OutboxMessage.objects.filter(status="failed").count()
+                peak = peak_memory_kib(worker.process.pid if worker.process else 0)
+            finally:
+                worker.stop()
+
+            # Baseline: the same number of messages, composed beforehand (not timed), one connection.
+            prebuilt = [compose_message(m).message().as_bytes() for m in OutboxMessage.objects.order_by("pk")]
+            began = time.perf_counter()
+            with smtplib.SMTP("127.0.0.1", server.port) as smtp:
+                for raw, message in zip(prebuilt, OutboxMessage.objects.order_by("pk"), strict=True):
+                    smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [message.to_email], raw)
+            plain_seconds = time.perf_counter() - began
+    finally:
+        connection.creation.destroy_test_db(test_db, verbosity=0)
+
+    ours_rate, plain_rate = total / ours_seconds, total / plain_seconds
+    print(f"Visitplan: {total} messages in {ours_seconds:.2f} s ({ours_rate:.0f}/s), {failed} failed")
+    print(f"plain smtplib: {total} messages in {plain_seconds:.2f} s ({plain_rate:.0f}/s)")
+    print(
+        json.dumps(
+            {
+                "messages": total,
+                "failed": failed,
+                "ours_messages_per_s": round(ours_rate, 1),
+                "plain_smtplib_messages_per_s": round(plain_rate, 1),
+                "ratio_ours_over_plain": round(ours_rate / plain_rate, 3),
+                "worker_peak_rss_mib": round(peak / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
