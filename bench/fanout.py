@@ -1,6 +1,6 @@
 """Fan-out: publish a visit of 40 sessions with 50 recipients each (2,000 invitations) and time delivery
-end to end, through a real Celery worker on Redis, to a local SMTP server. In the same run, a plain smtplib loop
-sends the same number of pre-built messages over one connection to the same server: the baseline.
+end to end, through a real Celery worker on Redis, to a local SMTP server. In the same run, a plain smtplib
+loop sends the same number of pre-built messages over one connection to the same server: the baseline.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
       .venv/bin/python bench/fanout.py
@@ -26,8 +26,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from notifications.compose import compose_message  # noqa: E402
 
+from notifications.compose import compose_message  # noqa: E402
 from notifications.models import OutboxMessage  # noqa: E402
 from scheduling.publishing import programme_publish  # noqa: E402
 from tests.support.smtp import Handler, SmtpServer  # noqa: E402

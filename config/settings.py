@@ -150,6 +150,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On losing the broker, cancel running late-ack tasks so they are redelivered (Celery 6's default). Safe here:
+# a redelivered delivery task skips every row that is no longer queued.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Longer than every retry delay and task time limit: an unacknowledged message is redelivered only after this.
@@ -208,3 +211,12 @@ def describe_mode() -> str:
         "Celery eager (no broker)" if EMBEDDED_BROKER else "Celery on " + CELERY_BROKER_URL.split("@")[-1]
     )
     return f"Visitplan: database {engine} {DATABASES['default'].get('NAME')}, {broker}."
+
+
+# --- Notifications (compose and feeds) ------------------------------------------------------------------
+# The name beside ORGANIZER_EMAIL: CN of ORGANIZER in invitations, and the Reply-To of every message.
+ORGANIZER_NAME = env.str("ORGANIZER_NAME", default="Visitplan coordinators")
+# Days a cancelled session stays in calendar feeds, marked cancelled, after it was cancelled.
+FEED_KEEP_CANCELLED_DAYS = env.int("FEED_KEEP_CANCELLED_DAYS", default=30)
+# Minutes after which calendar apps are asked to fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)

@@ -7,8 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from scheduling.signals import programme_published
-
         from notifications.receivers import on_programme_published
+        from scheduling.signals import programme_published
 
         programme_published.connect(on_programme_published, dispatch_uid="notifications.enqueue_for_version")

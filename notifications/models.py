@@ -98,7 +98,7 @@ def new_token() -> str:
 
 
 class PersonalToken(models.Model):
-    """A secret, revocable token: a person's calendar feed and programme page, or a visit's coordinator feed."""
+    """A secret, revocable token: a person's feed and programme page, or a visit's feed for coordinators."""
 
     class Purpose(models.TextChoices):
         PERSON_FEED = "person_feed", _("Personal calendar feed and programme page")

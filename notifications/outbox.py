@@ -159,9 +159,12 @@ def dispatch_on_commit(message_ids: Sequence[int]) -> None:
             batch = list(message_ids[start : start + size])
             try:
                 deliver_outbox.delay(batch)
-            except Exception:  # the broker is down: the sweep will find these rows
+            except Exception as error:  # the broker is down: the sweep will find these rows
                 log.warning(
-                    "Could not queue delivery of %d messages; the outbox sweep will send them.", len(batch)
+                    "Could not queue delivery (%s: %s); the outbox sweep will send %d messages.",
+                    type(error).__name__,
+                    error,
+                    len(message_ids) - start,
                 )
                 return
 

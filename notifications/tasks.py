@@ -54,6 +54,11 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
                 email = compose_message(message, now=timezone.now())
                 # Lets a mail log, a bounce or a test tie a delivered copy back to its row.
                 email.extra_headers["X-Visitplan-Outbox-Id"] = str(message.pk)
+                if not message.message_id:
+                    # Kept before the first attempt: a retry carries the same Message-ID, so a server that
+                    # accepted a copy whose reply got lost can recognise the second one.
+                    message.message_id = email.extra_headers["Message-ID"]
+                    OutboxMessage.objects.filter(pk=message.pk).update(message_id=message.message_id)
                 connection.send_messages([email])
             except Exception as error:
                 outcome = classify(error)

@@ -41,7 +41,7 @@ def visit_token(visit: Visit) -> PersonalToken:
 
 
 def token_revoke(*, token: PersonalToken) -> PersonalToken:
-    """Revoke a token: its feed and page answer 404 from now on. The next use of person_token makes a new one."""
+    """Revoke a token: its feed and page answer 404 from now on; person_token then makes a new one."""
     PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db()
     return token

@@ -2,6 +2,7 @@ import pytest
 
 from config.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.support.workers import forget_connections
 
 
 @pytest.fixture
@@ -17,9 +18,11 @@ def staff_user(db):
 @pytest.fixture(autouse=True)
 def restore_celery_configuration():
     """Tests point the Celery app at brokers of their own; put it back as the settings made it."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    saved = {
+        key: celery_app.conf.get(key)
+        for key in ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager")
+    }
     yield
-    if any(celery_app.conf[key] != value for key, value in saved.items()):
+    if any(celery_app.conf.get(key) != value for key, value in saved.items()):
         celery_app.conf.update(saved)
-        celery_app.pool.force_close_all()
-        setattr(celery_app, "_pool", None)  # noqa: B010 - Celery has no public way to forget its pool
+        forget_connections(celery_app)

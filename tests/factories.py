@@ -154,3 +154,38 @@ class SessionInterpreterFactory(factory.django.DjangoModelFactory[SessionInterpr
     session = factory.SubFactory(SessionFactory)
     person = factory.SubFactory(PersonFactory)
     languages = ["lv", "en"]
+
+
+# --- Notifications ------------------------------------------------------------------------------------------
+
+
+from notifications.models import OutboxMessage, PersonalToken  # noqa: E402 (kept with its factories)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
+    """An invitation to the expert of a new session, queued now. Pass kind, session, snapshot as needed."""
+
+    class Meta:
+        model = OutboxMessage
+
+    kind = "invitation"
+    session = factory.SubFactory(SessionFactory)
+    visit = factory.LazyAttribute(lambda m: m.session.visit if m.session is not None else VisitFactory())
+    person = factory.SubFactory(PersonFactory)
+    session_key = factory.LazyAttribute(lambda m: m.session.pk if m.session is not None else None)
+    sequence = factory.LazyAttribute(lambda m: m.session.sequence if m.session is not None else 0)
+    role = "expert"
+    to_email = factory.LazyAttribute(lambda m: m.person.email)
+    language = factory.LazyAttribute(lambda m: m.person.preferred_language)
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    send_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+
+class PersonalTokenFactory(factory.django.DjangoModelFactory[PersonalToken]):
+    """A person's live feed token; for a visit's, pass purpose="visit_feed", person=None and a visit."""
+
+    class Meta:
+        model = PersonalToken
+
+    purpose = "person_feed"
+    person = factory.SubFactory(PersonFactory)

@@ -18,12 +18,25 @@ from config.celery import app
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+def forget_connections(celery: Any) -> None:
+    """Make Celery connect afresh to the broker now configured. It caches a connection pool and a producer
+    pool built on it, and has no public way to drop them."""
+    celery._pool = None
+    celery.amqp._producer_pool = None
+
+
 def use_broker(broker_url: str) -> None:
     """Point the Celery app at a real broker, out of eager mode, dropping pooled connections to the old."""
-    app.conf.update(broker_url=broker_url, task_always_eager=False, broker_connection_retry_on_startup=True)
-    pool: Any = app.pool  # a kombu ConnectionPool; the stubs call it a ProducerPool
-    pool.force_close_all()
-    setattr(app, "_pool", None)  # noqa: B010 - Celery has no public way to forget its connection pool
+    # Celery reads a CELERY_BROKER_URL environment variable before its own broker_url setting; the read and
+    # write URLs come before both.
+    app.conf.update(
+        broker_url=broker_url,
+        broker_read_url=broker_url,
+        broker_write_url=broker_url,
+        task_always_eager=False,
+        broker_connection_retry_on_startup=True,
+    )
+    forget_connections(app)
 
 
 @contextmanager

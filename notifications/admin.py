@@ -1,0 +1,201 @@
+"""The coordinator's outbox page: what went out for a visit, what failed and why, a preview, send again."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import OutboxMessage, OutboxStatus, PersonalToken
+from notifications.outbox import outbox_send_again
+
+
+class OutboxQuerySetMixin:
+    def scoped(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
+        """Superusers see every visit's mail; other staff the mail of the visits they coordinate."""
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(visit__coordinators=request.user.pk)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
+    list_display = [
+        "to_email",
+        "kind",
+        "session_title",
+        "sequence",
+        "status_badge",
+        "attempts",
+        "error",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", ("visit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["visit", "person", "session"]
+    search_fields = ["to_email", "person__name", "session__title", "visit__title"]
+    readonly_fields = [
+        "idempotency_key",
+        "kind",
+        "status",
+        "visit",
+        "person",
+        "session",
+        "sequence",
+        "role",
+        "to_email",
+        "language",
+        "attempts",
+        "last_error",
+        "send_at",
+        "sending_since",
+        "sent_at",
+        "message_id",
+        "created_at",
+        "preview_links",
+    ]
+    exclude = ["snapshot", "session_key", "version_number"]
+    actions = ["send_again"]
+    change_list_template = "admin/notifications/outboxmessage/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxMessage]:
+        return self.scoped(request, super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
+        return False  # the outbox is a record; "send again" is the only thing to do with it
+
+    def has_delete_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("session"))
+    def session_title(self, message: OutboxMessage) -> str:
+        if message.session is not None:
+            return message.session.title
+        return (
+            (message.snapshot or {}).get("title", "") if message.kind != "programme" else gettext("Programme")
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, message: OutboxMessage) -> str:
+        colours = {"queued": "#8a6d00", "sending": "#0b5cad", "sent": "#1b7f3b", "failed": "#a40000"}
+        return format_html(
+            '<strong style="color:{}">{}</strong>', colours[message.status], message.get_status_display()
+        )
+
+    @admin.display(description=_("last error"))
+    def error(self, message: OutboxMessage) -> str:
+        return message.last_error[:120]
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, message: OutboxMessage) -> str:
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:notifications_outboxmessage_preview", args=[message.pk]),
+            gettext("e-mail"),
+            reverse("admin:notifications_outboxmessage_ics", args=[message.pk]),
+            gettext("calendar (.ics)"),
+        )
+
+    @admin.action(description=_("Send again"), permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        requeued = 0
+        for message in queryset.filter(status=OutboxStatus.FAILED):
+            if outbox_send_again(message=message).status == OutboxStatus.QUEUED:
+                requeued += 1
+        skipped = queryset.exclude(status=OutboxStatus.FAILED).count()
+        if requeued:
+            messages.success(
+                request,
+                ngettext("%d message queued again.", "%d messages queued again.", requeued) % requeued,
+            )
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%d message was not failed; only failed messages are sent again.",
+                    "%d messages were not failed; only failed messages are sent again.",
+                    skipped,
+                )
+                % skipped,
+            )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        queryset = self.get_queryset(request)
+        visit_id = request.GET.get("visit__id__exact")
+        if visit_id:
+            queryset = queryset.filter(visit_id=visit_id)
+        counts = {row["status"]: row["n"] for row in queryset.values("status").annotate(n=Count("id"))}
+        summary = [(label, counts.get(value, 0), value) for value, label in OutboxStatus.choices]
+        return super().changelist_view(request, {**(extra_context or {}), "status_summary": summary})
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="notifications_outboxmessage_preview"),
+            path("<int:pk>/invite.ics", view(self.ics_view), name="notifications_outboxmessage_ics"),
+            *super().get_urls(),
+        ]
+
+    def composed(self, request: HttpRequest, pk: int) -> Any:
+        from django.shortcuts import get_object_or_404
+
+        from notifications.compose import compose_message
+
+        message = get_object_or_404(self.get_queryset(request), pk=pk)
+        return message, compose_message(message)
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        message, email = self.composed(request, pk)
+        html = next((content for content, mimetype in email.alternatives if mimetype == "text/html"), "")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Preview: %(subject)s") % {"subject": email.subject},
+            "message": message,
+            "email": email,
+            "html": html,
+        }
+        return TemplateResponse(request, "admin/notifications/outboxmessage/preview.html", context)
+
+    def ics_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _message, email = self.composed(request, pk)
+        calendar = next(
+            (
+                content
+                for content, mimetype in email.alternatives
+                if str(mimetype).startswith("text/calendar")
+            ),
+            "",
+        )
+        body = calendar.encode() if isinstance(calendar, str) else calendar
+        return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin):
+    list_display = ["purpose", "person", "visit", "created_at", "revoked_at"]
+    list_filter = ["purpose"]
+    search_fields = ["person__name", "person__email", "visit__title"]
+    fields = ["purpose", "person", "visit", "created_at", "revoked_at"]
+    readonly_fields = ["purpose", "person", "visit", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke: the feed and page stop working"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[PersonalToken]) -> None:
+        from notifications.tokens import token_revoke
+
+        for token in queryset.filter(revoked_at__isnull=True):
+            token_revoke(token=token)
+        messages.success(request, gettext("Revoked."))

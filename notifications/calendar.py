@@ -1,0 +1,188 @@
+"""iCalendar objects (RFC 5545) for scheduling messages (RFC 5546) and feeds, as plain data in and bytes out.
+
+Nothing here reads the database: `notifications.compose` and `notifications.feeds` turn sessions into
+`CalendarEvent` values and this module writes them. Times are always written in UTC, so a file never names a
+time zone it does not define and no client has to guess a daylight-saving rule.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+from icalendar import Calendar, Event, vCalAddress, vDuration
+
+PRODID: Final = "-//Visitplan//Visitplan//EN"
+
+# iTIP methods (RFC 5546 section 1.4).
+REQUEST: Final = "REQUEST"
+CANCEL: Final = "CANCEL"
+PUBLISH: Final = "PUBLISH"
+METHODS: Final = frozenset({REQUEST, CANCEL, PUBLISH})
+
+# VEVENT STATUS values.
+TENTATIVE: Final = "TENTATIVE"
+CONFIRMED: Final = "CONFIRMED"
+CANCELLED: Final = "CANCELLED"
+STATUSES: Final = frozenset({TENTATIVE, CONFIRMED, CANCELLED})
+
+# ATTENDEE PARTSTAT and ROLE values we use.
+NEEDS_ACTION: Final = "NEEDS-ACTION"
+ACCEPTED: Final = "ACCEPTED"
+DECLINED: Final = "DECLINED"
+TENTATIVE_ANSWER: Final = "TENTATIVE"
+REQ_PARTICIPANT: Final = "REQ-PARTICIPANT"
+
+# RFC 5545 CONTROL characters (all of C0 and DEL except HTAB and LF, which TEXT can carry), and surrogates,
+# which cannot be encoded as UTF-8 at all.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    email: str
+    name: str
+    partstat: str = NEEDS_ACTION
+    rsvp: bool = True
+    role: str = REQ_PARTICIPANT
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One VEVENT. `start` and `end` must be aware; they are written in UTC."""
+
+    uid: str
+    sequence: int
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    status: str = CONFIRMED
+    organizer_email: str = ""
+    organizer_name: str = ""
+    attendees: tuple[Attendee, ...] = field(default=())
+    last_modified: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            moment: dt.datetime = getattr(self, name)
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                raise ValueError(f"CalendarEvent.{name} must be an aware datetime, got {moment!r}")
+        if self.end <= self.start:
+            raise ValueError("CalendarEvent.end must be after its start")
+        if self.status not in STATUSES:
+            raise ValueError(f"CalendarEvent.status must be one of {sorted(STATUSES)}, got {self.status!r}")
+        if self.sequence < 0:
+            raise ValueError("CalendarEvent.sequence cannot be negative")
+
+
+def event_uid(kind: str, key: int | str, host: str) -> str:
+    """A UID that stays the same for the object's whole life, e.g. session-42@visitplan.example.org."""
+    return f"{kind}-{key}@{host}"
+
+
+def clean_text(value: str) -> str:
+    """Text as an iCalendar TEXT value can carry it: line ends as LF, control characters removed.
+
+    Everything else (commas, semicolons, quotes, backslashes, any Unicode) is kept; icalendar escapes it.
+    """
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_name(value: str) -> str:
+    """A display name fit for a CN parameter or a mail header: one line, no quotes, no backslashes.
+
+    A quote in a parameter becomes ^' (RFC 6868), which some clients show as is; a backslash is read as an
+    escape by some parsers (icalendar's among them) and can swallow the address after it.
+    """
+    text = clean_text(value).replace('"', "").replace("\\", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"expected an aware datetime, got {moment!r}")
+    return moment.astimezone(dt.UTC)
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    cn = clean_name(name)
+    if cn:
+        address.params["CN"] = cn
+    for key, value in params.items():
+        address.params[key.upper()] = value
+    return address
+
+
+def _event(event: CalendarEvent, *, method: str, stamp: dt.datetime) -> Event:
+    component = Event()
+    component.add("uid", event.uid)
+    component.add("sequence", event.sequence)
+    component.add("dtstamp", stamp)
+    component.add("dtstart", _utc(event.start))
+    component.add("dtend", _utc(event.end))
+    component.add("summary", clean_text(event.summary))
+    if event.description:
+        component.add("description", clean_text(event.description))
+    if event.location:
+        component.add("location", clean_text(event.location))
+    if event.url:
+        component.add("url", event.url)
+    # A cancellation cancels, whatever the event's status was before.
+    component.add("status", CANCELLED if method == CANCEL else event.status)
+    if event.last_modified is not None:
+        component.add("last-modified", _utc(event.last_modified))
+    if event.organizer_email:
+        component.add("organizer", _address(event.organizer_email, event.organizer_name))
+    # RFC 5546 3.2.1: a PUBLISH carries no attendees; it is a calendar to read, not a meeting to answer.
+    if method != PUBLISH:
+        for attendee in event.attendees:
+            component.add(
+                "attendee",
+                _address(
+                    attendee.email,
+                    attendee.name,
+                    cutype="INDIVIDUAL",
+                    role=attendee.role,
+                    partstat=attendee.partstat,
+                    rsvp="TRUE" if attendee.rsvp and method == REQUEST else "FALSE",
+                ),
+            )
+    return component
+
+
+def build_calendar(
+    events: Iterable[CalendarEvent],
+    *,
+    method: str,
+    stamp: dt.datetime,
+    name: str | None = None,
+    refresh: dt.timedelta | None = None,
+) -> bytes:
+    """A VCALENDAR with one VEVENT per event, as bytes (CRLF line ends, lines folded at 75 octets).
+
+    `stamp` becomes every event's DTSTAMP: the time of sending for a message; for a feed, the time of its
+    latest change, so that the same programme gives the same bytes (and ETag). `name` becomes X-WR-CALNAME,
+    `refresh` the interval after which subscribers should fetch the feed again.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+    stamp = _utc(stamp)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", clean_name(name))
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))  # the same, for Outlook
+    for event in events:
+        calendar.add_component(_event(event, method=method, stamp=stamp))
+    return calendar.to_ical()

@@ -1,0 +1,446 @@
+"""Composing e-mail from the outbox: an OutboxMessage in, an EmailMultiAlternatives with its calendar out.
+
+This is the edge between the models and the pure calendar writer. Delivering the message (SMTP, retries) is
+someone else's job: `compose_message` only reads, and can be called again for a retry and give the same
+message, under the same UID and SEQUENCE, with the session as it now is.
+
+Every message is written in the recipient's language (Swedish or English) with times in the zone of the
+session's venue, named, so nobody has to work out which clock a time is on.
+"""
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
+
+from notifications import calendar
+from notifications.calendar import Attendee, CalendarEvent, clean_name
+from notifications.models import MessageKind, OutboxMessage
+from notifications.tokens import programme_page_url
+from visits.models import (
+    DelegationMember,
+    Person,
+    Session,
+    SessionAttendee,
+    SessionExpert,
+    SessionInterpreter,
+    Venue,
+    Visit,
+    VisitStatus,
+)
+from visits.models.programme import SessionQuerySet
+
+LANGUAGES = ("en", "sv")
+EXPERT_ROLE = "expert"
+
+# An expert's answer as their calendar shows it.
+PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
+    SessionExpert.Response.CONFIRMED: calendar.ACCEPTED,
+    SessionExpert.Response.DECLINED: calendar.DECLINED,
+    SessionExpert.Response.PROPOSED: calendar.TENTATIVE_ANSWER,
+}
+
+
+class ComposeError(Exception):
+    """The message cannot be composed (its session is gone and no snapshot was kept, or an unknown kind)."""
+
+
+# --- Small helpers ------------------------------------------------------------------------------------------
+
+
+def message_language(code: str | None) -> str:
+    """The language a message or page is written in: Swedish for sv (sv-SE too), otherwise English."""
+    language = (code or "").lower().split("-")[0].split("_")[0]
+    return language if language in LANGUAGES else "en"
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "visitplan.invalid"
+
+
+def session_uid(session_id: int) -> str:
+    """The session's UID in every calendar, for its whole life."""
+    return calendar.event_uid("session", session_id, site_host())
+
+
+def format_when(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
+    """'Tuesday 23 March 2027, 09:00–10:30 (Europe/Stockholm)' in the active language."""
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    day = dateformat.format(start, "l j F Y")
+    if start.date() == end.date():
+        return f"{day}, {start:%H:%M}–{end:%H:%M} ({zone.key})"
+    return f"{day}, {start:%H:%M} – {dateformat.format(end, 'l j F Y')}, {end:%H:%M} ({zone.key})"
+
+
+def format_start(start: dt.datetime, zone: ZoneInfo) -> str:
+    """'Tuesday 23 March 2027, 09:00', for subjects."""
+    return dateformat.format(start.astimezone(zone), "l j F Y, H:i")
+
+
+def new_message_id(message: OutboxMessage) -> str:
+    """A Message-ID short enough for one header line, naming the outbox row it came from."""
+    return f"<outbox.{message.pk}.{secrets.token_hex(6)}@{site_host()}>"
+
+
+def mailbox(name: str, email: str) -> str:
+    """An address header value. clean_name leaves no quote or backslash, so quoting is always safe."""
+    name = clean_name(name)
+    return f'"{name}" <{email}>' if name else email
+
+
+# --- What a message or page says about a session ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """A session as messages and pages show it, from a live row or from the snapshot of a deleted one."""
+
+    id: int
+    title: str
+    description: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    zone: ZoneInfo
+    venue_name: str
+    location: str
+    host: str
+    status: str
+    visit_title: str
+    delegation: str
+
+    @property
+    def when(self) -> str:
+        return format_when(self.starts_at, self.ends_at, self.zone)
+
+    @property
+    def start_text(self) -> str:
+        return format_start(self.starts_at, self.zone)
+
+    def when_in(self, zone_name: str) -> str | None:
+        """The time in another zone, or None when that zone is the session's own."""
+        if zone_name == self.zone.key:
+            return None
+        return format_when(self.starts_at, self.ends_at, ZoneInfo(zone_name))
+
+
+def venue_location(venue: Venue | None, fallback: str = "") -> str:
+    """The venue's name and address on one line, as a calendar's LOCATION."""
+    if venue is None:
+        return fallback
+    address = [line.strip(" ,") for line in venue.address.splitlines() if line.strip(" ,")]
+    if venue.city and not any(venue.city.lower() in line.lower() for line in address):
+        address.append(venue.city)
+    return ", ".join([venue.name, *address])
+
+
+def facts_of_session(session: Session) -> SessionFacts:
+    """Facts from a live session; select_related('visit__delegation', 'venue', 'host_organisation')."""
+    visit = session.visit
+    venue = session.venue
+    return SessionFacts(
+        id=session.pk,
+        title=session.title,
+        description=session.description,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        zone=session.zone,
+        venue_name=venue.name if venue is not None else "",
+        location=venue_location(venue),
+        host=session.host_organisation.name if session.host_organisation is not None else "",
+        status=(
+            Session.Status.CANCELLED.value if visit.status == VisitStatus.CANCELLED else str(session.status)
+        ),
+        visit_title=visit.title,
+        delegation=visit.delegation.name if visit.delegation is not None else "",
+    )
+
+
+def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts:
+    """Facts from a scheduling.publishing.SessionSnapshot, for a session whose row is gone."""
+    venue_id = snapshot.get("venue_id")
+    venue = Venue.objects.filter(pk=venue_id).first() if venue_id else None
+    venue_name = str(snapshot.get("venue_name") or "")
+    return SessionFacts(
+        id=int(snapshot["id"]),
+        title=str(snapshot.get("title") or ""),
+        description=str(snapshot.get("description") or ""),
+        starts_at=dt.datetime.fromisoformat(snapshot["starts_at"]),
+        ends_at=dt.datetime.fromisoformat(snapshot["ends_at"]),
+        zone=ZoneInfo(venue.time_zone if venue is not None else visit.time_zone),
+        venue_name=venue.name if venue is not None else venue_name,
+        location=venue_location(venue, fallback=venue_name),
+        host="",
+        status=str(snapshot.get("status") or Session.Status.CANCELLED),
+        visit_title=visit.title,
+        delegation=visit.delegation.name if visit.delegation is not None else "",
+    )
+
+
+def event_description(facts: SessionFacts, *, url: str = "", response_url: str | None = None) -> str:
+    """DESCRIPTION: the session's own text, then the programme around it, in the active language."""
+    lines: list[str] = []
+    if facts.description.strip():
+        lines += [facts.description.strip(), ""]
+    if facts.delegation:
+        lines.append(
+            gettext("Visit: %(visit)s (%(delegation)s)")
+            % {"visit": facts.visit_title, "delegation": facts.delegation}
+        )
+    else:
+        lines.append(gettext("Visit: %(visit)s") % {"visit": facts.visit_title})
+    if facts.host:
+        lines.append(gettext("Host: %(host)s") % {"host": facts.host})
+    lines.append(gettext("Coordinators: %(email)s") % {"email": settings.ORGANIZER_EMAIL})
+    if response_url:
+        lines.append(gettext("Answer the invitation: %(url)s") % {"url": response_url})
+    if url:
+        lines.append(gettext("Your programme: %(url)s") % {"url": url})
+    return "\n".join(lines)
+
+
+def session_event(
+    facts: SessionFacts,
+    *,
+    sequence: int,
+    status: str,
+    url: str = "",
+    attendees: Iterable[Attendee] = (),
+    response_url: str | None = None,
+    last_modified: dt.datetime | None = None,
+) -> CalendarEvent:
+    """The session as a calendar event. `response_url` is where an expert answers; it goes in DESCRIPTION."""
+    return CalendarEvent(
+        uid=session_uid(facts.id),
+        sequence=sequence,
+        start=facts.starts_at,
+        end=facts.ends_at,
+        summary=facts.title,
+        description=event_description(facts, url=url, response_url=response_url),
+        location=facts.location,
+        url=url,
+        status=status,
+        organizer_email=settings.ORGANIZER_EMAIL,
+        organizer_name=settings.ORGANIZER_NAME,
+        attendees=tuple(attendees),
+        last_modified=last_modified,
+    )
+
+
+def event_status(facts: SessionFacts) -> str:
+    """STATUS of a session in a feed or programme: cancelled, tentative or confirmed."""
+    if facts.status == Session.Status.CANCELLED:
+        return calendar.CANCELLED
+    return calendar.TENTATIVE if facts.status == Session.Status.TENTATIVE else calendar.CONFIRMED
+
+
+def partstat_of(session: Session | None, person: Person, role: str) -> str:
+    """PARTSTAT: an expert's answer so far; everyone else has yet to act."""
+    if role != EXPERT_ROLE or session is None:
+        return calendar.NEEDS_ACTION
+    response = (
+        SessionExpert.objects.filter(session=session, person=person)
+        .values_list("response", flat=True)
+        .first()
+    )
+    return PARTSTAT_OF_RESPONSE.get(response or "", calendar.NEEDS_ACTION)
+
+
+# --- Who is on which session --------------------------------------------------------------------------------
+
+
+def sessions_of_person(person: Person) -> SessionQuerySet:
+    """Every session the person is on, in any role and visit, cancelled ones too.
+
+    Expert, interpreter, a chosen attendee, or a member of a delegation whose whole delegation attends
+    (the same people scheduling.publishing.programme_snapshot counts as on the session).
+    """
+    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
+    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
+    return Session.objects.filter(
+        Q(pk__in=SessionExpert.objects.filter(person=person).values("session_id"))
+        | Q(pk__in=SessionInterpreter.objects.filter(person=person).values("session_id"))
+        | Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen)
+        | Q(attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations)
+    ).annotate(
+        person_is_expert=Exists(SessionExpert.objects.filter(session=OuterRef("pk"), person=person)),
+        person_is_interpreter=Exists(
+            SessionInterpreter.objects.filter(session=OuterRef("pk"), person=person)
+        ),
+    )
+
+
+def with_facts(sessions: SessionQuerySet) -> SessionQuerySet:
+    """The rows facts_of_session reads, in the same query."""
+    return sessions.select_related("visit__delegation", "venue", "host_organisation").order_by(
+        "starts_at", "id"
+    )
+
+
+# --- The messages -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    subject: str
+    text: str
+    html: str
+    ics: bytes
+    method: str
+    filename: str
+
+
+def compose_message(
+    message: OutboxMessage, *, now: dt.datetime | None = None, response_url: str | None = None
+) -> EmailMultiAlternatives:
+    """The e-mail for one outbox row, with its calendar as a text/calendar part and as an attached file.
+
+    `now` is the DTSTAMP (the time of sending); `response_url`, for an expert's invitation, is where they
+    answer (shown in the calendar's DESCRIPTION and in the body). Raises ComposeError when there is nothing
+    to compose from. The Message-ID is message.message_id when set, else a new one: store it before sending
+    so that a retry carries the same one.
+    """
+    stamp = now or timezone.now()
+    person = message.person
+    with translation.override(message_language(message.language)):
+        url = programme_page_url(person)
+        if message.kind == MessageKind.INVITATION:
+            composed = _invitation(message, stamp=stamp, url=url, response_url=response_url)
+        elif message.kind == MessageKind.CANCELLATION:
+            composed = _cancellation(message, stamp=stamp, url=url)
+        elif message.kind == MessageKind.PROGRAMME:
+            composed = _programme(message, stamp=stamp, url=url)
+        else:
+            raise ComposeError(f"Outbox message {message.pk} has an unknown kind: {message.kind!r}")
+
+    email = EmailMultiAlternatives(
+        subject=" ".join(composed.subject.split()),
+        body=composed.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mailbox(person.name, message.to_email)],
+        reply_to=[mailbox(settings.ORGANIZER_NAME, settings.ORGANIZER_EMAIL)],
+        headers={"Message-ID": message.message_id or new_message_id(message)},
+    )
+    email.attach_alternative(composed.html, "text/html")
+    # Django adds charset="utf-8" itself; the calendar goes once as the part clients act on, once as a file.
+    email.attach_alternative(composed.ics.decode(), f"text/calendar; method={composed.method}")
+    email.attach(composed.filename, composed.ics, "application/ics")
+    return email
+
+
+def _context(message: OutboxMessage, url: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": clean_name(message.person.name),
+        "programme_url": url,
+        "organizer_email": settings.ORGANIZER_EMAIL,
+        "organizer_name": settings.ORGANIZER_NAME,
+        **extra,
+    }
+
+
+def _render(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
+    base = f"notifications/email/{template}"
+    return (
+        render_to_string(f"{base}_subject.txt", context).strip(),
+        render_to_string(f"{base}.txt", context),
+        render_to_string(f"{base}.html", context),
+    )
+
+
+def _live_session(message: OutboxMessage) -> Session | None:
+    if message.session_id is None:
+        return None
+    return with_facts(Session.objects.filter(pk=message.session_id)).first()
+
+
+def _facts_of(message: OutboxMessage, session: Session | None) -> SessionFacts:
+    if session is not None:
+        return facts_of_session(session)
+    if message.snapshot:
+        return facts_of_snapshot(message.snapshot, message.visit)
+    raise ComposeError(f"Outbox message {message.pk}: the session is gone and no snapshot was kept")
+
+
+def _invitation(
+    message: OutboxMessage, *, stamp: dt.datetime, url: str, response_url: str | None
+) -> Composed:
+    session = _live_session(message)
+    facts = _facts_of(message, session)
+    attendee = Attendee(
+        email=message.to_email,
+        name=message.person.name,
+        partstat=partstat_of(session, message.person, message.role),
+    )
+    # A REQUEST never says CANCELLED: a later cancellation, with a higher SEQUENCE, does that.
+    status = calendar.TENTATIVE if facts.status == Session.Status.TENTATIVE else calendar.CONFIRMED
+    event = session_event(
+        facts,
+        sequence=message.sequence,
+        status=status,
+        url=url,
+        attendees=[attendee],
+        response_url=response_url,
+    )
+    ics = calendar.build_calendar([event], method=calendar.REQUEST, stamp=stamp)
+    context = _context(
+        message,
+        url,
+        session=facts,
+        when_home=facts.when_in(message.person.home_time_zone),
+        is_update=message.sequence > 0,
+        is_expert=message.role == EXPERT_ROLE,
+        response_url=response_url,
+    )
+    subject, text, html = _render("invitation", context)
+    return Composed(subject, text, html, ics, calendar.REQUEST, "invite.ics")
+
+
+def _cancellation(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Composed:
+    session = _live_session(message)
+    facts = _facts_of(message, session)
+    attendee = Attendee(email=message.to_email, name=message.person.name, rsvp=False)
+    event = session_event(
+        facts, sequence=message.sequence, status=calendar.CANCELLED, url=url, attendees=[attendee]
+    )
+    ics = calendar.build_calendar([event], method=calendar.CANCEL, stamp=stamp)
+    # The session goes on without them: they were taken off it, it was not cancelled.
+    taken_off = facts.status != Session.Status.CANCELLED and session is not None
+    context = _context(message, url, session=facts, taken_off=taken_off)
+    subject, text, html = _render("cancellation", context)
+    return Composed(subject, text, html, ics, calendar.CANCEL, "invite.ics")
+
+
+def _programme(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Composed:
+    person, visit = message.person, message.visit
+    sessions = list(with_facts(sessions_of_person(person).filter(visit=visit).active()))
+    facts = [facts_of_session(session) for session in sessions]
+    events = [
+        session_event(f, sequence=s.sequence, status=event_status(f), url=url)
+        for s, f in zip(sessions, facts, strict=True)
+    ]
+    ics = calendar.build_calendar(events, method=calendar.PUBLISH, stamp=stamp, name=visit.title)
+    context = _context(
+        message,
+        url,
+        visit=visit,
+        delegation=visit.delegation.name if visit.delegation is not None else "",
+        sessions=[
+            {
+                "facts": f,
+                "when_home": f.when_in(person.home_time_zone),
+                "is_expert": getattr(s, "person_is_expert", False),
+            }
+            for s, f in zip(sessions, facts, strict=True)
+        ],
+    )
+    subject, text, html = _render("programme", context)
+    return Composed(subject, text, html, ics, calendar.PUBLISH, "programme.ics")
