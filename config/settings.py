@@ -167,6 +167,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # --- Outbox ---------------------------------------------------------------------------------------------
 # Messages sent per task, over one SMTP connection.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# Sent messages are marked in groups of this many (one commit each). A worker killed mid-batch may send
+# again at most this many messages, plus the one it was sending.
+OUTBOX_MARK_SENT_EVERY = env.int("OUTBOX_MARK_SENT_EVERY", default=10)
 # Temporary failures (4xx, refused or dropped connections) are retried this many times in all.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Exponential backoff with jitter: about base * 2^(attempt-1) seconds, at most the cap (< visibility timeout).

@@ -7,9 +7,11 @@ row is still there and the periodic sweep sends it: the table, not the broker, i
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +38,12 @@ def outbox_move(*, message_ids: Sequence[int], from_status: str, to_status: str,
     """
     if to_status not in OUTBOX_TRANSITIONS[from_status]:
         raise InvalidOutboxMove(f"An outgoing message cannot go from {from_status} to {to_status}.")
+    if len(message_ids) == 1:
+        # One row: the conditional UPDATE alone decides (it locks the row and re-checks the status).
+        moved_one = OutboxMessage.objects.filter(pk=message_ids[0], status=from_status).update(
+            status=to_status, updated_at=timezone.now(), **fields
+        )
+        return list(message_ids) if moved_one else []
     with transaction.atomic():
         rows = OutboxMessage.objects.filter(pk__in=list(message_ids), status=from_status)
         if transaction.get_connection().features.has_select_for_update_skip_locked:
@@ -134,12 +142,19 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
                 to_email=person.email,
                 language="sv" if person.preferred_language == "sv" else "en",
                 send_at=now,
+                message_id=new_message_id(),
             )
         )
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
     return created
+
+
+def new_message_id() -> str:
+    """A Message-ID fixed when the row is written, so every attempt to send it carries the same one."""
+    host = urlsplit(settings.SITE_URL).hostname or "visitplan.invalid"
+    return f"<outbox.{uuid.uuid4().hex}@{host}>"
 
 
 def live_sessions(changes: Iterable[ProgrammeChange]) -> set[int]:

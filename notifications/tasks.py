@@ -36,12 +36,29 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     )
     if not claimed:
         return 0
-    from notifications.compose import compose_message
+    from notifications.compose import compose_message, preload
 
     messages = list(
         OutboxMessage.objects.filter(pk__in=claimed).select_related("person", "visit").order_by("pk")
     )
+    preloaded = preload(messages)
+    accepted: list[int] = []  # sent, not yet marked: marked in small groups, each mark being a commit
     sent = 0
+
+    def mark_sent() -> None:
+        nonlocal sent
+        if accepted:
+            sent += len(
+                outbox_move(
+                    message_ids=accepted,
+                    from_status=OutboxStatus.SENDING,
+                    to_status=OutboxStatus.SENT,
+                    sent_at=timezone.now(),
+                    last_error="",
+                )
+            )
+            accepted.clear()
+
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -51,18 +68,19 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     try:
         for index, message in enumerate(messages):
             try:
-                email = compose_message(message, now=timezone.now())
+                email = compose_message(message, now=timezone.now(), preloaded=preloaded)
                 # Lets a mail log, a bounce or a test tie a delivered copy back to its row.
                 email.extra_headers["X-Visitplan-Outbox-Id"] = str(message.pk)
                 if not message.message_id:
-                    # Kept before the first attempt: a retry carries the same Message-ID, so a server that
-                    # accepted a copy whose reply got lost can recognise the second one.
+                    # Rows get their Message-ID when written (outbox.new_message_id), so a retry carries the
+                    # same one; a row from before that is given one now.
                     message.message_id = email.extra_headers["Message-ID"]
                     OutboxMessage.objects.filter(pk=message.pk).update(message_id=message.message_id)
                 connection.send_messages([email])
             except Exception as error:
                 outcome = classify(error)
                 if outcome.temporary and is_connection_lost(error):
+                    mark_sent()
                     retry_later(messages[index:], error)  # the rest of the batch cannot go out on this one
                     return sent
                 if outcome.temporary:
@@ -70,16 +88,11 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
                 else:
                     fail(message, outcome.error)
                 continue
-            outbox_move(
-                message_ids=[message.pk],
-                from_status=OutboxStatus.SENDING,
-                to_status=OutboxStatus.SENT,
-                sent_at=timezone.now(),
-                message_id=email.extra_headers.get("Message-ID", ""),
-                last_error="",
-            )
-            sent += 1
+            accepted.append(message.pk)
+            if len(accepted) >= settings.OUTBOX_MARK_SENT_EVERY:
+                mark_sent()
     finally:
+        mark_sent()
         with contextlib.suppress(Exception):  # closing a broken connection may fail too; sends are recorded
             connection.close()
     return sent

@@ -1,5 +1,7 @@
 """Secret, revocable personal tokens, and the links built from them."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -23,6 +25,30 @@ def person_token(person: Person) -> PersonalToken:
         return PersonalToken.objects.get(
             person=person, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True
         )
+
+
+def person_tokens(people: Iterable[Person]) -> dict[int, PersonalToken]:
+    """Live tokens for many people at once (a delivery batch): two or three queries, not one per person."""
+    ids = {person.pk for person in people}
+    live = {
+        t.person_id: t
+        for t in PersonalToken.objects.filter(
+            person_id__in=ids, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True
+        )
+        if t.person_id is not None
+    }
+    missing = ids - set(live)
+    if missing:
+        PersonalToken.objects.bulk_create(
+            [PersonalToken(person_id=pk, purpose=PersonalToken.Purpose.PERSON_FEED) for pk in missing],
+            ignore_conflicts=True,  # made by someone else meanwhile: read below
+        )
+        for token in PersonalToken.objects.filter(
+            person_id__in=missing, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True
+        ):
+            if token.person_id is not None:
+                live[token.person_id] = token
+    return live
 
 
 def visit_token(visit: Visit) -> PersonalToken:
@@ -52,7 +78,11 @@ def absolute(path: str) -> str:
 
 
 def programme_page_url(person: Person) -> str:
-    return absolute(reverse("notifications:programme", args=[person_token(person).token]))
+    return programme_url_of(person_token(person))
+
+
+def programme_url_of(token: PersonalToken) -> str:
+    return absolute(reverse("notifications:programme", args=[token.token]))
 
 
 def person_feed_url(person: Person) -> str:
