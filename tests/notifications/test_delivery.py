@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,30 @@ def calendars(server: SmtpServer, to: str | None = None) -> list[Calendar]:
     return found
 
 
+def assert_well_formed(received) -> None:
+    """mixed(alternative(plain, html, calendar), .ics file); each calendar parses and defines its zones."""
+    message = received.message
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    kinds = [part.get_content_type() for part in alternative.get_payload()]
+    assert kinds == ["text/plain", "text/html", "text/calendar"]
+    calendar_part = alternative.get_payload()[2]
+    assert calendar_part.get_param("method") in {"REQUEST", "CANCEL", "PUBLISH"}
+    assert calendar_part.get_content_charset() == "utf-8"
+    assert attachment.get_filename() in {"invite.ics", "programme.ics"}
+    for ics in (calendar_part.get_content(), attachment.get_content()):
+        text = ics.decode() if isinstance(ics, bytes) else ics
+        parsed = Calendar.from_ical(text)
+        assert parsed["METHOD"] == calendar_part.get_param("method")
+        defined = {str(tz["TZID"]) for tz in parsed.walk("VTIMEZONE")}
+        used = set(re.findall(r"TZID=([^:;]+)", text))
+        assert used <= defined, f"undefined time zones {used - defined}"
+        for event in parsed.walk("VEVENT"):
+            assert event["UID"] and event["DTSTAMP"] and event["DTSTART"]
+            assert event.decoded("DTSTART").utcoffset() == dt.timedelta(0)
+
+
 def delivered(count: int, server: SmtpServer, timeout: float = 60) -> None:
     wait_for(lambda: len(server.handler.received) >= count, timeout, f"{count} messages at the SMTP server")
 
@@ -109,6 +134,8 @@ def test_publishing_delivers_every_invitation_once_through_a_real_worker(broker_
         )
     assert len(smtp.handler.received) == total
     assert set(smtp.handler.outbox_ids().values()) == {1}
+    for received in smtp.handler.received:
+        assert_well_formed(received)
     expert = sessions[0].session_experts.first().person
     [invitation] = calendars(smtp, expert.email)
     assert invitation["METHOD"] == "REQUEST"
