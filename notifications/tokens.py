@@ -11,20 +11,20 @@ from notifications.models import PersonalToken
 from visits.models import Person, Visit
 
 
-def person_token(person: Person) -> PersonalToken:
-    """The person's live token, created on first use."""
-    live = PersonalToken.objects.filter(
-        person=person, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True
-    ).first()
+def live_token(purpose: str, **owner: Person | Visit) -> PersonalToken:
+    """The owner's live token for the purpose, created on first use (once, even when two ask at once)."""
+    live = PersonalToken.objects.filter(purpose=purpose, revoked_at__isnull=True, **owner).first()
     if live is not None:
         return live
     try:
         with transaction.atomic():
-            return PersonalToken.objects.create(person=person, purpose=PersonalToken.Purpose.PERSON_FEED)
+            return PersonalToken.objects.create(purpose=purpose, **owner)
     except IntegrityError:  # created by someone else at the same moment
-        return PersonalToken.objects.get(
-            person=person, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True
-        )
+        return PersonalToken.objects.get(purpose=purpose, revoked_at__isnull=True, **owner)
+
+
+def person_token(person: Person) -> PersonalToken:
+    return live_token(PersonalToken.Purpose.PERSON_FEED, person=person)
 
 
 def person_tokens(people: Iterable[Person]) -> dict[int, PersonalToken]:
@@ -52,18 +52,7 @@ def person_tokens(people: Iterable[Person]) -> dict[int, PersonalToken]:
 
 
 def visit_token(visit: Visit) -> PersonalToken:
-    live = PersonalToken.objects.filter(
-        visit=visit, purpose=PersonalToken.Purpose.VISIT_FEED, revoked_at__isnull=True
-    ).first()
-    if live is not None:
-        return live
-    try:
-        with transaction.atomic():
-            return PersonalToken.objects.create(visit=visit, purpose=PersonalToken.Purpose.VISIT_FEED)
-    except IntegrityError:
-        return PersonalToken.objects.get(
-            visit=visit, purpose=PersonalToken.Purpose.VISIT_FEED, revoked_at__isnull=True
-        )
+    return live_token(PersonalToken.Purpose.VISIT_FEED, visit=visit)
 
 
 def token_revoke(*, token: PersonalToken) -> PersonalToken:

@@ -21,7 +21,7 @@ from tests.factories import (
     stockholm,
 )
 from tests.support.broker import RedisServer
-from tests.support.smtp import Handler, SmtpServer
+from tests.support.smtp import Handler, SmtpServer, deliver_to
 from tests.support.workers import wait_for, worker_thread
 from visits.models import Session
 
@@ -45,15 +45,7 @@ def broker_url(tmp_path: Path):
 @pytest.fixture
 def smtp(settings):
     with SmtpServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        settings.OUTBOX_RETRY_BASE_SECONDS = 0.2
-        settings.OUTBOX_RETRY_MAX_SECONDS = 1.0
-        settings.OUTBOX_SWEEP_GRACE_SECONDS = 0
+        deliver_to(server, settings)
         yield server
 
 
@@ -214,10 +206,7 @@ def test_no_duplicates_when_a_task_is_retried_the_sweep_runs_twice_or_the_visit_
 
 def test_a_temporary_refusal_is_retried_until_delivered(broker_url, settings):
     with SmtpServer(Handler(script=["451 4.3.0 Mailbox busy, try later"] * 2)) as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS = 0.2, 1.0
+        deliver_to(server, settings)
         visit, _ = programme(sessions=1, experts=1, members=0)
         with worker_thread(broker_url):
             programme_publish(visit=visit, actor=None)
@@ -231,10 +220,7 @@ def test_a_temporary_refusal_is_retried_until_delivered(broker_url, settings):
 
 def test_a_permanent_refusal_fails_visibly_and_is_not_retried(broker_url, settings):
     with SmtpServer(Handler(always="550 5.1.1 No such user here")) as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS = 0.2, 1.0
+        deliver_to(server, settings)
         visit, _ = programme(sessions=1, experts=1, members=0)
         with worker_thread(broker_url):
             programme_publish(visit=visit, actor=None)

@@ -11,17 +11,10 @@ from notifications.tasks import sweep_outbox
 from scheduling.publishing import programme_publish
 from tests.factories import PersonFactory, SessionExpertFactory, SessionFactory, VisitFactory, stockholm
 from tests.support.broker import RedisServer
-from tests.support.smtp import Handler, SmtpServer
+from tests.support.smtp import Handler, SmtpServer, deliver_to
 from tests.support.workers import WorkerProcess, database_env, use_broker, wait_for, worker_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def mail_to(server: SmtpServer, settings) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.OUTBOX_SWEEP_GRACE_SECONDS = 0
 
 
 def two_hundred_invitations():
@@ -51,7 +44,7 @@ def sweep_until_sent(total: int, timeout: float) -> None:
 def test_redis_stopped_while_200_invitations_are_published_then_started_again(tmp_path, settings):
     redis = RedisServer(tmp_path).start()
     with SmtpServer(Handler(delay=0.01)) as server:
-        mail_to(server, settings)
+        deliver_to(server, settings)
         visit = two_hundred_invitations()
         try:
             with worker_thread(redis.url):
@@ -72,7 +65,7 @@ def test_redis_stopped_while_200_invitations_are_published_then_started_again(tm
 def test_redis_stopped_mid_delivery_loses_nothing(tmp_path, settings):
     redis = RedisServer(tmp_path).start()
     with SmtpServer(Handler(delay=0.02)) as server:
-        mail_to(server, settings)
+        deliver_to(server, settings)
         settings.OUTBOX_STUCK_SECONDS = 10
         visit = two_hundred_invitations()
         try:
@@ -93,7 +86,7 @@ def test_redis_stopped_mid_delivery_loses_nothing(tmp_path, settings):
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_what_was_in_flight(tmp_path, settings):
     redis = RedisServer(tmp_path).start()
     with SmtpServer(Handler(delay=0.05)) as server:
-        mail_to(server, settings)
+        deliver_to(server, settings)
         settings.OUTBOX_STUCK_SECONDS = 10  # longer than a batch takes, as in production (time limit + 60 s)
         use_broker(redis.url)
         visit = two_hundred_invitations()

@@ -72,3 +72,22 @@ class SmtpServer:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+def deliver_to(server: SmtpServer, settings: object, **overrides: object) -> None:
+    """Point Django's SMTP backend at the test's server, out of Celery's eager mode, with quick retries."""
+    values = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": server.port,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_TIMEOUT": 5,
+        "CELERY_TASK_ALWAYS_EAGER": False,
+        "OUTBOX_RETRY_BASE_SECONDS": 0.2,
+        "OUTBOX_RETRY_MAX_SECONDS": 1.0,
+        "OUTBOX_SWEEP_GRACE_SECONDS": 0,
+        **overrides,
+    }
+    for name, value in values.items():
+        setattr(settings, name, value)
