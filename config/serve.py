@@ -57,6 +57,8 @@ def main() -> int:
 
     manage("migrate", "--noinput", "-v", "0")
     if not options.no_demo:
+        # The login first, so that the demo visits get it as their coordinator.
+        manage("demo_login", "--quiet", "--site", f"http://{options.host}:{options.port}/")
         manage("seed_demo", "--coordinator", "coordinator")
         manage("demo_login", "--site", f"http://{options.host}:{options.port}/")
 

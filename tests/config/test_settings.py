@@ -62,3 +62,27 @@ def test_every_setting_read_from_the_environment_is_documented_in_env_example():
     assert names - documented == set()
     readme = (BASE_DIR / "README.md").read_text()
     assert [name for name in sorted(names) if f"`{name}`" not in readme] == []
+
+
+def test_the_demo_login_coordinates_the_demo_visits_and_may_open_every_coordinator_page(db, client):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from visits.models import Visit
+
+    call_command("demo_login", "--quiet")
+    call_command("seed_demo", "--coordinator", "coordinator")
+    visits = Visit.objects.all()
+    assert visits and all(v.coordinators.filter(username="coordinator").exists() for v in visits)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    for name in [
+        "admin:visits_visit_changelist",
+        "admin:scheduling_programme_changelist",
+        "admin:notifications_outboxmessage_changelist",
+        "admin:scheduling_programmeversion_changelist",
+    ]:
+        assert client.get(reverse(name)).status_code == 200, name
+    programme = reverse("admin:scheduling_programme_change", args=[visits[0].pk])
+    assert client.get(programme).status_code == 200

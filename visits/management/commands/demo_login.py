@@ -12,10 +12,14 @@ from django.core.management.base import BaseCommand, CommandParser
 COORDINATORS_GROUP = "Coordinators"
 
 
+COORDINATOR_APPS = ("visits", "scheduling", "notifications")
+
+
 def coordinators_group() -> Group:
-    """A group that may manage the visits domain in the admin, and nothing else (no users, no groups)."""
+    """A group that may plan, publish and follow the mail in the admin, and nothing else (no users, no
+    groups, no site settings)."""
     group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="visits"))
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=COORDINATOR_APPS))
     return group
 
 
@@ -25,6 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="coordinator")
         parser.add_argument("--site", default=settings.SITE_URL + "/")
+        parser.add_argument("--quiet", action="store_true", help="create the login without printing it")
 
     def handle(self, *args: Any, **options: Any) -> None:
         password_file = Path(settings.VAR_DIR) / "demo-login.txt"
@@ -42,6 +47,8 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.add(coordinators_group())
+        if options["quiet"]:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo login: {options['site']}  username: {user.get_username()}  password: {password}"
