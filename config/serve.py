@@ -71,8 +71,10 @@ def main() -> int:
         # No beat without a broker: this sweeps the outbox instead, so retries and late messages still go out.
         children.append(start([sys.executable, "manage.py", "outbox_sweep", "--every", "30"]))
 
-    # SIGTERM (from a supervisor or a test) stops us the same way Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C, and SIGTERM from a supervisor or a test, stop everything. SIGINT is set explicitly because a
+    # process started in the background by a shell script inherits it as ignored.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         while True:
             for child in children:

@@ -1,8 +1,8 @@
 """iCalendar objects (RFC 5545) for scheduling messages (RFC 5546) and feeds, as plain data in and bytes out.
 
-Nothing here reads the database: `notifications.compose` and `notifications.feeds` turn sessions into
-`CalendarEvent` values and this module writes them. Times are always written in UTC, so a file never names a
-time zone it does not define and no client has to guess a daylight-saving rule.
+Nothing here reads the database: `notifications.sessions` turns sessions into `CalendarEvent` values for
+`notifications.compose` and `notifications.feeds`, and this module writes them. Times are always written in
+UTC, so a file never names a time zone it does not define and no client has to guess a daylight-saving rule.
 """
 
 import datetime as dt

@@ -17,11 +17,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from notifications import calendar
-from notifications.compose import (
+from notifications.compose import message_language
+from notifications.sessions import (
     SessionFacts,
     event_status,
     facts_of_session,
-    message_language,
     session_event,
     sessions_of_person,
     with_facts,

@@ -1,0 +1,234 @@
+"""What a message, feed or page says about a session: its facts, its calendar event, and who is on it.
+
+The facts come from a live session or, for a session whose row is gone, from the snapshot it was last
+published with; times are shown in the zone of the session's venue, named. `notifications.compose` writes
+e-mail from them, and `notifications.feeds` calendar feeds and programme pages.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import dateformat
+from django.utils.translation import gettext
+
+from notifications import calendar
+from notifications.calendar import Attendee, CalendarEvent
+from visits.models import (
+    DelegationMember,
+    Person,
+    Session,
+    SessionAttendee,
+    SessionExpert,
+    SessionInterpreter,
+    Venue,
+    Visit,
+    VisitStatus,
+)
+from visits.models.programme import SessionQuerySet
+
+# --- Times and identity -------------------------------------------------------------------------------------
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "visitplan.invalid"
+
+
+def session_uid(session_id: int) -> str:
+    """The session's UID in every calendar, for its whole life."""
+    return calendar.event_uid("session", session_id, site_host())
+
+
+def format_when(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
+    """'Tuesday 23 March 2027, 09:00–10:30 (Europe/Stockholm)' in the active language."""
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    day = dateformat.format(start, "l j F Y")
+    if start.date() == end.date():
+        return f"{day}, {start:%H:%M}–{end:%H:%M} ({zone.key})"
+    return f"{day}, {start:%H:%M} – {dateformat.format(end, 'l j F Y')}, {end:%H:%M} ({zone.key})"
+
+
+def format_start(start: dt.datetime, zone: ZoneInfo) -> str:
+    """'Tuesday 23 March 2027, 09:00', for subjects."""
+    return dateformat.format(start.astimezone(zone), "l j F Y, H:i")
+
+
+# --- What a message or page says about a session ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """A session as messages and pages show it, from a live row or from the snapshot of a deleted one."""
+
+    id: int
+    title: str
+    description: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    zone: ZoneInfo
+    venue_name: str
+    location: str
+    host: str
+    status: str
+    visit_title: str
+    delegation: str
+
+    @property
+    def when(self) -> str:
+        return format_when(self.starts_at, self.ends_at, self.zone)
+
+    @property
+    def start_text(self) -> str:
+        return format_start(self.starts_at, self.zone)
+
+    def when_in(self, zone_name: str) -> str | None:
+        """The time in another zone, or None when that zone is the session's own."""
+        if zone_name == self.zone.key:
+            return None
+        return format_when(self.starts_at, self.ends_at, ZoneInfo(zone_name))
+
+
+def venue_location(venue: Venue | None, fallback: str = "") -> str:
+    """The venue's name and address on one line, as a calendar's LOCATION."""
+    if venue is None:
+        return fallback
+    address = [line.strip(" ,") for line in venue.address.splitlines() if line.strip(" ,")]
+    if venue.city and not any(venue.city.lower() in line.lower() for line in address):
+        address.append(venue.city)
+    return ", ".join([venue.name, *address])
+
+
+def facts_of_session(session: Session) -> SessionFacts:
+    """Facts from a live session; select_related('visit__delegation', 'venue', 'host_organisation')."""
+    visit = session.visit
+    venue = session.venue
+    return SessionFacts(
+        id=session.pk,
+        title=session.title,
+        description=session.description,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        zone=session.zone,
+        venue_name=venue.name if venue is not None else "",
+        location=venue_location(venue),
+        host=session.host_organisation.name if session.host_organisation is not None else "",
+        status=(
+            Session.Status.CANCELLED.value if visit.status == VisitStatus.CANCELLED else str(session.status)
+        ),
+        visit_title=visit.title,
+        delegation=visit.delegation.name if visit.delegation is not None else "",
+    )
+
+
+def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts:
+    """Facts from a scheduling.publishing.SessionSnapshot, for a session whose row is gone."""
+    venue_id = snapshot.get("venue_id")
+    venue = Venue.objects.filter(pk=venue_id).first() if venue_id else None
+    venue_name = str(snapshot.get("venue_name") or "")
+    return SessionFacts(
+        id=int(snapshot["id"]),
+        title=str(snapshot.get("title") or ""),
+        description=str(snapshot.get("description") or ""),
+        starts_at=dt.datetime.fromisoformat(snapshot["starts_at"]),
+        ends_at=dt.datetime.fromisoformat(snapshot["ends_at"]),
+        zone=ZoneInfo(venue.time_zone if venue is not None else visit.time_zone),
+        venue_name=venue.name if venue is not None else venue_name,
+        location=venue_location(venue, fallback=venue_name),
+        host="",
+        status=str(snapshot.get("status") or Session.Status.CANCELLED),
+        visit_title=visit.title,
+        delegation=visit.delegation.name if visit.delegation is not None else "",
+    )
+
+
+def event_description(facts: SessionFacts, *, url: str = "", response_url: str | None = None) -> str:
+    """DESCRIPTION: the session's own text, then the programme around it, in the active language."""
+    lines: list[str] = []
+    if facts.description.strip():
+        lines += [facts.description.strip(), ""]
+    if facts.delegation:
+        lines.append(
+            gettext("Visit: %(visit)s (%(delegation)s)")
+            % {"visit": facts.visit_title, "delegation": facts.delegation}
+        )
+    else:
+        lines.append(gettext("Visit: %(visit)s") % {"visit": facts.visit_title})
+    if facts.host:
+        lines.append(gettext("Host: %(host)s") % {"host": facts.host})
+    lines.append(gettext("Coordinators: %(email)s") % {"email": settings.ORGANIZER_EMAIL})
+    if response_url:
+        lines.append(gettext("Answer the invitation: %(url)s") % {"url": response_url})
+    if url:
+        lines.append(gettext("Your programme: %(url)s") % {"url": url})
+    return "\n".join(lines)
+
+
+def session_event(
+    facts: SessionFacts,
+    *,
+    sequence: int,
+    status: str,
+    url: str = "",
+    attendees: Iterable[Attendee] = (),
+    response_url: str | None = None,
+    last_modified: dt.datetime | None = None,
+) -> CalendarEvent:
+    """The session as a calendar event. `response_url` is where an expert answers; it goes in DESCRIPTION."""
+    return CalendarEvent(
+        uid=session_uid(facts.id),
+        sequence=sequence,
+        start=facts.starts_at,
+        end=facts.ends_at,
+        summary=facts.title,
+        description=event_description(facts, url=url, response_url=response_url),
+        location=facts.location,
+        url=url,
+        status=status,
+        organizer_email=settings.ORGANIZER_EMAIL,
+        organizer_name=settings.ORGANIZER_NAME,
+        attendees=tuple(attendees),
+        last_modified=last_modified,
+    )
+
+
+def event_status(facts: SessionFacts) -> str:
+    """STATUS of a session in a feed or programme: cancelled, tentative or confirmed."""
+    if facts.status == Session.Status.CANCELLED:
+        return calendar.CANCELLED
+    return calendar.TENTATIVE if facts.status == Session.Status.TENTATIVE else calendar.CONFIRMED
+
+
+# --- Who is on which session --------------------------------------------------------------------------------
+
+
+def sessions_of_person(person: Person) -> SessionQuerySet:
+    """Every session the person is on, in any role and visit, cancelled ones too.
+
+    Expert, interpreter, a chosen attendee, or a member of a delegation whose whole delegation attends
+    (the same people scheduling.publishing.programme_snapshot counts as on the session).
+    """
+    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
+    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
+    return Session.objects.filter(
+        Q(pk__in=SessionExpert.objects.filter(person=person).values("session_id"))
+        | Q(pk__in=SessionInterpreter.objects.filter(person=person).values("session_id"))
+        | Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen)
+        | Q(attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations)
+    ).annotate(
+        person_is_expert=Exists(SessionExpert.objects.filter(session=OuterRef("pk"), person=person)),
+        person_is_interpreter=Exists(
+            SessionInterpreter.objects.filter(session=OuterRef("pk"), person=person)
+        ),
+    )
+
+
+def with_facts(sessions: SessionQuerySet) -> SessionQuerySet:
+    """The rows facts_of_session reads, in the same query."""
+    return sessions.select_related("visit__delegation", "venue", "host_organisation").order_by(
+        "starts_at", "id"
+    )

@@ -1,0 +1,213 @@
+"""Programmes: the coordinator's page to see every conflict, acknowledge warnings, preview and publish.
+
+The page reads only; the two buttons POST. What it shows is built in `scheduling.admin.programme_rows`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import dateformat, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from scheduling.admin.programme_rows import (
+    NOTHING_TO_PUBLISH,
+    VersionRow,
+    conflict_rows,
+    programme_preview,
+    user_name,
+)
+from scheduling.checks import CannotAcknowledge, conflict_acknowledge, visit_conflict_report
+from scheduling.models import Programme, ProgrammeVersion
+from scheduling.publishing import PublishBlocked, programme_publish, programme_snapshot, versions_for_visit
+from visits.admin import DomainAdmin, format_in_zone
+from visits.models import Visit
+
+
+def actor_of(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(DomainAdmin):
+    """A visit's programme as its coordinator publishes it. Nothing here edits the visit or its sessions.
+
+    Staff see the programmes of the visits they coordinate (a superuser sees all), and a 404 for any other.
+    Seeing a programme needs the permission to see its visit; acknowledging and publishing, to change it.
+    """
+
+    list_display = ["title", "dates", "status", "published_version"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "delegation__name"]
+    date_hierarchy = "starts_on"
+    programme_template = "admin/scheduling/programme/programme.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Visit]:
+        queryset = super().get_queryset(request)
+        if not request.user.is_superuser:
+            queryset = queryset.filter(coordinators=request.user)
+        queryset = queryset.annotate(published_version=Max("versions__number"))
+        return queryset.order_by(*Visit._meta.ordering)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("visits.view_visit") or request.user.has_perm("visits.change_visit")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the page is read-only; its buttons need may_act()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def may_act(self, request: HttpRequest) -> bool:
+        """Acknowledging a warning and publishing the programme are changes to the visit."""
+        return request.user.has_perm("visits.change_visit")
+
+    @admin.display(description=_("dates"), ordering="starts_on")
+    def dates(self, visit: Visit) -> str:
+        return f"{dateformat.format(visit.starts_on, 'j M Y')} – {dateformat.format(visit.ends_on, 'j M Y')}"
+
+    @admin.display(description=_("published version"), ordering="published_version")
+    def published_version(self, visit: Visit) -> int | str:
+        return visit.published_version or "–"  # type: ignore[attr-defined]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        visit = self.get_object(request, unquote(object_id))
+        if visit is None:
+            raise Http404(gettext("No programme with that id that you coordinate."))
+        if not self.has_view_permission(request, visit):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.act(request, visit)
+        return self.programme_page(request, visit, extra_context)
+
+    # --- Reading ---
+
+    def programme_page(
+        self, request: HttpRequest, visit: Visit, extra_context: dict[str, Any] | None
+    ) -> TemplateResponse:
+        versions = list(versions_for_visit(visit))  # without their snapshots
+        previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
+        current = programme_snapshot(visit)
+        preview = programme_preview(visit, previous, current)
+        report = visit_conflict_report(visit)
+        titles = {session["id"]: session["title"] for session in current.values()}
+        fatal, warnings = conflict_rows(
+            report, visit, titles, link_sessions=request.user.has_perm("visits.view_session")
+        )
+        user = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "title": visit.title,
+            "subtitle": None,
+            "opts": self.opts,
+            "original": visit,
+            "visit": visit,
+            "visit_dates": self.dates(visit),
+            "has_view_permission": True,
+            "may_act": self.may_act(request),
+            "fatal": fatal,
+            "warnings": warnings,
+            "preview": preview,
+            "versions": [
+                VersionRow(
+                    number=version.number,
+                    published_at=format_in_zone(version.published_at, visit.zone),
+                    published_by=user_name(version.published_by),
+                    change_count=version.change_count,  # type: ignore[attr-defined]
+                    url=reverse("admin:scheduling_programmeversion_change", args=[version.pk])
+                    if user.has_perm("scheduling.view_programmeversion")
+                    else "",
+                )
+                for version in versions
+            ],
+            "visit_url": reverse("admin:visits_visit_change", args=[visit.pk])
+            if user.has_perm("visits.view_visit") or user.has_perm("visits.change_visit")
+            else "",
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.programme_template, context)
+
+    # --- Acting ---
+
+    def act(self, request: HttpRequest, visit: Visit) -> HttpResponse:
+        action = request.POST.get("action")
+        if action not in ("acknowledge", "publish"):
+            return HttpResponseBadRequest(gettext("Unknown action: choose “acknowledge” or “publish”."))
+        if not self.may_act(request):
+            raise PermissionDenied
+        if action == "acknowledge":
+            self.acknowledge(request, visit, request.POST.get("key", ""))
+        else:
+            self.publish(request, visit)
+        return HttpResponseRedirect(request.path)
+
+    def acknowledge(self, request: HttpRequest, visit: Visit, key: str) -> None:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        conflict = next((c for c in visit_conflict_report(visit).conflicts if c.key == key), None)
+        if conflict is None:
+            messages.warning(
+                request, gettext("That conflict no longer arises; there is nothing to acknowledge.")
+            )
+            return
+        try:
+            conflict_acknowledge(visit=visit, conflict=conflict, actor=actor_of(request))
+        except CannotAcknowledge as refused:
+            messages.error(request, str(refused))
+            return
+        messages.success(
+            request, gettext("Warning acknowledged: %(message)s") % {"message": conflict.message(language)}
+        )
+
+    def publish(self, request: HttpRequest, visit: Visit) -> None:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        try:
+            version = programme_publish(visit=visit, actor=actor_of(request))
+        except PublishBlocked as blocked:
+            messages.error(
+                request,
+                format_html(
+                    "{}<ul>{}</ul>",
+                    gettext("Not published: these fatal conflicts must be resolved first."),
+                    format_html_join("", "<li>{}</li>", ((c.message(language),) for c in blocked.conflicts)),
+                ),
+            )
+            return
+        if version is not None:
+            messages.success(
+                request,
+                gettext("Version %(number)d of the programme is published.") % {"number": version.number},
+            )
+            return
+        latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
+        if latest is None:
+            messages.info(request, NOTHING_TO_PUBLISH)
+        else:
+            messages.info(
+                request,
+                gettext("Nothing changed since version %(number)d; nothing was published.")
+                % {"number": latest},
+            )

@@ -1,0 +1,45 @@
+"""The Django admin for the visits domain: good enough for a coordinator on day one.
+
+What differs from a plain ModelAdmin:
+- every time shown names its zone, and a visit's or session's change form shows and reads times in that
+  visit's or session's own zone, so a seminar in Kathmandu is not typed in Stockholm time by mistake;
+- a status offers only the allowed transitions, and a visit's status is moved by
+  `visits.services.visit_change_status`. "Published" is never offered: a programme is published by
+  `scheduling.publishing.programme_publish`, which also records the version that invitations are sent from;
+- a session form remembers the version it was opened at, and is refused if someone saved the session since;
+- a refused deletion says why, in the words of the model that refused it.
+
+Where it lives: `base` (DomainAdmin and the zone helpers every admin here uses, the scheduling admin too),
+`forms` (the status and version guards), `people` (organisations, people, venues, delegations) and
+`programme` (themes, visits, sessions). Importing the package registers every ModelAdmin.
+"""
+
+from visits.admin.base import DomainAdmin, format_in_zone, format_span_in_zone, session_when
+from visits.admin.forms import SessionForm, StatusTransitionForm, VisitForm
+from visits.admin.people import (
+    DelegationAdmin,
+    DelegationMemberAdmin,
+    OrganisationAdmin,
+    PersonAdmin,
+    VenueAdmin,
+)
+from visits.admin.programme import SessionAdmin, SessionExpertAdmin, ThemeAdmin, VisitAdmin
+
+__all__ = [
+    "DelegationAdmin",
+    "DelegationMemberAdmin",
+    "DomainAdmin",
+    "OrganisationAdmin",
+    "PersonAdmin",
+    "SessionAdmin",
+    "SessionExpertAdmin",
+    "SessionForm",
+    "StatusTransitionForm",
+    "ThemeAdmin",
+    "VenueAdmin",
+    "VisitAdmin",
+    "VisitForm",
+    "format_in_zone",
+    "format_span_in_zone",
+    "session_when",
+]

@@ -1,0 +1,117 @@
+"""What every admin of the domain shares: times shown in their zone, and `DomainAdmin`.
+
+`DomainAdmin` shows and reads a change form's times in the zone of the object it edits, and a refused deletion
+says why, in the words of the model that refused it.
+"""
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, unquote
+from django.db import models, router
+from django.db.models.deletion import ProtectedError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+
+from visits.models import Session, StaleEdit
+from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
+
+DAY_AND_TIME = "D j M Y H:i"
+
+
+def format_in_zone(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+    """'Tue 23 Mar 2027 09:00 (Europe/Stockholm)'."""
+    if moment is None:
+        return "–"
+    return f"{dateformat.format(moment.astimezone(zone), DAY_AND_TIME)} ({zone})"
+
+
+def format_span_in_zone(starts_at: dt.datetime, ends_at: dt.datetime, zone: dt.tzinfo) -> str:
+    """'Tue 23 Mar 2027 09:00–10:30 (Europe/Stockholm)'; the end's date is repeated only if it differs."""
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    end_format = "H:i" if end.date() == start.date() else DAY_AND_TIME
+    return f"{dateformat.format(start, DAY_AND_TIME)}–{dateformat.format(end, end_format)} ({zone})"
+
+
+def session_when(session: Session) -> str:
+    if not session.visit_id or session.starts_at is None or session.ends_at is None:
+        return "–"
+    return format_span_in_zone(session.starts_at, session.ends_at, session.zone)
+
+
+def deletion_refusals(objs: Any, using: str) -> list[str]:
+    """The models' own explanations of why deleting `objs` is refused, if a published programme refuses it.
+
+    Only rows protected by PROTECT_IF_PUBLISHED on a foreign key to something being deleted are explained:
+    a session is also protected by its venue (plain PROTECT), and its message is about its visit.
+    """
+    collector = NestedObjects(using=using)
+    collector.collect(list(objs))
+    deleted_models: set[Any] = set(collector.model_objs)
+    explained = {
+        row
+        for row in collector.protected
+        if any(
+            field.remote_field.on_delete is PROTECT_IF_PUBLISHED and field.related_model in deleted_models
+            for field in row._meta.concrete_fields
+            if isinstance(field, models.ForeignKey)
+        )
+    }
+    if not explained:
+        return []
+    return [str(explain_protection(ProtectedError("", explained)).args[0])]
+
+
+class DomainAdmin(admin.ModelAdmin):
+    """What every admin here shares: zone-aware change forms, and deletions that say why they are refused."""
+
+    # Django 6 makes https the default scheme of a typed-in address; take it now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def form_zone(self, obj: Any) -> ZoneInfo | None:
+        """The zone the change form of `obj` shows and reads times in; None for the site's zone."""
+        return None
+
+    def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and formfield is not None:
+            # Called while the form class is built, so inside the zone override of changeform_view.
+            zone_note = gettext("Time in %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+            formfield.help_text = f"{formfield.help_text} {zone_note}".strip()
+        return formfield
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        zone = self.form_zone(obj) if obj is not None else None
+        try:
+            if zone is None:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            with timezone.override(zone):
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                # Widgets localise their values when rendered, so render while the zone is still active.
+                if isinstance(response, TemplateResponse):
+                    response.render()
+            return response
+        except StaleEdit as error:
+            # Someone saved a session between this form's check and its save; the transaction is rolled back.
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            for reason in deletion_refusals(objs, router.db_for_write(self.model)):
+                messages.error(request, reason)
+        return to_delete, model_count, perms_needed, protected

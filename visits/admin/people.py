@@ -1,0 +1,97 @@
+"""The admin for organisations, people, venues and delegations."""
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from visits.admin.base import DomainAdmin
+from visits.fields import language_name
+from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+
+# Organisations, people and places
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(DomainAdmin):
+    list_display = ["name", "kind", "side", "country", "email", "phone"]
+    list_filter = ["side", "kind", ("country", CountryFilter)]
+    search_fields = ["name", "email"]
+
+
+@admin.register(Person)
+class PersonAdmin(DomainAdmin):
+    list_display = ["name", "email", "organisation", "title", "preferred_language", "home_time_zone"]
+    list_filter = [
+        "organisation__side",
+        "organisation__kind",
+        ("organisation__country", CountryFilter),
+        "preferred_language",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "email", "title", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Venue)
+class VenueAdmin(DomainAdmin):
+    list_display = ["name", "city", "country", "host_organisation", "time_zone", "capacity"]
+    list_filter = [("country", CountryFilter), ("city", admin.AllValuesFieldListFilter)]
+    list_select_related = ["host_organisation"]
+    search_fields = ["name", "city", "address", "host_organisation__name"]
+    autocomplete_fields = ["host_organisation"]
+    inlines = [OpeningHoursInline]
+
+
+# Delegations
+
+
+class DelegationMemberInline(admin.TabularInline):
+    model = DelegationMember
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(DomainAdmin):
+    list_display = ["name", "country_names", "language_names", "member_count"]
+    list_filter = [("countries", CountryFilter)]
+    search_fields = ["name", "organisations__name", "members__person__name", "members__person__email"]
+    autocomplete_fields = ["organisations"]
+    inlines = [DelegationMemberInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Delegation]:
+        # An aggregate drops Meta.ordering; restore it for the autocomplete's paginator.
+        queryset = super().get_queryset(request).annotate(member_count=Count("members"))
+        return queryset.order_by(*Delegation._meta.ordering)
+
+    @admin.display(description=_("countries"))
+    def country_names(self, delegation: Delegation) -> str:
+        return ", ".join(country.name for country in delegation.countries)
+
+    @admin.display(description=_("languages"))
+    def language_names(self, delegation: Delegation) -> str:
+        return ", ".join(language_name(code) for code in delegation.languages)
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, delegation: Delegation) -> int:
+        return delegation.member_count  # type: ignore[attr-defined]
+
+
+@admin.register(DelegationMember)
+class DelegationMemberAdmin(DomainAdmin):
+    list_display = ["person", "delegation", "role", "language_names", "dietary_needs", "accessibility_needs"]
+    list_filter = ["role", ("delegation", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["person", "delegation"]
+    search_fields = ["person__name", "person__email", "person__organisation__name", "delegation__name"]
+    autocomplete_fields = ["delegation", "person"]
+
+    @admin.display(description=_("languages"))
+    def language_names(self, member: DelegationMember) -> str:
+        return ", ".join(language_name(code) for code in member.languages)
