@@ -1,9 +1,11 @@
 """Secret, revocable personal tokens, and the links built from them."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +55,28 @@ def person_tokens(people: Iterable[Person]) -> dict[int, PersonalToken]:
 
 def visit_token(visit: Visit) -> PersonalToken:
     return live_token(PersonalToken.Purpose.VISIT_FEED, visit=visit)
+
+
+def last_day_of(person: Person) -> dt.date | None:
+    """The last day of the last visit the person takes part in: as expert, interpreter or member."""
+    taking_part = (
+        Q(sessions__session_experts__person=person)
+        | Q(sessions__session_interpreters__person=person)
+        | Q(delegation__members__person=person)
+    )
+    return Visit.objects.filter(taking_part).aggregate(last=Max("ends_on"))["last"]
+
+
+def has_expired(token: PersonalToken, today: dt.date | None = None) -> bool:
+    """A person's links stop working some days after their last visit, so old links do not show personal
+    data for ever. A visit feed lives as long as its visit is kept."""
+    if token.person is None:
+        return False
+    last = last_day_of(token.person)
+    if last is None:
+        return False
+    today = today or timezone.localdate()
+    return today > last + dt.timedelta(days=settings.PERSONAL_LINK_DAYS_AFTER_VISIT)
 
 
 def token_revoke(*, token: PersonalToken) -> PersonalToken:

@@ -18,15 +18,16 @@ from django.views.decorators.http import require_safe
 from notifications.compose import message_language
 from notifications.feeds import Feed, person_feed, person_programme_file, programme_items, visit_feed
 from notifications.models import PersonalToken
-from notifications.tokens import absolute
+from notifications.tokens import absolute, has_expired
 
 
 def _live_token(token: str, purpose: str) -> PersonalToken | None:
-    return (
+    found = (
         PersonalToken.objects.select_related("person", "visit")
         .filter(token=token, purpose=purpose, revoked_at__isnull=True)
         .first()
     )
+    return None if found is None or has_expired(found) else found
 
 
 def _private(response: HttpResponseBase) -> HttpResponseBase:

@@ -320,4 +320,25 @@ class TestProgrammePage:
         with CaptureQueriesContext(connection) as more:
             response = client.get(url)
         assert response.content.decode().count("<article") == 7
-        assert len(more.captured_queries) == len(few.captured_queries) == 2
+        assert len(more.captured_queries) == len(few.captured_queries) == 3  # token, expiry, sessions
+
+
+@pytest.mark.django_db
+def test_a_persons_links_expire_some_days_after_their_last_visit(client, settings):
+    import datetime as dt
+
+    import time_machine
+
+    from notifications.tokens import person_token
+    from tests.factories import SessionExpertFactory
+
+    settings.PERSONAL_LINK_DAYS_AFTER_VISIT = 60
+    expert = SessionExpertFactory()  # a visit ending 2027-03-26
+    token = person_token(expert.person).token
+    page = f"/p/{token}/"
+    with time_machine.travel(dt.datetime(2027, 5, 25, 12, tzinfo=dt.UTC)):  # 60 days after
+        assert client.get(page).status_code == 200
+        assert client.get(f"/feeds/{token}.ics").status_code == 200
+    with time_machine.travel(dt.datetime(2027, 5, 26, 12, tzinfo=dt.UTC)):  # 61 days after
+        assert client.get(page).status_code == 404
+        assert client.get(f"/feeds/{token}.ics").status_code == 404
