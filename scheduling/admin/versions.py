@@ -70,6 +70,8 @@ class ProgrammeVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgrammeVersion]:
         queryset = super().get_queryset(request).annotate(change_count=Count("changes"))
+        if not request.user.is_superuser:  # a coordinator sees the versions of the visits they coordinate
+            queryset = queryset.filter(visit__coordinators=request.user.pk)
         return queryset.order_by(*ProgrammeVersion._meta.ordering)
 
     @admin.display(description=_("published at"), ordering="published_at")
@@ -127,7 +129,10 @@ class ProgrammeChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [ChangeRecipientInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgrammeChange]:
-        return super().get_queryset(request).prefetch_related(RECIPIENTS)
+        queryset = super().get_queryset(request).prefetch_related(RECIPIENTS)
+        if not request.user.is_superuser:  # a coordinator sees the changes of the visits they coordinate
+            queryset = queryset.filter(version__visit__coordinators=request.user.pk)
+        return queryset
 
     @admin.display(description=_("people concerned"))
     def people_concerned(self, change: ProgrammeChange) -> str:

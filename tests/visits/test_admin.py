@@ -22,6 +22,7 @@ from tests import factories
 from tests.factories import (
     SessionExpertFactory,
     SessionFactory,
+    UserFactory,
     VenueFactory,
     VisitFactory,
 )
@@ -346,3 +347,65 @@ def test_a_session_of_a_published_programme_cannot_be_deleted_only_cancelled(sta
     assert staff_client.get(draft_delete).status_code == 403
     staff_client.post(draft_delete, {"post": "yes"})
     assert Session.objects.filter(pk=session.pk).exists()
+
+
+class TestCoordinatorsSeeTheirOwnVisits:
+    @pytest.fixture
+    def coordinator_client(self, client):
+        from visits.management.commands.demo_login import coordinators_group
+
+        user = UserFactory(username="kerstin", is_staff=True)
+        user.groups.add(coordinators_group())
+        client.force_login(user)
+        return client, user
+
+    def test_another_coordinators_visit_and_sessions_are_absent(self, coordinator_client):
+        client, user = coordinator_client
+        mine = SessionFactory(title="Our meeting")
+        mine.visit.coordinators.add(user)
+        theirs = SessionFactory(title="Their meeting")
+        listing = client.get(admin_url(Session, "changelist")).content.decode()
+        assert "Our meeting" in listing and "Their meeting" not in listing
+        assert client.get(admin_url(Visit, "change", theirs.visit.pk)).status_code == 302  # "does not exist"
+        assert client.get(admin_url(Visit, "change", mine.visit.pk)).status_code == 200
+
+    def test_a_session_cannot_be_put_in_another_coordinators_visit(self, coordinator_client):
+        client, user = coordinator_client
+        mine = SessionFactory()
+        mine.visit.coordinators.add(user)
+        theirs = VisitFactory()
+        response = client.get(admin_url(Session, "change", mine.pk))
+        field = response.context["adminform"].form.fields["visit"]
+        assert list(field.queryset) == [mine.visit]
+        assert theirs not in field.queryset
+
+    def test_whoever_creates_a_visit_coordinates_it(self, coordinator_client):
+        from visits.admin import VisitAdmin
+
+        _client, user = coordinator_client
+        visit = VisitFactory()
+        request = RequestFactory().post("/")
+        request.user = user
+        admin_instance = admin.site._registry[Visit]
+        assert isinstance(admin_instance, VisitAdmin)
+
+        class Form:
+            instance = visit
+
+            def save_m2m(self):
+                pass
+
+        admin_instance.save_related(request, Form(), [], change=False)
+        assert user in visit.coordinators.all()
+
+    def test_published_versions_of_another_coordinators_visit_are_absent(self, coordinator_client):
+        from scheduling.models import ProgrammeVersion
+        from scheduling.publishing import programme_publish
+
+        client, user = coordinator_client
+        mine, theirs = SessionFactory(), SessionFactory(venue=VenueFactory())
+        mine.visit.coordinators.add(user)
+        programme_publish(visit=mine.visit, actor=None)
+        programme_publish(visit=theirs.visit, actor=None)
+        response = client.get(admin_url(ProgrammeVersion, "changelist"))
+        assert [v.visit_id for v in response.context["cl"].result_list] == [mine.visit_id]

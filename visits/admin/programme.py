@@ -54,8 +54,29 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
 
 
+class CoordinatedOnly:
+    """Rows of visits the user coordinates; superusers see all. Another coordinator's visit is simply absent
+    (the admin answers as for a row that does not exist), never refused in a way that confirms it exists."""
+
+    visit_path = "visit"
+
+    def coordinated(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.visit_path}coordinators": request.user.pk}).distinct()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "visit" and not request.user.is_superuser:
+            kwargs["queryset"] = Visit.objects.filter(coordinators=request.user.pk)
+        elif db_field.name == "session" and not request.user.is_superuser:
+            kwargs["queryset"] = Session.objects.filter(visit__coordinators=request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 @admin.register(Visit)
-class VisitAdmin(DomainAdmin):
+class VisitAdmin(CoordinatedOnly, DomainAdmin):
+    visit_path = ""
+
     form = VisitForm
     list_display = [
         "title",
@@ -137,6 +158,14 @@ class VisitAdmin(DomainAdmin):
                 )
         return to_delete, model_count, perms_needed, protected
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Visit]:
+        return self.coordinated(request, super().get_queryset(request))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change:
+            form.instance.coordinators.add(request.user)  # whoever creates a visit coordinates it
+
     def save_model(self, request: HttpRequest, obj: Visit, form: Any, change: bool) -> None:
         # Save everything but the status, then move the status through the one function that does so.
         target = obj.status
@@ -167,7 +196,12 @@ class SessionInterpreterInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(DomainAdmin):
+class SessionAdmin(CoordinatedOnly, DomainAdmin):
+    visit_path = "visit__"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
+        return self.coordinated(request, super().get_queryset(request))
+
     form = SessionForm
     list_display = ["title", "when", "visit", "kind", "venue", "status", "attendance", "interpreter_needed"]
     list_filter = [
@@ -220,7 +254,12 @@ class SessionAdmin(DomainAdmin):
 
 
 @admin.register(SessionExpert)
-class SessionExpertAdmin(DomainAdmin):
+class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
+    visit_path = "session__visit__"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SessionExpert]:
+        return self.coordinated(request, super().get_queryset(request))
+
     list_display = ["person", "session", "session__visit", "session_time", "response", "responded"]
     list_filter = ["response", "session__visit__status", ("session__visit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "session__visit", "session__venue"]
