@@ -53,7 +53,7 @@ class TestDoubleBookings:
         a = slot(at(23, 9), at(23, 10), experts={ANNA}, venue_id=1)
         b = slot(at(23, 9), at(23, 10), experts={ANNA}, venue_id=2)
         [found] = find_conflicts([a, b], CONTEXT)
-        assert "Anna Berg är med i två sessioner samtidigt" in found.message("sv")
+        assert "Anna Berg är med i två programpunkter samtidigt" in found.message("sv")
 
 
 class TestDaylightSaving:
