@@ -221,6 +221,8 @@ def describe_mode() -> str:
 ORGANIZER_NAME = env.str("ORGANIZER_NAME", default="Visitplan coordinators")
 # Days a cancelled session stays in calendar feeds, marked cancelled, after it was cancelled.
 FEED_KEEP_CANCELLED_DAYS = env.int("FEED_KEEP_CANCELLED_DAYS", default=30)
+# An expert's answer link works this many days after it was sent (notifications.links).
+EXPERT_LINK_DAYS = env.int("EXPERT_LINK_DAYS", default=21)
 # A person's programme page and feed stop working this many days after the last visit they take part in ends.
 PERSONAL_LINK_DAYS_AFTER_VISIT = env.int("PERSONAL_LINK_DAYS_AFTER_VISIT", default=60)
 # Minutes after which calendar apps are asked to fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).

@@ -1,0 +1,102 @@
+"""Signed, single-purpose links for experts to answer an invitation, in the spirit of Django's
+PasswordResetTokenGenerator.
+
+A token is `<expert row>-<sequence>-<timestamp>-<hmac>`: nothing personal, only the id of the expert's row on
+the session (SessionExpert), the SEQUENCE of the invitation it came with, and when it was made. The HMAC
+covers those and whether the expert has answered yet, so a link dies once it has been used, a link for an
+old time of the session is recognised as such (and can say what changed), and any altered character makes
+it invalid. Links expire after settings.EXPERT_LINK_DAYS.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import base36_to_int, int_to_base36
+
+from visits.models import SessionExpert
+
+EPOCH = dt.datetime(2001, 1, 1, tzinfo=dt.UTC)
+OPEN = "open"  # not yet answered: the only state in which a link can be used
+
+
+class LinkStatus(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"  # genuine, but older than EXPERT_LINK_DAYS
+    USED = "used"  # genuine, but the expert has answered since it was made
+    OUTDATED = "outdated"  # genuine, but for an earlier time or place of the session
+    INVALID = "invalid"  # altered, unknown, or not one of ours
+
+
+@dataclass(frozen=True)
+class CheckedLink:
+    status: LinkStatus
+    expert: SessionExpert | None = None
+    sequence: int | None = None  # the SEQUENCE the link was made for
+
+    @property
+    def usable(self) -> bool:
+        return self.status is LinkStatus.VALID
+
+
+class ExpertLinkGenerator:
+    key_salt = "visitplan.notifications.links.ExpertLinkGenerator"
+    algorithm = "sha256"
+
+    def make_token(self, expert: SessionExpert) -> str:
+        sequence = expert.session.sequence
+        return self._token(expert, sequence, self._seconds(self._now()), OPEN, settings.SECRET_KEY)
+
+    def check_token(self, token: str) -> CheckedLink:
+        try:
+            ident_b36, sequence_b36, stamp_b36, _ = token.split("-")
+            ident, sequence, stamp = (base36_to_int(part) for part in (ident_b36, sequence_b36, stamp_b36))
+        except ValueError:
+            return CheckedLink(LinkStatus.INVALID)
+        expert = SessionExpert.objects.select_related("session", "person").filter(pk=ident).first()
+        if expert is None:
+            return CheckedLink(LinkStatus.INVALID)
+        # Links are made while the expert has yet to answer; a genuine one checks against that state.
+        if not self._matches(token, expert, sequence, stamp, OPEN):
+            return CheckedLink(LinkStatus.INVALID)
+        if self._state(expert) != OPEN:
+            return CheckedLink(LinkStatus.USED, expert, sequence)
+        if sequence != expert.session.sequence:
+            return CheckedLink(LinkStatus.OUTDATED, expert, sequence)
+        if self._seconds(self._now()) - stamp > settings.EXPERT_LINK_DAYS * 24 * 3600:
+            return CheckedLink(LinkStatus.EXPIRED, expert, sequence)
+        return CheckedLink(LinkStatus.VALID, expert, sequence)
+
+    def _matches(self, token: str, expert: SessionExpert, sequence: int, stamp: int, state: str) -> bool:
+        secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return any(
+            constant_time_compare(self._token(expert, sequence, stamp, state, secret), token)
+            for secret in secrets
+        )
+
+    def _token(self, expert: SessionExpert, sequence: int, stamp: int, state: str, secret: str) -> str:
+        value = f"{expert.pk}:{expert.session_id}:{expert.person_id}:{sequence}:{stamp}:{state}"
+        digest = salted_hmac(self.key_salt, value, secret=secret, algorithm=self.algorithm).hexdigest()[::2]
+        return f"{int_to_base36(expert.pk)}-{int_to_base36(sequence)}-{int_to_base36(stamp)}-{digest}"
+
+    @staticmethod
+    def _state(expert: SessionExpert) -> str:
+        """What using the link changes: once the expert has answered, links made before stop working."""
+        answered = expert.response not in (SessionExpert.Response.NOT_ASKED, SessionExpert.Response.INVITED)
+        if not answered:
+            return OPEN
+        moment = expert.responded_at.isoformat() if expert.responded_at else ""
+        return f"{expert.response}:{moment}"
+
+    @staticmethod
+    def _seconds(moment: dt.datetime) -> int:
+        return int((moment - EPOCH).total_seconds())
+
+    def _now(self) -> dt.datetime:
+        """A seam for tests."""
+        return dt.datetime.now(dt.UTC)
+
+
+expert_links = ExpertLinkGenerator()
