@@ -65,11 +65,12 @@ class Planned:
     session_key: int | None
     sequence: int
     method: str | None
+    version_id: int | None = None  # programme e-mails: one per version and person
 
     @property
     def key(self) -> str:
         if self.kind == MessageKind.PROGRAMME:
-            return f"programme:{self.session_key}:person:{self.person_id}"
+            return f"programme:{self.version_id}:person:{self.person_id}"
         return f"session:{self.session_key}:person:{self.person_id}:seq:{self.sequence}:{self.method}"
 
 
@@ -113,15 +114,21 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
     participants = sorted({p.person_id for p in planned if p.role == ChangeRecipient.Role.PARTICIPANT})
     planned += [
         Planned(
-            MessageKind.PROGRAMME, person_id, ChangeRecipient.Role.PARTICIPANT, None, version.number, None
+            MessageKind.PROGRAMME,
+            person_id,
+            ChangeRecipient.Role.PARTICIPANT,
+            None,
+            version.number,
+            None,
+            version_id=version.pk,
         )
         for person_id in participants
     ]
     now = timezone.now()
+    live = live_sessions(changes)
     rows = []
     for plan in planned:
         person = people[plan.person_id]
-        key = plan.key if plan.kind != MessageKind.PROGRAMME else f"programme:{version.pk}:person:{person.pk}"
         snapshot = None
         if plan.session_key is not None:
             snapshot = version.snapshot.get(str(plan.session_key)) or (previous or {}).get(
@@ -129,11 +136,11 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
             )
         rows.append(
             OutboxMessage(
-                idempotency_key=key,
+                idempotency_key=plan.key,
                 kind=plan.kind,
                 visit_id=version.visit_id,
                 person=person,
-                session_id=plan.session_key if plan.session_key in live_sessions(changes) else None,
+                session_id=plan.session_key if plan.session_key in live else None,
                 session_key=plan.session_key,
                 sequence=plan.sequence,
                 role=plan.role,

@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Sequence
 
 from celery import shared_task
@@ -99,8 +100,6 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
 
 
 def is_connection_lost(error: BaseException) -> bool:
-    import smtplib
-
     return not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
@@ -108,7 +107,7 @@ def retry_later(messages: Sequence[OutboxMessage], error: BaseException) -> None
     """Back to queued with a later send_at, or failed once the attempts are used up."""
     outcome = classify(error)
     for message in messages:
-        attempts = OutboxMessage.objects.filter(pk=message.pk).values_list("attempts", flat=True).first() or 0
+        attempts = message.attempts  # loaded after the claim, which counted this attempt
         if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             fail(message, f"{outcome.error} (gave up after {attempts} attempts)")
             continue

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from notifications.compose import message_language
 from notifications.feeds import Feed, person_feed, person_programme_file, programme_items, visit_feed
 from notifications.models import PersonalToken
-from notifications.tokens import absolute, has_expired
+from notifications.tokens import absolute, has_expired, programme_url_of
 
 
 def _live_token(token: str, purpose: str) -> PersonalToken | None:
@@ -28,6 +28,11 @@ def _live_token(token: str, purpose: str) -> PersonalToken | None:
         .first()
     )
     return None if found is None or has_expired(found) else found
+
+
+def _person_token(token: str) -> PersonalToken | None:
+    found = _live_token(token, PersonalToken.Purpose.PERSON_FEED)
+    return found if found is not None and found.person is not None else None
 
 
 def _private(response: HttpResponseBase) -> HttpResponseBase:
@@ -62,11 +67,10 @@ def _calendar(request: HttpRequest, feed: Feed, *, filename: str, download: bool
 
 @require_safe
 def person_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
-    found = _live_token(token, PersonalToken.Purpose.PERSON_FEED)
+    found = _person_token(token)
     if found is None or found.person is None:
         return _not_found(request)
-    url = absolute(reverse("notifications:programme", args=[found.token]))
-    feed = person_feed(found.person, url=url, now=timezone.now(), since=found.created_at)
+    feed = person_feed(found.person, url=programme_url_of(found), now=timezone.now(), since=found.created_at)
     return _calendar(request, feed, filename="visitplan.ics", download=False)
 
 
@@ -81,18 +85,19 @@ def visit_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
 
 @require_safe
 def programme_ics_view(request: HttpRequest, token: str) -> HttpResponseBase:
-    found = _live_token(token, PersonalToken.Purpose.PERSON_FEED)
+    found = _person_token(token)
     if found is None or found.person is None:
         return _not_found(request)
-    url = absolute(reverse("notifications:programme", args=[found.token]))
-    feed = person_programme_file(found.person, url=url, now=timezone.now(), since=found.created_at)
+    feed = person_programme_file(
+        found.person, url=programme_url_of(found), now=timezone.now(), since=found.created_at
+    )
     return _calendar(request, feed, filename="programme.ics", download=True)
 
 
 @require_safe
 def programme_view(request: HttpRequest, token: str) -> HttpResponseBase:
     """The person's programme page: every session of theirs, in the venue's zone with their own beside it."""
-    found = _live_token(token, PersonalToken.Purpose.PERSON_FEED)
+    found = _person_token(token)
     if found is None or found.person is None:
         return _not_found(request)
     person = found.person

@@ -31,6 +31,11 @@ def two_hundred_invitations():
     return visit
 
 
+def assert_each_delivered_once(counts, total: int) -> None:
+    assert len(counts) == total, f"{total - len(counts)} messages never arrived"
+    assert max(counts.values()) == 1, "a message was delivered twice"
+
+
 def sweep_until_sent(total: int, timeout: float) -> None:
     def all_sent() -> bool:
         if OutboxMessage.objects.filter(status="sent").count() == total:
@@ -58,8 +63,7 @@ def test_redis_stopped_while_200_invitations_are_published_then_started_again(tm
         finally:
             redis.stop()
         counts = server.handler.outbox_ids()
-    assert len(counts) == 200
-    assert max(counts.values()) == 1, "a message was delivered twice"
+    assert_each_delivered_once(counts, 200)
 
 
 def test_redis_stopped_mid_delivery_loses_nothing(tmp_path, settings):
@@ -79,8 +83,7 @@ def test_redis_stopped_mid_delivery_loses_nothing(tmp_path, settings):
         finally:
             redis.stop()
         counts = server.handler.outbox_ids()
-    assert len(counts) == 200
-    assert max(counts.values()) == 1, "a message was delivered twice"
+    assert_each_delivered_once(counts, 200)
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_what_was_in_flight(tmp_path, settings):
