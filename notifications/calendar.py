@@ -5,7 +5,9 @@ Nothing here reads the database: `notifications.sessions` turns sessions into `C
 UTC, so a file never names a time zone it does not define and no client has to guess a daylight-saving rule.
 """
 
+import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -119,7 +121,8 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     return address
 
 
-def _event(event: CalendarEvent, *, method: str, stamp: dt.datetime) -> Event:
+def _shared(event: CalendarEvent, *, method: str, stamp: dt.datetime) -> Event:
+    """The properties every recipient's copy of the event has alike."""
     component = Event()
     component.add("uid", event.uid)
     component.add("sequence", event.sequence)
@@ -127,18 +130,25 @@ def _event(event: CalendarEvent, *, method: str, stamp: dt.datetime) -> Event:
     component.add("dtstart", _utc(event.start))
     component.add("dtend", _utc(event.end))
     component.add("summary", clean_text(event.summary))
-    if event.description:
-        component.add("description", clean_text(event.description))
     if event.location:
         component.add("location", clean_text(event.location))
-    if event.url:
-        component.add("url", event.url)
     # A cancellation cancels, whatever the event's status was before.
     component.add("status", CANCELLED if method == CANCEL else event.status)
     if event.last_modified is not None:
         component.add("last-modified", _utc(event.last_modified))
     if event.organizer_email:
         component.add("organizer", _address(event.organizer_email, event.organizer_name))
+    return component
+
+
+def _personal(event: CalendarEvent, *, method: str) -> Event:
+    """The properties that differ between recipients: the description (with their links), the URL of their
+    programme page, and the attendee."""
+    component = Event()
+    if event.description:
+        component.add("description", clean_text(event.description))
+    if event.url:
+        component.add("url", event.url)
     # RFC 5546 3.2.1: a PUBLISH carries no attendees; it is a calendar to read, not a meeting to answer.
     if method != PUBLISH:
         for attendee in event.attendees:
@@ -156,6 +166,30 @@ def _event(event: CalendarEvent, *, method: str, stamp: dt.datetime) -> Event:
     return component
 
 
+BEGIN_EVENT: Final = b"BEGIN:VEVENT\r\n"
+END_EVENT: Final = b"END:VEVENT\r\n"
+END_CALENDAR: Final = b"END:VCALENDAR\r\n"
+
+# Serialised shared parts, by (event without its personal fields, method, stamp). A batch of invitations to
+# one session shares them; pass a dict to build_calendar to keep them for as long as the batch runs.
+SharedCache = dict[tuple[CalendarEvent, str, dt.datetime], bytes]
+
+
+def _event_bytes(
+    event: CalendarEvent, *, method: str, stamp: dt.datetime, cache: SharedCache | None
+) -> bytes:
+    """BEGIN:VEVENT ... END:VEVENT, lines folded: the shared properties, then the personal ones."""
+    shared = dataclasses.replace(event, description="", url="", attendees=())
+    key = (shared, method, stamp)
+    head = cache.get(key) if cache is not None else None
+    if head is None:
+        head = _shared(shared, method=method, stamp=stamp).to_ical().removesuffix(END_EVENT)
+        if cache is not None:
+            cache[key] = head
+    personal = _personal(event, method=method).to_ical().removeprefix(BEGIN_EVENT)
+    return head + personal
+
+
 def build_calendar(
     events: Iterable[CalendarEvent],
     *,
@@ -163,16 +197,26 @@ def build_calendar(
     stamp: dt.datetime,
     name: str | None = None,
     refresh: dt.timedelta | None = None,
+    cache: SharedCache | None = None,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per event, as bytes (CRLF line ends, lines folded at 75 octets).
 
     `stamp` becomes every event's DTSTAMP: the time of sending for a message; for a feed, the time of its
     latest change, so that the same programme gives the same bytes (and ETag). `name` becomes X-WR-CALNAME,
-    `refresh` the interval after which subscribers should fetch the feed again.
+    `refresh` the interval after which subscribers should fetch the feed again. `cache` keeps the serialised
+    parts that recipients share (see SharedCache).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
     stamp = _utc(stamp)
+    head = _calendar_head(method, name, refresh)
+    body = b"".join(_event_bytes(event, method=method, stamp=stamp, cache=cache) for event in events)
+    return head + body + END_CALENDAR
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar_head(method: str, name: str | None, refresh: dt.timedelta | None) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's own properties, folded."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -183,6 +227,4 @@ def build_calendar(
     if refresh is not None:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))  # the same, for Outlook
-    for event in events:
-        calendar.add_component(_event(event, method=method, stamp=stamp))
-    return calendar.to_ical()
+    return calendar.to_ical().removesuffix(END_CALENDAR)

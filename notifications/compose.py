@@ -103,6 +103,8 @@ class Preloaded:
     programme_urls: dict[int, str]
     # Rendered subject, text and HTML with placeholders for what is personal: see _render.
     renders: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
+    # Serialised calendar parts that a session's recipients share: see calendar.SharedCache.
+    calendars: calendar.SharedCache = field(default_factory=dict)
 
 
 def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
@@ -268,7 +270,9 @@ def _invitation(
         attendees=[attendee],
         response_url=response_url,
     )
-    ics = calendar.build_calendar([event], method=calendar.REQUEST, stamp=stamp)
+    ics = calendar.build_calendar(
+        [event], method=calendar.REQUEST, stamp=stamp, cache=preloaded.calendars if preloaded else None
+    )
     context = _context(
         message,
         url,
@@ -296,7 +300,9 @@ def _cancellation(
     event = session_event(
         facts, sequence=message.sequence, status=calendar.CANCELLED, url=url, attendees=[attendee]
     )
-    ics = calendar.build_calendar([event], method=calendar.CANCEL, stamp=stamp)
+    ics = calendar.build_calendar(
+        [event], method=calendar.CANCEL, stamp=stamp, cache=preloaded.calendars if preloaded else None
+    )
     # The session goes on without them: they were taken off it, it was not cancelled.
     taken_off = facts.status != Session.Status.CANCELLED and session is not None
     context = _context(message, url, session=facts, taken_off=taken_off)

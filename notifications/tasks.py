@@ -8,13 +8,15 @@ from collections.abc import Sequence
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.delivery import backoff, classify
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import due, outbox_move
+from notifications.wire import WireError, envelope_of, wire_bytes
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
         OutboxMessage.objects.filter(pk__in=claimed).select_related("person", "visit").order_by("pk")
     )
     preloaded = preload(messages)
+    # DTSTAMP, the time of sending: one for the batch, which goes out within seconds, so that the calendar
+    # lines a session's recipients share are written once.
+    stamp = timezone.now()
     accepted: list[int] = []  # sent, not yet marked: marked in small groups, each mark being a commit
     sent = 0
 
@@ -69,7 +74,7 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     try:
         for index, message in enumerate(messages):
             try:
-                email = compose_message(message, now=timezone.now(), preloaded=preloaded)
+                email = compose_message(message, now=stamp, preloaded=preloaded)
                 # Lets a mail log, a bounce or a test tie a delivered copy back to its row.
                 email.extra_headers["X-Visitplan-Outbox-Id"] = str(message.pk)
                 if not message.message_id:
@@ -77,7 +82,7 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
                     # same one; a row from before that is given one now.
                     message.message_id = email.extra_headers["Message-ID"]
                     OutboxMessage.objects.filter(pk=message.pk).update(message_id=message.message_id)
-                connection.send_messages([email])
+                send_one(connection, email)
             except Exception as error:
                 outcome = classify(error)
                 if outcome.temporary and is_connection_lost(error):
@@ -97,6 +102,21 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
         with contextlib.suppress(Exception):  # closing a broken connection may fail too; sends are recorded
             connection.close()
     return sent
+
+
+def send_one(connection: BaseEmailBackend, email: EmailMultiAlternatives) -> None:
+    """Send over the open connection: on SMTP as bytes written by notifications.wire, else through Django."""
+    smtp = getattr(connection, "connection", None)
+    if isinstance(smtp, smtplib.SMTP):
+        try:
+            wire = wire_bytes(email)
+        except WireError:
+            connection.send_messages([email])
+            return
+        sender, recipients = envelope_of(email)
+        smtp.sendmail(sender, recipients, wire)
+    else:
+        connection.send_messages([email])
 
 
 def is_connection_lost(error: BaseException) -> bool:

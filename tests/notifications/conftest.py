@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar, Component
 
 from notifications.models import OutboxMessage
+from notifications.wire import wire_bytes
 from scheduling.models import ChangeRecipient, ProgrammeVersion
 from scheduling.publishing import programme_publish
 from tests.factories import (
@@ -96,8 +97,8 @@ def mime_tree(message: EmailMessage) -> list[tuple[int, str]]:
 
 
 def as_received(composed) -> EmailMessage:
-    """A composed Django message as the receiving side parses it."""
-    parsed = email.message_from_bytes(composed.message().as_bytes(), policy=email.policy.default)
+    """A composed message as the receiving side parses it, from the bytes the worker sends."""
+    parsed = email.message_from_bytes(wire_bytes(composed), policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
 
