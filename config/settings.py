@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "visits",
+    # After visits: participation.admin extends the Session admin that visits.admin registers.
+    "participation",
     "scheduling",
     "notifications",
+    "responses",
 ]
 
 MIDDLEWARE = [
@@ -223,7 +226,19 @@ ORGANIZER_NAME = env.str("ORGANIZER_NAME", default="Visitplan coordinators")
 FEED_KEEP_CANCELLED_DAYS = env.int("FEED_KEEP_CANCELLED_DAYS", default=30)
 # An expert's answer link works this many days after it was sent (notifications.links).
 EXPERT_LINK_DAYS = env.int("EXPERT_LINK_DAYS", default=21)
+# An expert who has not answered gets a reminder every this many days, at most EXPERT_REMINDERS times; the
+# same number of days after the last one, the visit's coordinators are alerted.
+EXPERT_REMINDER_DAYS = env.int("EXPERT_REMINDER_DAYS", default=3)
+EXPERT_REMINDERS = env.int("EXPERT_REMINDERS", default=2)
+# Hour of the day (TIME_ZONE) at which coordinators get the digest of experts' confirmations.
+CONFIRMATION_DIGEST_HOUR = env.int("CONFIRMATION_DIGEST_HOUR", default=7)
 # A person's programme page and feed stop working this many days after the last visit they take part in ends.
 PERSONAL_LINK_DAYS_AFTER_VISIT = env.int("PERSONAL_LINK_DAYS_AFTER_VISIT", default=60)
 # Minutes after which calendar apps are asked to fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
+
+# Hourly: the task itself waits for CONFIRMATION_DIGEST_HOUR in TIME_ZONE, and sends one digest a day.
+CELERY_BEAT_SCHEDULE["confirmation-digest"] = {
+    "task": "responses.tasks.send_confirmation_digests",
+    "schedule": 3600.0,
+}

@@ -34,6 +34,7 @@ NEEDS_ACTION: Final = "NEEDS-ACTION"
 ACCEPTED: Final = "ACCEPTED"
 DECLINED: Final = "DECLINED"
 TENTATIVE_ANSWER: Final = "TENTATIVE"
+DELEGATED: Final = "DELEGATED"
 REQ_PARTICIPANT: Final = "REQ-PARTICIPANT"
 
 # RFC 5545 CONTROL characters (all of C0 and DEL except HTAB and LF, which TEXT can carry), and surrogates,

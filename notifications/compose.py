@@ -18,11 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from notifications import calendar
 from notifications.calendar import Attendee, clean_name
+from notifications.links import OPEN_RESPONSES, expert_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.sessions import (
     SessionFacts,
@@ -36,10 +38,12 @@ from notifications.sessions import (
 )
 from notifications.sessions import format_when as format_when  # re-exported: callers import it from here
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
-from notifications.tokens import person_tokens, programme_page_url, programme_url_of
+from notifications.tokens import absolute, person_tokens, programme_page_url, programme_url_of
+from scheduling.models import ProgrammeVersion
 from visits.models import Person, Session, SessionExpert
 
 LANGUAGES = ("en", "sv")
+FRESH_LINK_PREFIX = "fresh:"  # idempotency keys of invitations sent because the expert asked for a link
 EXPERT_ROLE = "expert"
 
 # An expert's answer as their calendar shows it.
@@ -47,6 +51,7 @@ PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
     SessionExpert.Response.CONFIRMED: calendar.ACCEPTED,
     SessionExpert.Response.DECLINED: calendar.DECLINED,
     SessionExpert.Response.PROPOSED: calendar.TENTATIVE_ANSWER,
+    SessionExpert.Response.PASSED: calendar.DELEGATED,
 }
 
 
@@ -83,15 +88,37 @@ def partstat_of(
     """PARTSTAT: an expert's answer so far; everyone else has yet to act."""
     if role != EXPERT_ROLE or session is None:
         return calendar.NEEDS_ACTION
+    expert = expert_of(session.pk, person.pk, preloaded)
+    return PARTSTAT_OF_RESPONSE.get(expert.response if expert else "", calendar.NEEDS_ACTION)
+
+
+def expert_of(session_id: int, person_id: int, preloaded: "Preloaded | None" = None) -> SessionExpert | None:
     if preloaded is not None:
-        response = preloaded.responses.get((session.pk, person.pk))
-    else:
-        response = (
-            SessionExpert.objects.filter(session=session, person=person)
-            .values_list("response", flat=True)
-            .first()
-        )
-    return PARTSTAT_OF_RESPONSE.get(response or "", calendar.NEEDS_ACTION)
+        return preloaded.experts.get((session_id, person_id))
+    return SessionExpert.objects.filter(session_id=session_id, person_id=person_id).first()
+
+
+def answer_url(
+    message: OutboxMessage, session: Session | None, preloaded: "Preloaded | None" = None
+) -> str | None:
+    """The expert's link to answer, in an invitation or reminder: only while they have yet to answer, and only
+    for the session's current time (an invitation for an older SEQUENCE, sent late, gets none)."""
+    if (
+        message.role != EXPERT_ROLE
+        or session is None
+        or message.person_id is None
+        or message.sequence != session.sequence
+        or session.status == Session.Status.CANCELLED
+    ):
+        return None
+    expert = expert_of(session.pk, message.person_id, preloaded)
+    # A fresh link the expert asked for (responses.services.fresh_link) may be for a change of mind.
+    asked_for = message.idempotency_key.startswith(FRESH_LINK_PREFIX)
+    if expert is None or (expert.response not in OPEN_RESPONSES and not asked_for):
+        return None
+    return absolute(
+        reverse("responses:answer", args=[expert_links.make_token(expert, sequence=message.sequence)])
+    )
 
 
 @dataclass(frozen=True)
@@ -99,7 +126,7 @@ class Preloaded:
     """What a batch of messages reads, fetched once for the batch (three queries), not once per row."""
 
     sessions: dict[int, Session]
-    responses: dict[tuple[int, int], str]
+    experts: dict[tuple[int, int], SessionExpert]
     programme_urls: dict[int, str]
     # Rendered subject, text and HTML with placeholders for what is personal: see _render.
     renders: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
@@ -110,15 +137,15 @@ class Preloaded:
 def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
     session_ids = {m.session_id for m in messages if m.session_id is not None}
     sessions = {s.pk: s for s in with_facts(Session.objects.filter(pk__in=session_ids))}
-    responses = {
-        (row.session_id, row.person_id): row.response
+    experts = {
+        (row.session_id, row.person_id): row
         for row in SessionExpert.objects.filter(
-            session_id__in=session_ids, person_id__in={m.person_id for m in messages}
-        ).only("session_id", "person_id", "response")
+            session_id__in=session_ids, person_id__in={m.person_id for m in messages if m.person_id}
+        )
     }
-    tokens = person_tokens(m.person for m in messages)
+    tokens = person_tokens(m.person for m in messages if m.person is not None)
     urls = {pk: programme_url_of(token) for pk, token in tokens.items()}
-    return Preloaded(sessions, responses, urls)
+    return Preloaded(sessions, experts, urls)
 
 
 # --- The messages -------------------------------------------------------------------------------------------
@@ -129,9 +156,9 @@ class Composed:
     subject: str
     text: str
     html: str
-    ics: bytes
-    method: str
-    filename: str
+    ics: bytes = b""  # none for a notice to coordinators
+    method: str = ""
+    filename: str = ""
 
 
 def compose_message(
@@ -151,39 +178,49 @@ def compose_message(
     stamp = now or timezone.now()
     person = message.person
     with translation.override(message_language(message.language)):
-        if preloaded is not None and person.pk in preloaded.programme_urls:
-            url = preloaded.programme_urls[person.pk]
+        if message.kind == MessageKind.NOTICE:
+            from responses.notices import compose_notice  # responses builds on notifications, not the reverse
+
+            composed = compose_notice(message)
+            name = message.user.get_full_name() if message.user is not None else ""
+        elif person is None:
+            raise ComposeError(f"Outbox message {message.pk} has no recipient")
         else:
-            url = programme_page_url(person)
-        if message.kind == MessageKind.INVITATION:
-            composed = _invitation(
-                message, stamp=stamp, url=url, response_url=response_url, preloaded=preloaded
-            )
-        elif message.kind == MessageKind.CANCELLATION:
-            composed = _cancellation(message, stamp=stamp, url=url, preloaded=preloaded)
-        elif message.kind == MessageKind.PROGRAMME:
-            composed = _programme(message, stamp=stamp, url=url)
-        else:
-            raise ComposeError(f"Outbox message {message.pk} has an unknown kind: {message.kind!r}")
+            name = person.name
+            if preloaded is not None and person.pk in preloaded.programme_urls:
+                url = preloaded.programme_urls[person.pk]
+            else:
+                url = programme_page_url(person)
+            if message.kind in (MessageKind.INVITATION, MessageKind.REMINDER):
+                composed = _invitation(
+                    message, stamp=stamp, url=url, response_url=response_url, preloaded=preloaded
+                )
+            elif message.kind == MessageKind.CANCELLATION:
+                composed = _cancellation(message, stamp=stamp, url=url, preloaded=preloaded)
+            elif message.kind == MessageKind.PROGRAMME:
+                composed = _programme(message, stamp=stamp, url=url)
+            else:
+                raise ComposeError(f"Outbox message {message.pk} has an unknown kind: {message.kind!r}")
 
     email = EmailMultiAlternatives(
         subject=" ".join(composed.subject.split()),
         body=composed.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mailbox(person.name, message.to_email)],
+        to=[mailbox(name, message.to_email)],
         reply_to=[mailbox(settings.ORGANIZER_NAME, settings.ORGANIZER_EMAIL)],
         headers={"Message-ID": message.message_id or new_message_id(message)},
     )
     email.attach_alternative(composed.html, "text/html")
-    # Django adds charset="utf-8" itself; the calendar goes once as the part clients act on, once as a file.
-    email.attach_alternative(composed.ics.decode(), f"text/calendar; method={composed.method}")
-    email.attach(composed.filename, composed.ics, "application/ics")
+    if composed.ics:
+        # Django adds charset="utf-8"; the calendar goes once as the part clients act on, once as a file.
+        email.attach_alternative(composed.ics.decode(), f"text/calendar; method={composed.method}")
+        email.attach(composed.filename, composed.ics, "application/ics")
     return email
 
 
 def _context(message: OutboxMessage, url: str, **extra: Any) -> dict[str, Any]:
     return {
-        "name": clean_name(message.person.name),
+        "name": clean_name(message.person.name if message.person else ""),
         "programme_url": url,
         "organizer_email": settings.ORGANIZER_EMAIL,
         "organizer_name": settings.ORGANIZER_NAME,
@@ -242,6 +279,17 @@ def _facts_of(message: OutboxMessage, session: Session | None) -> SessionFacts:
         return facts_of_session(session)
     if message.snapshot:
         return facts_of_snapshot(message.snapshot, message.visit)
+    if message.session_key is not None and message.version_number is not None:
+        # Deleted after the row was written: the session as its version (or the one before) published it.
+        for snapshot in (
+            ProgrammeVersion.objects.filter(
+                visit_id=message.visit_id, number__in=[message.version_number, message.version_number - 1]
+            )
+            .order_by("-number")
+            .values_list("snapshot", flat=True)
+        ):
+            if str(message.session_key) in snapshot:
+                return facts_of_snapshot(snapshot[str(message.session_key)], message.visit)
     raise ComposeError(f"Outbox message {message.pk}: the session is gone and no snapshot was kept")
 
 
@@ -253,12 +301,16 @@ def _invitation(
     response_url: str | None,
     preloaded: Preloaded | None = None,
 ) -> Composed:
+    person = message.person
+    assert person is not None  # compose_message checked
     session = _live_session(message, preloaded)
     facts = _facts_of(message, session)
+    if response_url is None:
+        response_url = answer_url(message, session, preloaded)
     attendee = Attendee(
         email=message.to_email,
-        name=message.person.name,
-        partstat=partstat_of(session, message.person, message.role, preloaded),
+        name=person.name,
+        partstat=partstat_of(session, person, message.role, preloaded),
     )
     # A REQUEST never says CANCELLED: a later cancellation, with a higher SEQUENCE, does that.
     status = calendar.TENTATIVE if facts.status == Session.Status.TENTATIVE else calendar.CONFIRMED
@@ -277,8 +329,9 @@ def _invitation(
         message,
         url,
         session=facts,
-        when_home=facts.when_in(message.person.home_time_zone),
-        is_update=message.sequence > 0,
+        when_home=facts.when_in(person.home_time_zone),
+        is_update=message.sequence > 0 and message.kind != MessageKind.REMINDER,
+        is_reminder=message.kind == MessageKind.REMINDER,
         is_expert=message.role == EXPERT_ROLE,
         response_url=response_url,
     )
@@ -286,7 +339,14 @@ def _invitation(
         "invitation",
         context,
         preloaded=preloaded,
-        alike=(message.session_key, message.sequence, message.role, message.person.home_time_zone, facts),
+        alike=(
+            message.kind,
+            message.session_key,
+            message.sequence,
+            message.role,
+            person.home_time_zone,
+            facts,
+        ),
     )
     return Composed(subject, text, html, ics, calendar.REQUEST, "invite.ics")
 
@@ -294,6 +354,7 @@ def _invitation(
 def _cancellation(
     message: OutboxMessage, *, stamp: dt.datetime, url: str, preloaded: Preloaded | None = None
 ) -> Composed:
+    assert message.person is not None  # compose_message checked
     session = _live_session(message, preloaded)
     facts = _facts_of(message, session)
     attendee = Attendee(email=message.to_email, name=message.person.name, rsvp=False)
@@ -317,6 +378,7 @@ def _cancellation(
 
 def _programme(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Composed:
     person, visit = message.person, message.visit
+    assert person is not None  # compose_message checked
     sessions = list(with_facts(sessions_of_person(person).filter(visit=visit).active()))
     facts = [facts_of_session(session) for session in sessions]
     events = [

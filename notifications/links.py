@@ -3,7 +3,8 @@ PasswordResetTokenGenerator.
 
 A token is `<expert row>-<sequence>-<timestamp>-<hmac>`: nothing personal, only the id of the expert's row on
 the session (SessionExpert), the SEQUENCE of the invitation it came with, and when it was made. The HMAC
-covers those and whether the expert has answered yet, so a link dies once it has been used, a link for an
+covers those and how many answers the row had recorded when the link was made (SessionExpert.answers), so a
+link dies once an answer has been recorded (through it, another link, or by a coordinator), a link for an
 old time of the session is recognised as such (and can say what changed), and any altered character makes
 it invalid. Links expire after settings.EXPERT_LINK_DAYS.
 """
@@ -19,7 +20,10 @@ from django.utils.http import base36_to_int, int_to_base36
 from visits.models import SessionExpert
 
 EPOCH = dt.datetime(2001, 1, 1, tzinfo=dt.UTC)
-OPEN = "open"  # not yet answered: the only state in which a link can be used
+# Answers an invitation's link is for; once one of the others is recorded, the expert has answered.
+OPEN_RESPONSES = frozenset({SessionExpert.Response.NOT_ASKED, SessionExpert.Response.INVITED})
+# How far back a used link is recognised as used rather than altered: the answers recorded since it was made.
+USED_LOOKBACK = 50
 
 
 class LinkStatus(StrEnum):
@@ -45,9 +49,11 @@ class ExpertLinkGenerator:
     key_salt = "visitplan.notifications.links.ExpertLinkGenerator"
     algorithm = "sha256"
 
-    def make_token(self, expert: SessionExpert) -> str:
-        sequence = expert.session.sequence
-        return self._token(expert, sequence, self._seconds(self._now()), OPEN, settings.SECRET_KEY)
+    def make_token(self, expert: SessionExpert, *, sequence: int | None = None) -> str:
+        """A link for the expert's next answer, for the session at `sequence` (its current one by default)."""
+        if sequence is None:
+            sequence = expert.session.sequence
+        return self._token(expert, sequence, self._seconds(self._now()), expert.answers, settings.SECRET_KEY)
 
     def check_token(self, token: str) -> CheckedLink:
         try:
@@ -58,37 +64,36 @@ class ExpertLinkGenerator:
         expert = SessionExpert.objects.select_related("session", "person").filter(pk=ident).first()
         if expert is None:
             return CheckedLink(LinkStatus.INVALID)
-        # Links are made while the expert has yet to answer; a genuine one checks against that state.
-        if not self._matches(token, expert, sequence, stamp, OPEN):
+        # The number of answers the row had when the link was made: the current one, or an earlier one.
+        made_at = next(
+            (
+                answers
+                for answers in range(expert.answers, max(-1, expert.answers - USED_LOOKBACK - 1), -1)
+                if self._matches(token, expert, sequence, stamp, answers)
+            ),
+            None,
+        )
+        if made_at is None:
             return CheckedLink(LinkStatus.INVALID)
-        if self._state(expert) != OPEN:
-            return CheckedLink(LinkStatus.USED, expert, sequence)
         if sequence != expert.session.sequence:
             return CheckedLink(LinkStatus.OUTDATED, expert, sequence)
+        if made_at != expert.answers:
+            return CheckedLink(LinkStatus.USED, expert, sequence)
         if self._seconds(self._now()) - stamp > settings.EXPERT_LINK_DAYS * 24 * 3600:
             return CheckedLink(LinkStatus.EXPIRED, expert, sequence)
         return CheckedLink(LinkStatus.VALID, expert, sequence)
 
-    def _matches(self, token: str, expert: SessionExpert, sequence: int, stamp: int, state: str) -> bool:
+    def _matches(self, token: str, expert: SessionExpert, sequence: int, stamp: int, answers: int) -> bool:
         secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
         return any(
-            constant_time_compare(self._token(expert, sequence, stamp, state, secret), token)
+            constant_time_compare(self._token(expert, sequence, stamp, answers, secret), token)
             for secret in secrets
         )
 
-    def _token(self, expert: SessionExpert, sequence: int, stamp: int, state: str, secret: str) -> str:
-        value = f"{expert.pk}:{expert.session_id}:{expert.person_id}:{sequence}:{stamp}:{state}"
+    def _token(self, expert: SessionExpert, sequence: int, stamp: int, answers: int, secret: str) -> str:
+        value = f"{expert.pk}:{expert.session_id}:{expert.person_id}:{sequence}:{stamp}:{answers}"
         digest = salted_hmac(self.key_salt, value, secret=secret, algorithm=self.algorithm).hexdigest()[::2]
         return f"{int_to_base36(expert.pk)}-{int_to_base36(sequence)}-{int_to_base36(stamp)}-{digest}"
-
-    @staticmethod
-    def _state(expert: SessionExpert) -> str:
-        """What using the link changes: once the expert has answered, links made before stop working."""
-        answered = expert.response not in (SessionExpert.Response.NOT_ASKED, SessionExpert.Response.INVITED)
-        if not answered:
-            return OPEN
-        moment = expert.responded_at.isoformat() if expert.responded_at else ""
-        return f"{expert.response}:{moment}"
 
     @staticmethod
     def _seconds(moment: dt.datetime) -> int:

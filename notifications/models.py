@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,14 +15,22 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Not sent, and not to be: a reminder after the expert answered or the session was cancelled.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # Allowed moves of a message's status; notifications.outbox.outbox_move is the one place that moves them.
 OUTBOX_TRANSITIONS: dict[str, set[str]] = {
-    OutboxStatus.QUEUED: {OutboxStatus.SENDING, OutboxStatus.FAILED},
+    OutboxStatus.QUEUED: {OutboxStatus.SENDING, OutboxStatus.FAILED, OutboxStatus.WITHDRAWN},
     # Back to queued: a temporary failure to retry, or a worker that died mid-send (the sweep).
-    OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.QUEUED, OutboxStatus.FAILED},
+    OutboxStatus.SENDING: {
+        OutboxStatus.SENT,
+        OutboxStatus.QUEUED,
+        OutboxStatus.FAILED,
+        OutboxStatus.WITHDRAWN,
+    },
     OutboxStatus.SENT: set(),
+    OutboxStatus.WITHDRAWN: set(),
     # "Send again" by a coordinator.
     OutboxStatus.FAILED: {OutboxStatus.QUEUED},
 }
@@ -31,6 +40,8 @@ class MessageKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation or update")
     CANCELLATION = "cancellation", _("Cancellation")
     PROGRAMME = "programme", _("Programme")
+    REMINDER = "reminder", _("Reminder to answer")
+    NOTICE = "notice", _("Notice to coordinators")
 
 
 class OutboxMessage(models.Model):
@@ -50,7 +61,14 @@ class OutboxMessage(models.Model):
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED, db_index=True
     )
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outbox")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="outbox")
+    # A person (expert, participant, interpreter); for a notice, a coordinator (a user) or none, when it goes
+    # to the organiser's mailbox (settings.ORGANIZER_EMAIL).
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox"
+    )
+    # What a notice or reminder is about, to compose it again: {"answers": [ids]}, {"expert": id}, ...
+    payload = models.JSONField(null=True, blank=True)
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox"
     )
@@ -82,6 +100,11 @@ class OutboxMessage(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in MessageKind]), name="outbox_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="notice") & Q(person__isnull=True))
+                | (~Q(kind="notice") & Q(person__isnull=False) & Q(user__isnull=True)),
+                name="outbox_recipient_matches_kind",
             ),
         ]
         indexes = [

@@ -130,7 +130,10 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
     for plan in planned:
         person = people[plan.person_id]
         snapshot = None
-        if plan.session_key is not None:
+        # A row for a live session composes from the session; should it be deleted before the row is sent,
+        # compose reads the published version's snapshot (notifications.compose._facts_of). A session gone
+        # already carries its last snapshot in the row: that is what its cancellation is composed from.
+        if plan.session_key is not None and plan.session_key not in live:
             snapshot = version.snapshot.get(str(plan.session_key)) or (previous or {}).get(
                 str(plan.session_key)
             )
@@ -155,6 +158,9 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
+    from notifications.reminders import experts_after_publish  # it builds on this module
+
+    experts_after_publish(changes, created)
     return created
 
 

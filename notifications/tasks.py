@@ -16,6 +16,7 @@ from django.utils import timezone
 from notifications.delivery import backoff, classify
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import due, outbox_move
+from notifications.reminders import still_wanted
 from notifications.wire import WireError, envelope_of, wire_bytes
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     from notifications.compose import compose_message, preload
 
     messages = list(
-        OutboxMessage.objects.filter(pk__in=claimed).select_related("person", "visit").order_by("pk")
+        OutboxMessage.objects.filter(pk__in=claimed).select_related("person", "visit", "user").order_by("pk")
     )
     preloaded = preload(messages)
     # DTSTAMP, the time of sending: one for the batch, which goes out within seconds, so that the calendar
@@ -73,6 +74,15 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
         return 0
     try:
         for index, message in enumerate(messages):
+            if not still_wanted(message):
+                # A reminder whose expert has answered, or whose session was cancelled or moved since.
+                outbox_move(
+                    message_ids=[message.pk],
+                    from_status=OutboxStatus.SENDING,
+                    to_status=OutboxStatus.WITHDRAWN,
+                    sending_since=None,
+                )
+                continue
             try:
                 email = compose_message(message, now=stamp, preloaded=preloaded)
                 # Lets a mail log, a bounce or a test tie a delivered copy back to its row.

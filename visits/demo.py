@@ -48,6 +48,7 @@ CONFIRMED = SessionExpert.Response.CONFIRMED.value
 INVITED = SessionExpert.Response.INVITED.value
 DECLINED = SessionExpert.Response.DECLINED.value
 PROPOSED = SessionExpert.Response.PROPOSED.value
+PASSED = SessionExpert.Response.PASSED.value
 NOT_ASKED = SessionExpert.Response.NOT_ASKED.value
 
 
@@ -535,7 +536,9 @@ NORTH_MACEDONIA_SESSIONS: list[SessionData] = [
      "experts": [_expert("almqvist", CONFIRMED)]},
     {"title": "Authorities working together in Region West", "kind": "meeting", "day": MK_MON,
      "start": "10:00", "end": "12:00", "venue": "police_west", "status": "tentative",
-     "experts": [_expert("ekberg", CONFIRMED), _expert("lundgren", INVITED), _expert("eklund", INVITED)]},
+     "experts": [_expert("ekberg", CONFIRMED),
+                 _expert("lundgren", PASSED, "Passed to Sara Eklund, who leads our work on this."),
+                 _expert("eklund", INVITED)]},
     {"title": "Lunch with Police Region West", "kind": "meal", "day": MK_MON, "start": "12:15",
      "end": "13:15", "venue": "police_west", "status": "tentative"},
     {"title": "The Gothenburg model: support for people exposed to prostitution and trafficking",

@@ -1,4 +1,5 @@
-"""Programmes: the coordinator's page to see every conflict, acknowledge warnings, preview and publish.
+"""Programmes: the coordinator's page to see every conflict, acknowledge warnings, preview and publish, and
+the participants' answers to each session.
 
 The page reads only; the two buttons POST. What it shows is built in `scheduling.admin.programme_rows`.
 """
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.admin.programme_rows import (
     NOTHING_TO_PUBLISH,
     VersionRow,
+    answers_rows,
     conflict_rows,
     programme_preview,
     user_name,
@@ -131,6 +133,7 @@ class ProgrammeAdmin(DomainAdmin):
             "fatal": fatal,
             "warnings": warnings,
             "preview": preview,
+            "answers": answers_rows(visit, link_sessions=request.user.has_perm("visits.view_session")),
             "versions": [
                 VersionRow(
                     number=version.number,

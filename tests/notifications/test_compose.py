@@ -189,7 +189,10 @@ class TestInvitation:
         assert url in str(event["DESCRIPTION"])
         assert url in plain(received) and f'href="{url}"' in html(received)
 
-    def test_without_a_response_link_nothing_stands_in_for_it(self, programme):
+    def test_an_expert_who_has_answered_gets_no_link_and_nothing_stands_in_for_it(self, programme):
+        SessionExpert.objects.filter(session=programme.morning, person=programme.expert).update(
+            response=SessionExpert.Response.CONFIRMED
+        )
         message = OutboxMessageFactory(session=programme.morning, person=programme.expert)
         received = as_received(compose_message(message, now=SENT_AT))
         event = only_event(calendar_part(received).get_content())
@@ -292,6 +295,22 @@ class TestCancellation:
         assert_utc(event, "DTSTART", "DTEND", "DTSTAMP")
         assert received["Subject"].strip() == "Cancelled: How the police work – Tuesday 23 March 2027, 09:00"
         assert "has been cancelled" in plain(received)
+
+    def test_a_session_deleted_before_its_invitation_went_out_composes_from_the_version(self, programme):
+        version = publish(programme.visit)
+        row = OutboxMessage.objects.get(
+            visit=programme.visit,
+            person=programme.expert,
+            session_key=programme.morning.pk,
+            kind="invitation",
+        )
+        assert row.snapshot is None  # a live session's row does not copy what its version already keeps
+        Session.objects.filter(pk=programme.morning.pk).delete()
+        row.refresh_from_db()
+        assert row.session_id is None and row.version_number == version.number
+        event = only_event(attached_ics(as_received(compose_message(row, now=SENT_AT)), "invite.ics"))
+        assert str(event["SUMMARY"]) == "How the police work"
+        assert raw_value(event, "DTSTART") == "20270323T080000Z"
 
     def test_a_deleted_session_is_cancelled_from_its_snapshot(self, programme):
         publish(programme.visit)

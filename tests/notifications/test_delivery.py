@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from notifications.models import OutboxMessage
@@ -190,7 +191,7 @@ def test_no_duplicates_when_a_task_is_retried_the_sweep_runs_twice_or_the_visit_
         programme_publish(visit=visit, actor=None)
         total = expected_messages(visit)
         delivered(total, smtp)
-        ids = list(OutboxMessage.objects.values_list("pk", flat=True))
+        ids = list(OutboxMessage.objects.filter(send_at__lte=timezone.now()).values_list("pk", flat=True))
         deliver_outbox.delay(ids)  # a retried task
         deliver_outbox(ids)
         sweep_outbox()
@@ -199,7 +200,7 @@ def test_no_duplicates_when_a_task_is_retried_the_sweep_runs_twice_or_the_visit_
         OutboxMessage.objects.update(updated_at=OutboxMessage.objects.first().created_at)
         sweep_outbox()
         deliver_outbox(ids)
-    assert OutboxMessage.objects.count() == total
+    assert OutboxMessage.objects.filter(kind__in=["invitation", "programme"]).count() == total
     assert len(smtp.handler.received) == total
     assert set(smtp.handler.outbox_ids().values()) == {1}
 
@@ -213,7 +214,7 @@ def test_a_temporary_refusal_is_retried_until_delivered(broker_url, settings):
             wait_for(
                 lambda: OutboxMessage.objects.filter(status="sent").count() == 1, 30, "delivery after 451s"
             )
-        message = OutboxMessage.objects.get()
+        message = OutboxMessage.objects.get(kind="invitation")
         assert message.attempts == 3
         assert server.handler.attempts == 3 and len(server.handler.received) == 1
 
@@ -226,7 +227,7 @@ def test_a_permanent_refusal_fails_visibly_and_is_not_retried(broker_url, settin
             programme_publish(visit=visit, actor=None)
             wait_for(lambda: OutboxMessage.objects.filter(status="failed").exists(), 30, "the failure")
             sweep_outbox()
-        message = OutboxMessage.objects.get()
+        message = OutboxMessage.objects.get(kind="invitation")
         assert message.status == "failed" and message.attempts == 1
         assert "550" in message.last_error and "No such user" in message.last_error
         assert server.handler.attempts == 1

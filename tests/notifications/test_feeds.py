@@ -320,7 +320,8 @@ class TestProgrammePage:
         with CaptureQueriesContext(connection) as more:
             response = client.get(url)
         assert response.content.decode().count("<article") == 7
-        assert len(more.captured_queries) == len(few.captured_queries) == 3  # token, expiry, sessions
+        # token, expiry, sessions; the participant's sessions with their answers, their visits, their needs
+        assert len(more.captured_queries) == len(few.captured_queries) == 6
 
 
 @pytest.mark.django_db

@@ -53,9 +53,14 @@ def test_a_link_dies_once_the_expert_has_answered(invited):
     links = Clock(NOW)
     token = links.make_token(invited)
     SessionExpert.objects.filter(pk=invited.pk).update(
-        response=SessionExpert.Response.CONFIRMED, responded_at=timezone.now()
+        response=SessionExpert.Response.CONFIRMED, responded_at=timezone.now(), answers=1
     )
     assert links.check_token(token).status is LinkStatus.USED
+    # A link made after that answer works, for a change of mind; the next answer uses it up in turn.
+    again = links.make_token(SessionExpert.objects.get(pk=invited.pk))
+    assert links.check_token(again).usable
+    SessionExpert.objects.filter(pk=invited.pk).update(answers=2)
+    assert links.check_token(again).status is LinkStatus.USED
 
 
 def test_a_link_for_an_earlier_time_of_the_session_is_outdated(invited):

@@ -72,8 +72,9 @@ class TestRows:
     def test_publishing_writes_the_rows_in_the_same_transaction(self):
         session = self.published()
         kinds = sorted(OutboxMessage.objects.values_list("kind", flat=True))
-        # The expert's and the member's invitations, and the member's programme e-mail.
-        assert kinds == ["invitation", "invitation", "programme"]
+        # The expert's and the member's invitations, and the member's programme e-mail; for the expert, who
+        # has yet to answer, reminders and an alert to the coordinators, due later.
+        assert kinds == ["invitation", "invitation", "notice", "programme", "reminder", "reminder"]
         assert {m.sequence for m in OutboxMessage.objects.filter(kind="invitation")} == {session.sequence}
 
     def test_a_failed_publication_leaves_no_rows(self):

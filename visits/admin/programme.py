@@ -252,6 +252,15 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     def when(self, session: Session) -> str:
         return session_when(session)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is SessionExpert:
+            from responses.services import record_from_admin  # responses builds on visits
+
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and inline_form.has_changed():
+                    record_from_admin(inline_form.instance, changed=inline_form.changed_data, by=request.user)
+
 
 @admin.register(SessionExpert)
 class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
@@ -271,6 +280,13 @@ class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
         "session__visit__title",
     ]
     autocomplete_fields = ["session", "person"]
+
+    def save_model(self, request: HttpRequest, obj: SessionExpert, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            from responses.services import record_from_admin  # responses builds on visits
+
+            record_from_admin(obj, changed=form.changed_data, by=request.user)
 
     @admin.display(description=_("when"), ordering="session__starts_at")
     def session_time(self, row: SessionExpert) -> str:

@@ -378,6 +378,7 @@ class ExpertResponse(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
     PROPOSED = "proposed", _("Proposed another time")
+    PASSED = "passed", _("Passed to a colleague")
 
 
 class SessionExpert(models.Model):
@@ -394,6 +395,8 @@ class SessionExpert(models.Model):
     )
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # How many answers have been recorded: a link made before the latest one is used up (notifications.links).
+    answers = models.PositiveIntegerField(_("answers recorded"), default=0, editable=False)
 
     class Meta:
         ordering = ["session", "person__name"]

@@ -1,0 +1,163 @@
+"""What publishing means for experts' answers, and the reminders that follow an unanswered invitation.
+
+At publish (inside its transaction, after the version's rows are written):
+- an expert invited for the first time moves from "not asked" to "invited";
+- an expert who had confirmed or proposed another time for a session that has since moved (a new SEQUENCE)
+  is asked again: their answer was for the old time;
+- every expert invited and not yet answered gets reminder rows with a `send_at` (every EXPERT_REMINDER_DAYS,
+  EXPERT_REMINDERS times) and, after the last, an alert to the visit's coordinators.
+
+Reminders and alerts are written at once and decided at the time of sending (`still_wanted`): one that has
+lost its reason (the expert answered, the session was cancelled or moved again) is withdrawn, not sent.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+
+from notifications.links import OPEN_RESPONSES
+from notifications.models import MessageKind, OutboxMessage
+from notifications.outbox import new_message_id, outbox_move
+from scheduling.models import ChangeKind, ProgrammeChange
+from visits.models import Session, SessionExpert, VisitStatus
+
+EXPERT = "expert"
+ASKED_AGAIN_AFTER = (ChangeKind.MOVED, ChangeKind.VENUE_CHANGED)
+ANSWERS_FOR_A_TIME = (SessionExpert.Response.CONFIRMED, SessionExpert.Response.PROPOSED)
+
+
+def experts_after_publish(changes: Iterable[ProgrammeChange], invitations: Iterable[OutboxMessage]) -> None:
+    """Answers reset and reminders written for the experts a version's invitations go to."""
+    changes = list(changes)
+    moved = [c.session_key for c in changes if c.kind in ASKED_AGAIN_AFTER and c.session_id is not None]
+    if moved:
+        # Not counted as an answer (SessionExpert.answers): links for the old time are outdated anyway.
+        SessionExpert.objects.filter(session_id__in=moved, response__in=ANSWERS_FOR_A_TIME).update(
+            response=SessionExpert.Response.INVITED, responded_at=None
+        )
+    to_experts = [
+        m
+        for m in invitations
+        if m.kind == MessageKind.INVITATION and m.role == EXPERT and m.session_id is not None
+    ]
+    if not to_experts:
+        return
+    pairs = {(m.session_id, m.person_id) for m in to_experts}
+    experts = {
+        (e.session_id, e.person_id): e
+        for e in SessionExpert.objects.filter(
+            session_id__in={s for s, _ in pairs}, person_id__in={p for _, p in pairs}
+        )
+    }
+    SessionExpert.objects.filter(
+        pk__in=[e.pk for key, e in experts.items() if key in pairs],
+        response=SessionExpert.Response.NOT_ASKED,
+    ).update(response=SessionExpert.Response.INVITED)
+    now = timezone.now()
+    visit = to_experts[0].visit  # a version's messages are all about one visit
+    coordinators = list(visit.coordinators.exclude(email="").values_list("pk", "email"))
+    rows: list[OutboxMessage] = []
+    for message in to_experts:
+        expert = experts.get((message.session_id or 0, message.person_id or 0))
+        if expert is None or expert.response not in OPEN_RESPONSES:
+            continue
+        rows.extend(reminder_rows(message, expert, since=now, coordinators=coordinators))
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def reminder_rows(
+    invitation: OutboxMessage,
+    expert: SessionExpert,
+    *,
+    since: dt.datetime,
+    coordinators: list[tuple[int, str]],
+) -> list[OutboxMessage]:
+    """The reminders an invitation sets going, and the alert to the coordinators (pk and e-mail of each; the
+    organiser's mailbox when the visit has none) after the last of them."""
+    every = dt.timedelta(days=settings.EXPERT_REMINDER_DAYS)
+    count = settings.EXPERT_REMINDERS
+    base = f"session:{invitation.session_id}:person:{invitation.person_id}:seq:{invitation.sequence}"
+    rows = [
+        OutboxMessage(
+            idempotency_key=f"reminder:{base}:{number}",
+            kind=MessageKind.REMINDER,
+            visit_id=invitation.visit_id,
+            person_id=invitation.person_id,
+            session_id=invitation.session_id,
+            session_key=invitation.session_key,
+            sequence=invitation.sequence,
+            role=EXPERT,
+            version_number=invitation.version_number,
+            to_email=invitation.to_email,
+            language=invitation.language,
+            send_at=since + every * number,
+            message_id=new_message_id(),
+            payload={"expert": expert.pk, "reminder": number},
+        )
+        for number in range(1, count + 1)
+    ]
+    recipients: list[tuple[int | None, str]] = list(coordinators) or [(None, settings.ORGANIZER_EMAIL)]
+    rows += [
+        OutboxMessage(
+            idempotency_key=f"alert:{base}:to:{user_id or email}",
+            kind=MessageKind.NOTICE,
+            visit_id=invitation.visit_id,
+            user_id=user_id,
+            session_id=invitation.session_id,
+            session_key=invitation.session_key,
+            sequence=invitation.sequence,
+            to_email=email,
+            language=settings.LANGUAGE_CODE.split("-")[0],
+            send_at=since + every * (count + 1),
+            message_id=new_message_id(),
+            payload={"notice": "no_answer", "expert": expert.pk, "reminders": count},
+        )
+        for user_id, email in recipients
+    ]
+    return rows
+
+
+def still_wanted(message: OutboxMessage) -> bool:
+    """Whether a reminder or a no-answer alert still has its reason: the expert has yet to answer the
+    session at the time the reminder is about, and the session is on. Every other message is wanted."""
+    payload = message.payload or {}
+    waiting_on_expert = message.kind == MessageKind.REMINDER or payload.get("notice") == "no_answer"
+    if not waiting_on_expert:
+        return True
+    expert_id = payload.get("expert")
+    if not isinstance(expert_id, int) or message.session_id is None:
+        return False
+    expert = (
+        SessionExpert.objects.select_related("session__visit")
+        .filter(pk=expert_id, session_id=message.session_id)
+        .first()
+    )
+    if expert is None:
+        return False
+    session = expert.session
+    return (
+        expert.response in OPEN_RESPONSES
+        and session.sequence == message.sequence
+        and session.status != Session.Status.CANCELLED
+        and session.visit.status != VisitStatus.CANCELLED
+    )
+
+
+def withdraw_waiting(expert: SessionExpert) -> int:
+    """Withdraw the queued reminders and alerts about an expert who has answered; returns how many."""
+    ids = list(
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.QUEUED,
+            session_id=expert.session_id,
+            payload__expert=expert.pk,
+        ).values_list("pk", flat=True)
+    )
+    return len(
+        outbox_move(
+            message_ids=ids,
+            from_status=OutboxMessage.Status.QUEUED,
+            to_status=OutboxMessage.Status.WITHDRAWN,
+        )
+    )

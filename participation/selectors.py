@@ -1,0 +1,106 @@
+"""Who may answer what, and what a participant has said so far.
+
+A participant is on a session as a member of the visiting delegation: every member when the whole delegation
+attends, the chosen members otherwise (as scheduling.publishing.programme_snapshot counts them). Experts and
+interpreters are on sessions too, but they answer the coordinators in other ways, so they are not asked here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from participation.models import Attendance, ParticipantNeeds
+from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
+from visits.models.programme import SessionQuerySet
+
+
+def participant_filter(person: Person) -> Q:
+    """Sessions (by Session's own fields) that the person is on as a delegation member."""
+    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
+    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
+    return Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen) | Q(
+        attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations
+    )
+
+
+def participant_sessions(person: Person) -> SessionQuerySet:
+    return Session.objects.filter(participant_filter(person))
+
+
+def participant_visits(person: Person) -> QuerySet[Visit]:
+    """The visits whose delegation the person is a member of."""
+    return Visit.objects.filter(delegation__members__person=person)
+
+
+def is_cancelled(session: Session) -> bool:
+    return session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED
+
+
+def session_open(session: Session, *, now: dt.datetime) -> bool:
+    """Whether a session can still be answered: published, not cancelled, not started."""
+    return session.visit.is_published and not is_cancelled(session) and session.starts_at > now
+
+
+def visit_open(visit: Visit, *, today: dt.date) -> bool:
+    """Whether needs can still be given for a visit: published, not cancelled, not over."""
+    return visit.is_published and visit.status != VisitStatus.CANCELLED and visit.ends_on >= today
+
+
+@dataclass(frozen=True)
+class VisitNeeds:
+    visit: Visit
+    needs: ParticipantNeeds | None
+
+
+@dataclass(frozen=True)
+class ParticipantAnswers:
+    """What the programme page shows a participant besides their sessions."""
+
+    answers: dict[int, str]  # session id → Attendance.Answer, for every session they are a participant on
+    open_sessions: frozenset[int]  # the sessions they may answer now
+    visits: list[VisitNeeds]  # the visits whose needs they may give now, with what they gave
+
+
+def participant_answers(person: Person, *, now: dt.datetime) -> ParticipantAnswers:
+    """Three queries at most, however many sessions and visits the person has."""
+    mine = Attendance.objects.filter(session=OuterRef("pk"), person=person).values("answer")[:1]
+    sessions = (
+        participant_sessions(person)
+        .filter(visit__first_published_at__isnull=False)
+        .select_related("visit")
+        .annotate(my_answer=Subquery(mine))
+    )
+    answers: dict[int, str] = {}
+    open_sessions: set[int] = set()
+    for session in sessions:
+        if session.my_answer is not None:  # type: ignore[attr-defined]
+            answers[session.pk] = session.my_answer  # type: ignore[attr-defined]
+        if session_open(session, now=now):
+            open_sessions.add(session.pk)
+
+    return ParticipantAnswers(
+        answers=answers,
+        open_sessions=frozenset(open_sessions),
+        visits=needs_visits(person, today=timezone.localdate(now)),
+    )
+
+
+def needs_visits(person: Person, *, today: dt.date) -> list[VisitNeeds]:
+    """The visits whose needs the person may give now, each with what they gave. Two queries at most."""
+    visits = [
+        visit
+        for visit in participant_visits(person)
+        .filter(first_published_at__isnull=False)
+        .select_related("delegation")
+        .order_by("starts_on")
+        if visit_open(visit, today=today)
+    ]
+    given: dict[int, ParticipantNeeds] = {}
+    if visits:
+        given = {
+            needs.visit_id: needs
+            for needs in ParticipantNeeds.objects.filter(person=person, visit__in=[v.pk for v in visits])
+        }
+    return [VisitNeeds(visit, given.get(visit.pk)) for visit in visits]

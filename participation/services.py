@@ -1,0 +1,98 @@
+"""Writes: a participant's answer to a session, and their needs for a visit. Keyword-only, typed, atomic."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from participation.models import Attendance, ParticipantNeeds
+from participation.selectors import participant_sessions, participant_visits, session_open, visit_open
+from visits.models import Person, Session, Visit
+
+
+class CannotAnswer(Exception):
+    """An answer the person may not give: a session they are not on, or one that is over or cancelled.
+
+    Its message is written for the person, in the active language."""
+
+
+@transaction.atomic
+def attendance_answer(
+    *, person: Person, session: Session, attending: bool, now: dt.datetime | None = None
+) -> Attendance:
+    """Record whether the person attends the session; giving the same answer again changes nothing."""
+    now = now or timezone.now()
+    session = Session.objects.select_related("visit").get(pk=session.pk)
+    if not participant_sessions(person).filter(pk=session.pk).exists():
+        raise CannotAnswer(
+            gettext("You are not on “%(session)s”, so there is nothing to answer.")
+            % {"session": session.title}
+        )
+    if not session_open(session, now=now):
+        raise CannotAnswer(
+            gettext("“%(session)s” has started, is over or was cancelled: it can no longer be answered.")
+            % {"session": session.title}
+        )
+    answer = Attendance.Answer.ATTENDING if attending else Attendance.Answer.NOT_ATTENDING
+    # The row lock makes two answers given at once land one after the other; the last one stands.
+    attendance, created = Attendance.objects.select_for_update().get_or_create(
+        session=session, person=person, defaults={"answer": answer, "answered_at": now}
+    )
+    if not created and attendance.answer != answer:
+        attendance.answer, attendance.answered_at = answer, now
+        attendance.save(update_fields=["answer", "answered_at"])
+    return attendance
+
+
+def needs_save(
+    *,
+    person: Person,
+    visit: Visit,
+    dietary: list[str],
+    dietary_note: str = "",
+    wheelchair: bool = False,
+    accessibility_note: str = "",
+    interpreting_language: str = "",
+    interpreting_note: str = "",
+    today: dt.date | None = None,
+) -> ParticipantNeeds:
+    """Record what the person needs during the visit, replacing what they said before.
+
+    Raises CannotAnswer for a visit they are not a participant of, and ValidationError (by field) for values
+    the model refuses."""
+    today = today or timezone.localdate()
+    if not participant_visits(person).filter(pk=visit.pk).exists():
+        raise CannotAnswer(
+            gettext("You are not a participant of “%(visit)s”, so there is nothing to say.")
+            % {"visit": visit.title}
+        )
+    if not visit_open(visit, today=today):
+        raise CannotAnswer(
+            gettext("“%(visit)s” is over or was cancelled: its needs can no longer be changed.")
+            % {"visit": visit.title}
+        )
+    values = {
+        "dietary": list(dietary),
+        "dietary_note": dietary_note.strip(),
+        "wheelchair": wheelchair,
+        "accessibility_note": accessibility_note.strip(),
+        "interpreting_language": interpreting_language,
+        "interpreting_note": interpreting_note.strip(),
+    }
+    try:
+        return _needs_write(person, visit, values)
+    except IntegrityError:  # the same person's first save, twice at once: the other one made the row
+        return _needs_write(person, visit, values)
+
+
+@transaction.atomic
+def _needs_write(person: Person, visit: Visit, values: dict[str, object]) -> ParticipantNeeds:
+    needs = ParticipantNeeds.objects.select_for_update().filter(person=person, visit=visit).first()
+    if needs is None:
+        needs = ParticipantNeeds(person=person, visit=visit)
+    for name, value in values.items():
+        setattr(needs, name, value)
+    needs.full_clean(validate_unique=False, validate_constraints=False)  # the database checks both
+    needs.save()
+    return needs

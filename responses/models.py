@@ -1,0 +1,86 @@
+"""Experts' answers as a record: who answered what, when, through which channel, and the times they proposed.
+
+The current answer lives on the expert's row (visits.SessionExpert.response); each answer recorded here is
+one line of its history, kept for the coordinators and for the daily digest of confirmations.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import Person, SessionExpert
+
+
+class Channel(models.TextChoices):
+    LINK = "link", _("Link in the invitation")
+    PHONE = "phone", _("Recorded by a coordinator")
+
+
+class ExpertAnswer(models.Model):
+    Channel = Channel
+
+    expert = models.ForeignKey(SessionExpert, on_delete=models.CASCADE, related_name="answer_history")
+    response = models.CharField(_("answer"), max_length=20, choices=SessionExpert.Response.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The session's SEQUENCE the answer was given for.
+    sequence = models.PositiveIntegerField(_("sequence"))
+    # For an answer passed on: the colleague it went to.
+    colleague = models.ForeignKey(
+        Person,
+        verbose_name=_("colleague"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
+    # Set once the answer has been in a coordinators' digest (confirmations) or notice (the rest).
+    told_at = models.DateTimeField(_("coordinators told at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("expert's answer")
+        verbose_name_plural = _("experts' answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response__in=["confirmed", "declined", "proposed", "passed"]),
+                name="expert_answer_is_an_answer",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=[c.value for c in Channel]), name="expert_answer_channel_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert.person} – {self.get_response_display()}"
+
+
+class ProposedTime(models.Model):
+    """One alternative time an expert proposed."""
+
+    answer = models.ForeignKey(ExpertAnswer, on_delete=models.CASCADE, related_name="proposed_times")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("proposed time")
+        verbose_name_plural = _("proposed times")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="proposed_time_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

@@ -1,0 +1,104 @@
+"""E-mails to coordinators about experts' answers: at once for a decline, a proposal or a colleague; when an
+expert has not answered after every reminder; and the daily digest of confirmations.
+
+A notice is an outbox row (kind "notice") whose payload names what it is about; it is composed here, when
+it is sent, from the answers as they are recorded.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from notifications.compose import Composed, ComposeError
+from notifications.models import OutboxMessage
+from notifications.sessions import facts_of_session, with_facts
+from notifications.tokens import absolute
+from responses.models import ExpertAnswer
+from visits.models import Session, SessionExpert
+
+
+def compose_notice(message: OutboxMessage) -> Composed:
+    payload = message.payload or {}
+    kind = payload.get("notice")
+    if kind == "answer":
+        answers = _answers([payload.get("answer")])
+        if not answers:
+            raise ComposeError(f"Outbox message {message.pk}: its answer is gone")
+        answer = answers[0]
+        subject = _("%(expert)s: %(answer)s – %(session)s") % {
+            "expert": answer["expert"],
+            "answer": answer["response"],
+            "session": answer["session"].title,
+        }
+        return _render("answer", subject, {"answers": answers})
+    if kind == "digest":
+        answers = _answers(payload.get("answers", []))
+        subject = _("Confirmed by experts: %(count)d sessions") % {"count": len(answers)}
+        return _render("digest", subject, {"answers": answers})
+    if kind == "no_answer":
+        expert_id, session_id = payload.get("expert"), message.session_id
+        if not isinstance(expert_id, int) or session_id is None:
+            raise ComposeError(f"Outbox message {message.pk}: no expert or session named")
+        expert = SessionExpert.objects.select_related("person").filter(pk=expert_id).first()
+        session = with_facts(Session.objects.filter(pk=session_id)).first()
+        if expert is None or session is None:
+            raise ComposeError(f"Outbox message {message.pk}: the expert or session is gone")
+        facts = facts_of_session(session)
+        subject = _("No answer from %(expert)s – %(session)s") % {
+            "expert": expert.person.name,
+            "session": facts.title,
+        }
+        context = {
+            "expert": expert.person,
+            "session": facts,
+            "reminders": payload.get("reminders", 0),
+            "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
+        }
+        return _render("no_answer", subject, context)
+    raise ComposeError(f"Outbox message {message.pk}: unknown notice {kind!r}")
+
+
+def _answers(ids: list[Any]) -> list[dict[str, Any]]:
+    answers = (
+        ExpertAnswer.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])
+        .select_related("expert__person", "colleague", "recorded_by")
+        .prefetch_related("proposed_times")
+        .order_by("created_at", "pk")
+    )
+    rows = list(answers)
+    sessions = {
+        s.pk: s for s in with_facts(Session.objects.filter(pk__in={a.expert.session_id for a in rows}))
+    }
+    result = []
+    for answer in rows:
+        session = sessions.get(answer.expert.session_id)
+        if session is None:
+            continue
+        facts = facts_of_session(session)
+        result.append(
+            {
+                "expert": answer.expert.person.name,
+                "response": answer.get_response_display(),
+                "answer": answer,
+                "session": facts,
+                "proposed": [facts_when(facts, p.starts_at, p.ends_at) for p in answer.proposed_times.all()],
+                "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
+            }
+        )
+    return result
+
+
+def facts_when(facts: Any, starts_at: Any, ends_at: Any) -> str:
+    from notifications.sessions import format_when
+
+    return format_when(starts_at, ends_at, facts.zone)
+
+
+def _render(template: str, subject: str, context: dict[str, Any]) -> Composed:
+    context = {**context, "organizer_email": settings.ORGANIZER_EMAIL}
+    text = render_to_string(f"responses/email/{template}.txt", context)
+    html = render_to_string(f"responses/email/{template}.html", context)
+    return Composed(subject=subject, text=text, html=html)

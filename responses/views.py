@@ -1,0 +1,166 @@
+"""The expert's answer page, reached from the link in an invitation. No account: the token is the key.
+
+Opening the page (GET, HEAD) never changes anything: mail scanners open every link in a message. Answers are
+buttons that POST, with CSRF protection. A link that is expired, used, outdated or altered gets a page that
+says so in plain words and offers a fresh link by e-mail (POST again); never an error page.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import validate_email
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods
+
+from notifications.compose import message_language
+from notifications.links import OPEN_RESPONSES, CheckedLink, LinkStatus, expert_links
+from notifications.sessions import facts_of_session, facts_of_snapshot, with_facts
+from notifications.views import _private as private
+from responses.forms import AnswerForm
+from responses.models import ExpertAnswer
+from responses.services import AnswerRefused, expert_answer, expert_pass, fresh_link
+from scheduling.models import ProgrammeVersion
+from visits.models import Person, Session, SessionExpert
+
+RESPONSES = {
+    "confirm": SessionExpert.Response.CONFIRMED,
+    "decline": SessionExpert.Response.DECLINED,
+    "propose": SessionExpert.Response.PROPOSED,
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer_view(request: HttpRequest, token: str) -> HttpResponseBase:
+    checked = expert_links.check_token(token)
+    expert = checked.expert
+    language = message_language(expert.person.preferred_language if expert else request.LANGUAGE_CODE)
+    with translation.override(language):
+        if not checked.usable or expert is None:
+            return _problem(request, token, checked, language)
+        session = with_facts(Session.objects.filter(pk=expert.session_id)).get()
+        form = AnswerForm(request.POST or None, zone=session.zone)
+        if request.method == "POST" and form.is_valid():
+            try:
+                _answer(expert, form)
+            except AnswerRefused as refused:
+                for field, messages in refused.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                if not form.errors:
+                    # POST, redirect, GET: the page now shows the answer recorded (the link is used up).
+                    return redirect(request.path)
+        status = 400 if request.method == "POST" else 200
+        return _page(request, "responses/answer.html", _context(expert, session, form=form), language, status)
+
+
+@require_http_methods(["POST"])
+def fresh_link_view(request: HttpRequest, token: str) -> HttpResponseBase:
+    """Send a new invitation with a working link: to the link's expert, or to an address the visitor gives."""
+    checked = expert_links.check_token(token)
+    expert = checked.expert
+    language = message_language(expert.person.preferred_language if expert else request.LANGUAGE_CODE)
+    with translation.override(language):
+        if expert is not None:
+            fresh_link(expert)
+        else:
+            email = request.POST.get("email", "").strip()
+            try:
+                validate_email(email)
+            except Exception:
+                context = {"status": checked.status.value, "email_error": True, "token": token}
+                return _page(request, "responses/problem.html", _base(context), language, 400)
+            _fresh_links_for_address(email)
+        # The same words whether or not the address is one we know: the page confirms nothing.
+        return _page(request, "responses/fresh_sent.html", _base({}), language, 200)
+
+
+def _answer(expert: SessionExpert, form: AnswerForm) -> None:
+    action, note = form.cleaned_data["action"], form.cleaned_data.get("note", "")
+    if action == "pass":
+        expert_pass(
+            expert.pk,
+            name=form.cleaned_data.get("colleague_name", ""),
+            email=form.cleaned_data.get("colleague_email", ""),
+            note=note,
+        )
+        return
+    proposals = form.proposals() if action == "propose" else []
+    if form.errors:
+        return
+    expert_answer(expert.pk, response=RESPONSES[action], note=note, proposals=proposals)
+
+
+def _fresh_links_for_address(email: str) -> None:
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        return
+    waiting = SessionExpert.objects.select_related("session__visit", "person").filter(
+        person=person,
+        response__in=OPEN_RESPONSES,
+        session__visit__first_published_at__isnull=False,
+    )
+    for expert in waiting[:20]:
+        fresh_link(expert)
+
+
+def _problem(request: HttpRequest, token: str, checked: CheckedLink, language: str) -> HttpResponseBase:
+    context: dict[str, Any] = {"status": checked.status.value, "token": token}
+    expert = checked.expert
+    if expert is not None:
+        session = with_facts(Session.objects.filter(pk=expert.session_id)).get()
+        context.update(_context(expert, session))
+        if checked.status is LinkStatus.OUTDATED and checked.sequence is not None:
+            context["was"] = _as_published(session, checked.sequence)
+    return _page(request, "responses/problem.html", _base(context), language, 200)
+
+
+def _as_published(session: Session, sequence: int) -> str | None:
+    """When and where the session was at `sequence`, from the published version that had it then."""
+    for snapshot in (
+        ProgrammeVersion.objects.filter(visit_id=session.visit_id)
+        .order_by("-number")
+        .values_list("snapshot", flat=True)
+    ):
+        entry = snapshot.get(str(session.pk))
+        if entry is not None and entry.get("sequence") == sequence:
+            facts = facts_of_snapshot(entry, session.visit)
+            return " – ".join(part for part in (facts.when, facts.location) if part)
+    return None
+
+
+def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str, Any]:
+    facts = facts_of_session(session)
+    home = expert.person.home_time_zone
+    coordinators = [c for c in session.visit.coordinators.all() if c.email]
+    return _base(
+        {
+            "expert": expert,
+            "person": expert.person,
+            "session": facts,
+            "when_home": facts.when_in(home),
+            "home_zone": home,
+            "answered": expert.response not in OPEN_RESPONSES,
+            "history": ExpertAnswer.objects.filter(expert=expert).prefetch_related("proposed_times")[:5],
+            "coordinators": coordinators,
+            "zone_name": facts.zone.key,
+            "cancelled": facts.status == Session.Status.CANCELLED,
+            **extra,
+        }
+    )
+
+
+def _base(context: dict[str, Any]) -> dict[str, Any]:
+    return {"organizer_email": settings.ORGANIZER_EMAIL, "organizer_name": settings.ORGANIZER_NAME, **context}
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], language: str, status: int
+) -> HttpResponseBase:
+    response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    # same-origin, not no-referrer: under no-referrer browsers POST the buttons with "Origin: null", which
+    # Django's CSRF check refuses. Other sites still get no Referer, so the token stays on this site.
+    return private(response, referrer_policy="same-origin")
