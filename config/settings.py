@@ -226,6 +226,8 @@ ORGANIZER_NAME = env.str("ORGANIZER_NAME", default="Visitplan coordinators")
 FEED_KEEP_CANCELLED_DAYS = env.int("FEED_KEEP_CANCELLED_DAYS", default=30)
 # An expert's answer link works this many days after it was sent (notifications.links).
 EXPERT_LINK_DAYS = env.int("EXPERT_LINK_DAYS", default=21)
+# A refused POST on the pages people reach from e-mail gets a plain page in their language.
+CSRF_FAILURE_VIEW = "responses.views.csrf_failure"
 # An expert who has not answered gets a reminder every this many days, at most EXPERT_REMINDERS times; the
 # same number of days after the last one, the visit's coordinators are alerted.
 EXPERT_REMINDER_DAYS = env.int("EXPERT_REMINDER_DAYS", default=3)

@@ -164,3 +164,15 @@ def _page(
     # same-origin, not no-referrer: under no-referrer browsers POST the buttons with "Origin: null", which
     # Django's CSRF check refuses. Other sites still get no Referer, so the token stays on this site.
     return private(response, referrer_policy="same-origin")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseBase:
+    """A refused POST (no cookie, or a page kept open across a new session) on the pages people reach from
+    e-mail: a plain page in their language that says what to do, not Django's English 403. The path holds a
+    token, so the refusal is not logged with it."""
+    language = message_language(getattr(request, "LANGUAGE_CODE", "en"))
+    with translation.override(language):
+        response = render(request, "responses/csrf_failure.html", _base({"back": request.path}), status=403)
+    response["Content-Language"] = language
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return private(response, referrer_policy="same-origin")

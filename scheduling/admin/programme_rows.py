@@ -25,7 +25,7 @@ from scheduling.conflicts import Conflict
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeVersion
 from scheduling.publishing import ChangeSpec, Recipient, SessionSnapshot, compute_changes
 from visits.admin import format_in_zone, format_span_in_zone
-from visits.models import Person, Session, Venue, Visit
+from visits.models import Person, Session, SessionExpert, Venue, Visit
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class AnswersRow:
     url: str  # the session's admin page, or "" when the user may not see it
     when: str
     totals: str
+    experts: str = ""  # each expert with their answer so far: "Eva Lind: Confirmed; Per Ek: Invited"
 
 
 @dataclass(frozen=True)
@@ -232,12 +233,18 @@ def answers_rows(visit: Visit, *, link_sessions: bool) -> list[AnswersRow]:
     for session in sessions:
         session.visit = visit  # for its zone, without a query each
     totals = session_totals(visit, sessions)
+    experts: dict[int, list[str]] = {}
+    for row in (
+        SessionExpert.objects.filter(session__in=sessions).select_related("person").order_by("person__name")
+    ):
+        experts.setdefault(row.session_id, []).append(f"{row.person.name}: {row.get_response_display()}")
     return [
         AnswersRow(
             session=session.title,
             url=reverse("admin:visits_session_change", args=[session.pk]) if link_sessions else "",
             when=format_span_in_zone(session.starts_at, session.ends_at, session.zone),
             totals=totals[session.pk].summary,
+            experts="; ".join(experts.get(session.pk, [])),
         )
         for session in sessions
     ]

@@ -22,7 +22,9 @@ def smtp(settings):
 @pytest.fixture
 def lead(programme: Programme) -> Programme:  # noqa: F811 (the fixture imported above)
     """The programme with a coordinator of its own, published: the expert has an invitation waiting."""
-    coordinator = UserFactory(username="karin", email="karin.coordinator@si.example.org", is_staff=True)
+    coordinator = UserFactory.create(
+        username="karin", email="karin.coordinator@si.example.org", is_staff=True
+    )
     programme.visit.coordinators.add(coordinator)
     publish(programme.visit)
     return programme

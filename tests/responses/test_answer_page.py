@@ -164,7 +164,9 @@ def test_passing_to_yourself_or_to_someone_already_on_it_is_refused(lead, link, 
 def test_an_answer_without_the_csrf_token_is_refused(lead, link):
     client = Client(enforce_csrf_checks=True)
     assert client.get(link).status_code == 200
-    assert client.post(link, {"action": "confirm"}).status_code == 403
+    refused = client.post(link, {"action": "confirm"})
+    assert refused.status_code == 403
+    assert "Not saved" in refused.content.decode() and "Open the page again" in refused.content.decode()
     assert expert_row(lead).response == SessionExpert.Response.INVITED
 
 
@@ -267,3 +269,17 @@ def test_the_page_keeps_its_address_on_this_site_yet_lets_browsers_post_its_butt
     )
     assert answered.status_code == 302
     assert expert_row(lead).response == SessionExpert.Response.CONFIRMED
+
+
+def test_an_answer_shows_at_once_on_the_coordinators_pages(lead, link, client):
+    from django.urls import reverse
+
+    coordinator = lead.visit.coordinators.get()
+    coordinator.is_superuser = True
+    coordinator.save()
+    client.post(link, {"action": "decline", "note": "Away."})
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:scheduling_programme_change", args=[lead.visit.pk])).content.decode()
+    assert "Eva Lind: Declined" in page
+    history = client.get(reverse("admin:responses_expertanswer_changelist")).content.decode()
+    assert "Eva Lind" in history and "Declined" in history and "Link in the invitation" in history
