@@ -239,7 +239,7 @@ def record_from_admin(
 
 def _locked(expert_id: int) -> SessionExpert:
     expert = (
-        SessionExpert.objects.select_for_update()
+        SessionExpert.objects.select_for_update(of=("self",))
         .select_related("session__visit", "person__organisation")
         .get(pk=expert_id)
     )

@@ -24,7 +24,7 @@ def send_confirmation_digests(now: dt.datetime | None = None) -> int:
         return 0
     with transaction.atomic():
         pending = list(
-            ExpertAnswer.objects.select_for_update(skip_locked=True)
+            ExpertAnswer.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(response=SessionExpert.Response.CONFIRMED, told_at__isnull=True)
             .select_related("expert__session__visit")
             .order_by("created_at", "pk")
