@@ -4,17 +4,19 @@ At publish (inside its transaction, after the version's rows are written):
 - an expert invited for the first time moves from "not asked" to "invited";
 - an expert who had confirmed or proposed another time for a session that has since moved (a new SEQUENCE)
   is asked again: their answer was for the old time;
-- every expert invited and not yet answered gets reminder rows with a `send_at` (every EXPERT_REMINDER_DAYS,
-  EXPERT_REMINDERS times) and, after the last, an alert to the visit's coordinators.
+- every expert invited and not yet answered gets a reminder row with a `send_at` EXPERT_REMINDER_DAYS later.
 
-Reminders and alerts are written at once and decided at the time of sending (`still_wanted`): one that has
-lost its reason (the expert answered, the session was cancelled or moved again) is withdrawn, not sent.
+Each reminder, when it falls due and is still wanted, writes the next one (up to EXPERT_REMINDERS) or, after
+the last, the alert to the visit's coordinators (`next_rows`): one row waits per expert, however long the
+chain. Reminders and alerts are decided at the time of sending (`still_wanted`): one that has lost its reason
+(the expert answered, the session was cancelled or moved again) is withdrawn, not sent, and ends the chain.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from notifications.links import OPEN_RESPONSES
@@ -56,67 +58,75 @@ def experts_after_publish(changes: Iterable[ProgrammeChange], invitations: Itera
         response=SessionExpert.Response.NOT_ASKED,
     ).update(response=SessionExpert.Response.INVITED)
     now = timezone.now()
-    visit = to_experts[0].visit  # a version's messages are all about one visit
-    coordinators = list(visit.coordinators.exclude(email="").values_list("pk", "email"))
     rows: list[OutboxMessage] = []
     for message in to_experts:
         expert = experts.get((message.session_id or 0, message.person_id or 0))
         if expert is None or expert.response not in OPEN_RESPONSES:
             continue
-        rows.extend(reminder_rows(message, expert, since=now, coordinators=coordinators))
+        rows.append(reminder_row(message, expert.pk, number=1, since=now))
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def reminder_rows(
-    invitation: OutboxMessage,
-    expert: SessionExpert,
-    *,
-    since: dt.datetime,
-    coordinators: list[tuple[int, str]],
-) -> list[OutboxMessage]:
-    """The reminders an invitation sets going, and the alert to the coordinators (pk and e-mail of each; the
-    organiser's mailbox when the visit has none) after the last of them."""
-    every = dt.timedelta(days=settings.EXPERT_REMINDER_DAYS)
-    count = settings.EXPERT_REMINDERS
-    base = f"session:{invitation.session_id}:person:{invitation.person_id}:seq:{invitation.sequence}"
-    rows = [
-        OutboxMessage(
-            idempotency_key=f"reminder:{base}:{number}",
-            kind=MessageKind.REMINDER,
-            visit_id=invitation.visit_id,
-            person_id=invitation.person_id,
-            session_id=invitation.session_id,
-            session_key=invitation.session_key,
-            sequence=invitation.sequence,
-            role=EXPERT,
-            version_number=invitation.version_number,
-            to_email=invitation.to_email,
-            language=invitation.language,
-            send_at=since + every * number,
-            message_id=new_message_id(),
-            payload={"expert": expert.pk, "reminder": number},
-        )
-        for number in range(1, count + 1)
-    ]
+def reminder_row(
+    invitation: OutboxMessage, expert_id: int, *, number: int, since: dt.datetime
+) -> OutboxMessage:
+    """Reminder `number` about an invitation (or the reminder before it), due EXPERT_REMINDER_DAYS later."""
+    return OutboxMessage(
+        idempotency_key=f"reminder:{_chain(invitation)}:{number}",
+        kind=MessageKind.REMINDER,
+        visit_id=invitation.visit_id,
+        person_id=invitation.person_id,
+        session_id=invitation.session_id,
+        session_key=invitation.session_key,
+        sequence=invitation.sequence,
+        role=EXPERT,
+        version_number=invitation.version_number,
+        to_email=invitation.to_email,
+        language=invitation.language,
+        send_at=since + dt.timedelta(days=settings.EXPERT_REMINDER_DAYS),
+        message_id=new_message_id(),
+        payload={"expert": expert_id, "reminder": number},
+    )
+
+
+def next_rows(reminder: OutboxMessage, *, since: dt.datetime) -> list[OutboxMessage]:
+    """What follows a reminder that goes out: the next reminder, or after the last the coordinators' alert
+    (one to each coordinator of the visit, or to the organiser's mailbox when it has none)."""
+    payload = reminder.payload or {}
+    expert_id, number = payload.get("expert"), payload.get("reminder")
+    if not isinstance(expert_id, int) or not isinstance(number, int):
+        return []
+    if number < settings.EXPERT_REMINDERS:
+        return [reminder_row(reminder, expert_id, number=number + 1, since=since)]
+    coordinators = (
+        get_user_model()
+        .objects.filter(coordinated_visits=reminder.visit_id)
+        .exclude(email="")
+        .values_list("pk", "email")
+        .order_by("pk")
+    )
     recipients: list[tuple[int | None, str]] = list(coordinators) or [(None, settings.ORGANIZER_EMAIL)]
-    rows += [
+    return [
         OutboxMessage(
-            idempotency_key=f"alert:{base}:to:{user_id or email}",
+            idempotency_key=f"alert:{_chain(reminder)}:to:{user_id or email}",
             kind=MessageKind.NOTICE,
-            visit_id=invitation.visit_id,
+            visit_id=reminder.visit_id,
             user_id=user_id,
-            session_id=invitation.session_id,
-            session_key=invitation.session_key,
-            sequence=invitation.sequence,
+            session_id=reminder.session_id,
+            session_key=reminder.session_key,
+            sequence=reminder.sequence,
             to_email=email,
             language=settings.LANGUAGE_CODE.split("-")[0],
-            send_at=since + every * (count + 1),
+            send_at=since + dt.timedelta(days=settings.EXPERT_REMINDER_DAYS),
             message_id=new_message_id(),
-            payload={"notice": "no_answer", "expert": expert.pk, "reminders": count},
+            payload={"notice": "no_answer", "expert": expert_id, "reminders": number},
         )
         for user_id, email in recipients
     ]
-    return rows
+
+
+def _chain(message: OutboxMessage) -> str:
+    return f"session:{message.session_id}:person:{message.person_id}:seq:{message.sequence}"
 
 
 def still_wanted(message: OutboxMessage) -> bool:
@@ -137,12 +147,16 @@ def still_wanted(message: OutboxMessage) -> bool:
     if expert is None:
         return False
     session = expert.session
-    return (
+    wanted = (
         expert.response in OPEN_RESPONSES
         and session.sequence == message.sequence
         and session.status != Session.Status.CANCELLED
         and session.visit.status != VisitStatus.CANCELLED
     )
+    if wanted and message.kind == MessageKind.REMINDER:
+        # The chain goes on: written before this one is sent, and only once (the key is unique).
+        OutboxMessage.objects.bulk_create(next_rows(message, since=timezone.now()), ignore_conflicts=True)
+    return wanted
 
 
 def withdraw_waiting(expert: SessionExpert) -> int:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from notifications.compose import FRESH_LINK_PREFIX
 from notifications.models import MessageKind, OutboxMessage
 from notifications.outbox import dispatch_on_commit, new_message_id
-from notifications.reminders import EXPERT, reminder_rows, withdraw_waiting
+from notifications.reminders import EXPERT, reminder_row, withdraw_waiting
 from responses.models import Channel, ExpertAnswer, ProposedTime
 from visits.models import Person, Session, SessionExpert, VisitStatus
 
@@ -181,10 +181,8 @@ def invite(expert: SessionExpert, *, key: str, remind: bool = True) -> OutboxMes
         },
     )
     if remind:
-        coordinators = list(session.visit.coordinators.exclude(email="").values_list("pk", "email"))
         OutboxMessage.objects.bulk_create(
-            reminder_rows(message, expert, since=timezone.now(), coordinators=coordinators),
-            ignore_conflicts=True,
+            [reminder_row(message, expert.pk, number=1, since=timezone.now())], ignore_conflicts=True
         )
     dispatch_on_commit([message.pk])
     return message

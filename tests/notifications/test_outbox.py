@@ -73,8 +73,8 @@ class TestRows:
         session = self.published()
         kinds = sorted(OutboxMessage.objects.values_list("kind", flat=True))
         # The expert's and the member's invitations, and the member's programme e-mail; for the expert, who
-        # has yet to answer, reminders and an alert to the coordinators, due later.
-        assert kinds == ["invitation", "invitation", "notice", "programme", "reminder", "reminder"]
+        # has yet to answer, the first reminder, due later.
+        assert kinds == ["invitation", "invitation", "programme", "reminder"]
         assert {m.sequence for m in OutboxMessage.objects.filter(kind="invitation")} == {session.sequence}
 
     def test_a_failed_publication_leaves_no_rows(self):

@@ -69,10 +69,16 @@ class TestReminders:
         from tests.responses.conftest import publish
 
         publish(programme.visit)
+        published = timezone.now()
+        for day in range(1, 6):
+            with time_machine.travel(published + dt.timedelta(days=day, minutes=1), tick=False):
+                deliver_due()
         reminders = rows(kind="reminder", person=programme.expert)
-        assert len(reminders) == 3
-        gaps = [(r.send_at - reminders[0].send_at).days for r in reminders]
-        assert gaps == [0, 1, 2]
+        assert [r.payload["reminder"] for r in reminders] == [1, 2, 3]
+        assert [r.status for r in reminders] == ["sent"] * 3
+        assert [(r.sent_at - published).days for r in reminders] == [1, 2, 3]
+        (alert,) = rows(kind="notice", payload__notice="no_answer")
+        assert alert.status == "sent" and (alert.sent_at - published).days == 4
 
     def test_no_reminder_after_the_expert_answered(self, lead, smtp, client):
         deliver_due()
