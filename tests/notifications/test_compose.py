@@ -163,6 +163,7 @@ class TestInvitation:
             (SessionExpert.Response.CONFIRMED, "ACCEPTED"),
             (SessionExpert.Response.DECLINED, "DECLINED"),
             (SessionExpert.Response.PROPOSED, "TENTATIVE"),
+            (SessionExpert.Response.PASSED, "DELEGATED"),
             (SessionExpert.Response.INVITED, "NEEDS-ACTION"),
             (SessionExpert.Response.NOT_ASKED, "NEEDS-ACTION"),
         ],

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import OutboxMessage
+from notifications.tasks import sweep_outbox
 from participation.models import Attendance, ParticipantNeeds
 from responses.models import ExpertAnswer
 from responses.tasks import send_confirmation_digests
@@ -33,26 +34,38 @@ def later(days: float, hours: float = 0) -> time_machine.travel:
     return time_machine.travel(timezone.now() + dt.timedelta(days=days, hours=hours), tick=False)
 
 
+@pytest.fixture
+def beat(settings):
+    """What beat runs every minute, with the tasks it queues run at once (as in the embedded default)."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True  # restored after the test (tests/conftest.py)
+    return sweep_outbox
+
+
 class TestReminders:
-    def test_reminders_go_out_every_three_days_twice_then_the_coordinators_are_alerted(self, lead, smtp):
+    def test_reminders_go_out_every_three_days_twice_then_the_coordinators_are_alerted(
+        self, lead, smtp, beat
+    ):
         expert = lead.expert.email
-        deliver_due()
+        beat()
         assert len(subjects(smtp, expert)) == 1  # the invitation
         with later(2, 23):
-            deliver_due()
+            beat()
             assert len(subjects(smtp, expert)) == 1
         with later(3, 1):
-            deliver_due()
+            beat()
             assert subjects(smtp, expert)[1].startswith("Reminder, please answer: How the police work")
         with later(5, 23):
-            deliver_due()
+            beat()
             assert len(subjects(smtp, expert)) == 2
         with later(6, 1):
-            deliver_due()
+            beat()
             assert len(subjects(smtp, expert)) == 3
             assert not to(smtp, COORDINATOR)
         with later(9, 1):
-            deliver_due()
+            beat()
             assert len(subjects(smtp, expert)) == 3  # at most two reminders
             (alert,) = to(smtp, COORDINATOR)
             assert alert["Subject"] == "No answer from Eva Lind – How the police work"
