@@ -44,7 +44,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def build_visit(round_number: int = 0) -> Visit:
-    delegation = Delegation.objects.create(name="Fan-out delegation", languages=["en"])
+    delegation = Delegation.objects.create(name=f"Fan-out delegation {round_number}", languages=["en"])
     visit = Visit.objects.create(
         title="Fan-out visit",
         delegation=delegation,
