@@ -53,7 +53,9 @@ def build_visit(round_number: int = 0) -> Visit:
         city="Stockholm",
         programme_languages=["en"],
     )
-    venue = Venue.objects.create(name="Fan-out hall", address="Storgatan 1, Stockholm", city="Stockholm")
+    venue = Venue.objects.create(
+        name=f"Fan-out hall {round_number}", address="Storgatan 1, Stockholm", city="Stockholm"
+    )
     people = Person.objects.bulk_create(
         [
             Person(name=f"Expert {i}", email=f"expert{i}.r{round_number}@fanout.example")

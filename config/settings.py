@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "scheduling",
     "notifications",
     "responses",
+    "planner",
+    "directory",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("plan/", include("planner.urls")),
+    path("directory/", include("directory.urls")),
     path("", include("notifications.urls")),
     path("", include("responses.urls")),
 ]

@@ -1,0 +1,181 @@
+"""Importing delegation members from a file: a plan that says what each row would do, and the import itself.
+
+The plan is made twice: for the preview, and again inside the import's transaction, so what is imported is
+checked against the database as it is then, not as it was when the preview was shown.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from directory.forms import MemberRowForm
+from directory.tabular import TableRow
+from visits.models import Delegation, DelegationMember, Organisation, Person
+
+ADD = "add"
+UPDATE = "update"
+ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    field: str  # the field's label, as the person reading the preview knows it
+    message: str
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    line: int
+    values: dict[str, str]
+    action: str  # ADD, UPDATE or ERROR
+    errors: list[RowError] = field(default_factory=list)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    person: Person | None = None  # the person matched by e-mail, for UPDATE
+    organisation: Organisation | None = None  # an existing organisation; None with a name: a new one
+    new_organisation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    added: int
+    updated: int
+    skipped: int
+
+
+def plan_import(*, delegation: Delegation, rows: list[TableRow]) -> list[PlannedRow]:
+    """What each row would do. Three queries, however many rows."""
+    planned = [_check_row(row) for row in rows]
+    valid = [row for row in planned if row.action != ERROR]
+    emails = {row.cleaned["email"].lower() for row in valid}
+    people = {
+        person.email_lower: person
+        for person in Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    }
+    names = {row.cleaned["organisation"] for row in valid if row.cleaned["organisation"]}
+    organisations = _organisations_by_name(names, delegation)
+    seen: dict[str, int] = {}
+    for row in valid:
+        email = row.cleaned["email"].lower()
+        if email in seen:
+            row.action = ERROR
+            row.errors.append(
+                RowError(
+                    _("e-mail"),
+                    _("the same address is in row %(line)s; give each person once") % {"line": seen[email]},
+                )
+            )
+            continue
+        seen[email] = row.line
+        name = row.cleaned["organisation"]
+        if name:
+            row.organisation = organisations.get(name.lower())
+            if row.organisation is None:
+                if not delegation.countries:
+                    row.action = ERROR
+                    row.errors.append(
+                        RowError(
+                            _("organisation"),
+                            _(
+                                "no organisation is called “%(name)s”; use the name of one in the directory, "
+                                "leave it empty, or give the delegation a country so that it can be added"
+                            )
+                            % {"name": name},
+                        )
+                    )
+                    continue
+                row.new_organisation = name
+        row.person = people.get(email)
+        row.action = UPDATE if row.person is not None else ADD
+    return planned
+
+
+def _check_row(row: TableRow) -> PlannedRow:
+    form = MemberRowForm(data=row.values)
+    if form.is_valid():
+        return PlannedRow(line=row.line, values=row.values, action=ADD, cleaned=form.cleaned_data)
+    errors = [
+        RowError(str(form.fields[name].label) if name in form.fields else name, str(message))
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return PlannedRow(line=row.line, values=row.values, action=ERROR, errors=errors)
+
+
+def _organisations_by_name(names: set[str], delegation: Delegation) -> dict[str, Organisation]:
+    """Organisations by lower-cased name; of two with one name, the one in the delegation's countries.
+
+    SQLite lower-cases ASCII letters only, so the exact names are asked for too."""
+    if not names:
+        return {}
+    found: dict[str, Organisation] = {}
+    countries = {country.code for country in delegation.countries}
+    lowered = {name.lower() for name in names}
+    candidates = Organisation.objects.annotate(name_lower=Lower("name")).filter(
+        Q(name_lower__in=lowered) | Q(name__in=names)
+    )
+    for organisation in candidates.order_by("name", "country", "pk"):
+        key = organisation.name.lower()
+        if key not in lowered:
+            continue
+        current = found.get(key)
+        if current is None or (
+            current.country.code not in countries and organisation.country.code in countries
+        ):
+            found[key] = organisation
+    return found
+
+
+@transaction.atomic
+def members_import(*, delegation: Delegation, rows: list[TableRow]) -> ImportOutcome:
+    """Import the valid rows: people matched by e-mail are updated, others added; rows in error are skipped.
+
+    A blank optional cell leaves what is stored. New organisations are added as visiting organisations in
+    the delegation's first country."""
+    planned = plan_import(delegation=delegation, rows=rows)
+    added = updated = 0
+    new_organisations: dict[str, Organisation] = {}
+    for row in planned:
+        if row.action == ERROR:
+            continue
+        organisation = row.organisation
+        if row.new_organisation:
+            key = row.new_organisation.casefold()
+            if key not in new_organisations:
+                new_organisations[key] = Organisation.objects.create(
+                    name=row.new_organisation,
+                    country=delegation.countries[0],
+                    side=Organisation.Side.VISITING,
+                )
+            organisation = new_organisations[key]
+        _save_member(delegation=delegation, row=row, organisation=organisation)
+        if row.action == ADD:
+            added += 1
+        else:
+            updated += 1
+    skipped = sum(1 for row in planned if row.action == ERROR)
+    return ImportOutcome(added=added, updated=updated, skipped=skipped)
+
+
+def _save_member(*, delegation: Delegation, row: PlannedRow, organisation: Organisation | None) -> None:
+    data = row.cleaned
+    person = row.person or Person(email=data["email"])
+    person.name = data["name"]
+    for name in ("phone", "title", "preferred_language"):
+        if data[name]:
+            setattr(person, name, data[name])
+    if organisation is not None:
+        person.organisation = organisation
+    person.save()
+    given = {name: data[name] for name in ("languages", "dietary_needs", "accessibility_needs") if data[name]}
+    if row.values.get("role"):
+        given["role"] = data["role"]
+    DelegationMember.objects.update_or_create(
+        delegation=delegation,
+        person=person,
+        defaults=given,
+        create_defaults={"role": data["role"], **given},
+    )

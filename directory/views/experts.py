@@ -1,0 +1,118 @@
+"""The experts' directory and each expert's availability: weekly hours and dated exceptions.
+
+Times are wall-clock times in the expert's home time zone, and every one is labelled with it.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from directory.access import coordinator_required
+from directory.forms import AvailabilityExceptionForm, ExpertHoursFormSet
+from scheduling.models import AvailabilityException, ExpertHours
+from visits.models import Organisation, Person, SessionExpert
+
+EXPERTS_PER_PAGE = 25
+
+
+def experts() -> QuerySet[Person]:
+    """People at host organisations, and anyone who has weekly hours or has been asked to lead a session."""
+    return Person.objects.filter(
+        Q(organisation__side=Organisation.Side.HOST)
+        | Exists(ExpertHours.objects.filter(person=OuterRef("pk")))
+        | Exists(SessionExpert.objects.filter(person=OuterRef("pk")))
+    )
+
+
+def search_filter(query: str) -> Q:
+    """Name or organisation contains the query, in any case. SQLite folds the case of ASCII letters only, so
+    the query's usual capitalisations are asked for too: "åklagar" finds "Åklagarmyndigheten"."""
+    condition = Q()
+    for variant in {query, query.lower(), query.upper(), query.capitalize(), query.title()}:
+        condition |= Q(name__icontains=variant) | Q(organisation__name__icontains=variant)
+    return condition
+
+
+@require_safe
+@coordinator_required
+def expert_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    found = experts().select_related("organisation").order_by("name", "pk")
+    if query:
+        found = found.filter(search_filter(query))
+    page = Paginator(found, EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "directory/expert_list.html", {"page": page, "query": query})
+
+
+def _availability_url(person: Person) -> str:
+    return reverse("directory:expert_availability", args=[person.pk])
+
+
+def _availability_page(
+    request: HttpRequest, person: Person, *, hours: Any = None, exception_form: Any = None
+) -> HttpResponse:
+    zone = person.home_time_zone
+    context = {
+        "person": person,
+        "zone": zone,
+        "hours": hours if hours is not None else ExpertHoursFormSet(person=person),
+        "exceptions": AvailabilityException.objects.filter(person=person).order_by("starts_on", "starts"),
+        "exception_form": exception_form
+        if exception_form is not None
+        else AvailabilityExceptionForm(zone=zone, prefix="exception"),
+    }
+    return render(request, "directory/expert_availability.html", context)
+
+
+def _person(person_id: int) -> Person:
+    return get_object_or_404(Person.objects.select_related("organisation"), pk=person_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def expert_availability(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(person_id)
+    if request.method != "POST":
+        return _availability_page(request, person)
+    hours = ExpertHoursFormSet(request.POST, person=person)
+    if not hours.is_valid():
+        return _availability_page(request, person, hours=hours)
+    with transaction.atomic():
+        hours.save()
+    messages.success(request, _("The weekly hours of %(person)s were saved.") % {"person": person.name})
+    return HttpResponseRedirect(_availability_url(person))
+
+
+@require_POST
+@coordinator_required
+def exception_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(person_id)
+    form = AvailabilityExceptionForm(
+        request.POST,
+        zone=person.home_time_zone,
+        prefix="exception",
+        instance=AvailabilityException(person=person),
+    )
+    if not form.is_valid():
+        return _availability_page(request, person, exception_form=form)
+    form.save()
+    messages.success(request, _("The exception was added."))
+    return HttpResponseRedirect(_availability_url(person))
+
+
+@require_POST
+@coordinator_required
+def exception_remove(request: HttpRequest, person_id: int, exception_id: int) -> HttpResponse:
+    person = _person(person_id)
+    exception = get_object_or_404(AvailabilityException, pk=exception_id, person=person)
+    exception.delete()
+    messages.success(request, _("The exception was removed."))
+    return HttpResponseRedirect(_availability_url(person))

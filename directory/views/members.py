@@ -1,0 +1,123 @@
+"""A delegation's members: list, add, edit, remove."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from directory.access import access_delegation, coordinator_required
+from directory.forms import MembershipForm, PersonForm
+from directory.services import Refused, member_is_on_record, member_remove, member_save
+from visits.fields import language_name
+from visits.models import Delegation, DelegationMember, Person
+
+
+def members_url(delegation: Delegation) -> str:
+    return reverse("directory:members", args=[delegation.pk])
+
+
+def _member(delegation: Delegation, member_id: int) -> DelegationMember:
+    return get_object_or_404(
+        DelegationMember.objects.select_related("person", "person__organisation"),
+        pk=member_id,
+        delegation=delegation,
+    )
+
+
+@require_safe
+@coordinator_required
+def member_list(request: HttpRequest, delegation_id: int) -> HttpResponse:
+    delegation = access_delegation(request.user, delegation_id)
+    members = delegation.members.select_related("person", "person__organisation").order_by(
+        "role", "person__name", "pk"
+    )
+    rows = [(member, ", ".join(language_name(code) for code in member.languages)) for member in members]
+    return render(request, "directory/member_list.html", {"delegation": delegation, "rows": rows})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
+    delegation = access_delegation(request.user, delegation_id)
+    if request.method != "POST":
+        return _form_page(request, delegation, PersonForm(), MembershipForm())
+    # People are shared: an address already in the directory adds that person, with the details given here.
+    existing = Person.objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+    person_form = PersonForm(request.POST, instance=existing)
+    membership_form = MembershipForm(request.POST)
+    valid = person_form.is_valid() & membership_form.is_valid()
+    if existing is not None and delegation.members.filter(person=existing).exists():
+        person_form.add_error(
+            "email",
+            _("%(person)s is already a member of this delegation; edit their membership instead.")
+            % {"person": existing.name},
+        )
+        valid = False
+    if not valid:
+        return _form_page(request, delegation, person_form, membership_form)
+    member = member_save(delegation=delegation, person_form=person_form, membership_form=membership_form)
+    if existing is not None:
+        messages.success(
+            request,
+            _("%(person)s was already in the directory (matched by e-mail) and is now a member.")
+            % {"person": member.person.name},
+        )
+    else:
+        messages.success(request, _("%(person)s was added.") % {"person": member.person.name})
+    return HttpResponseRedirect(members_url(delegation))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def member_edit(request: HttpRequest, delegation_id: int, member_id: int) -> HttpResponse:
+    delegation = access_delegation(request.user, delegation_id)
+    member = _member(delegation, member_id)
+    if request.method != "POST":
+        person_form = PersonForm(instance=member.person)
+        return _form_page(request, delegation, person_form, MembershipForm(instance=member), member)
+    person_form = PersonForm(request.POST, instance=member.person)
+    membership_form = MembershipForm(request.POST, instance=member)
+    if not (person_form.is_valid() & membership_form.is_valid()):
+        return _form_page(request, delegation, person_form, membership_form, member)
+    member_save(delegation=delegation, person_form=person_form, membership_form=membership_form)
+    messages.success(request, _("%(person)s was saved.") % {"person": member.person.name})
+    return HttpResponseRedirect(members_url(delegation))
+
+
+def _form_page(
+    request: HttpRequest,
+    delegation: Delegation,
+    person_form: PersonForm,
+    membership_form: MembershipForm,
+    member: DelegationMember | None = None,
+) -> HttpResponse:
+    context = {
+        "delegation": delegation,
+        "member": member,
+        "person_form": person_form,
+        "membership_form": membership_form,
+    }
+    return render(request, "directory/member_form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def member_remove_view(request: HttpRequest, delegation_id: int, member_id: int) -> HttpResponse:
+    delegation = access_delegation(request.user, delegation_id)
+    member = _member(delegation, member_id)
+    if request.method != "POST":
+        context = {"delegation": delegation, "member": member, "on_record": member_is_on_record(member)}
+        return render(request, "directory/member_remove.html", context)
+    try:
+        member_remove(member=member)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("%(person)s is no longer a member of %(delegation)s.")
+            % {"person": member.person.name, "delegation": delegation.name},
+        )
+    return HttpResponseRedirect(members_url(delegation))

@@ -1,0 +1,225 @@
+"""The programme board: one column per day, each session a block placed by its start and sized by its length.
+
+`lay_out` is pure (plain values in, positions out); `board_for` reads a visit's sessions and their conflicts
+in a fixed number of queries, however many sessions there are. Blocks are placed on the visit's clock: a
+session at a venue in another zone sits where it falls in the visit's day, and says its own time and zone.
+"""
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from django.utils import dateformat
+from django.utils.translation import gettext
+
+from scheduling.checks import visit_conflict_report
+from scheduling.conflicts import Conflict
+from visits.models import Session, SessionExpert, Visit
+
+# The hours a board shows at least; a session earlier or later widens them.
+DAY_OPENS, DAY_CLOSES = 8, 18
+MINUTES_PER_DAY = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A session on the visit's clock: minutes from midnight of its day."""
+
+    key: int
+    day: dt.date
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    top: int  # minutes from the board's first hour
+    height: int  # minutes
+    lane: int  # sessions that share time stand side by side: this one's place among them
+    lanes: int
+
+
+def place(starts_at: dt.datetime, ends_at: dt.datetime, zone: ZoneInfo, key: int) -> Placed:
+    """Where a session falls on the visit's clock. One that runs past midnight is cut at the day's end."""
+    start = starts_at.astimezone(zone)
+    minute = start.hour * 60 + start.minute
+    length = int((ends_at - starts_at).total_seconds() // 60)
+    return Placed(key, start.date(), minute, min(minute + max(length, 1), MINUTES_PER_DAY))
+
+
+def hour_range(placed: Sequence[Placed]) -> tuple[int, int]:
+    """The first and the last hour the board shows: the working day, widened to hold every session."""
+    first = min([DAY_OPENS, *(p.start // 60 for p in placed)])
+    last = max([DAY_CLOSES, *(-(-p.end // 60) for p in placed)])
+    return first, min(last, 24)
+
+
+def overlap_clusters(items: Sequence[Placed]) -> Iterator[list[Placed]]:
+    """Runs of sessions, sorted by start, in which each starts before the run so far has ended."""
+    cluster: list[Placed] = []
+    cluster_end = -1
+    for item in items:
+        if cluster and item.start >= cluster_end:
+            yield cluster
+            cluster, cluster_end = [], -1
+        cluster.append(item)
+        cluster_end = max(cluster_end, item.end)
+    if cluster:
+        yield cluster
+
+
+def lanes_of(cluster: Sequence[Placed]) -> tuple[list[int], int]:
+    """Each session's lane, the first one free when it starts, and how many lanes the cluster needs."""
+    lane_ends: list[int] = []
+    lanes: list[int] = []
+    for item in cluster:
+        lane = next((i for i, end in enumerate(lane_ends) if end <= item.start), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(item.end)
+        else:
+            lane_ends[lane] = item.end
+        lanes.append(lane)
+    return lanes, len(lane_ends)
+
+
+def lay_out(placed: Sequence[Placed], first_hour: int) -> dict[int, Position]:
+    """Each session's position in its day's column. Sessions that overlap share the width in lanes."""
+    positions: dict[int, Position] = {}
+    by_day: dict[dt.date, list[Placed]] = {}
+    for item in placed:
+        by_day.setdefault(item.day, []).append(item)
+    for items in by_day.values():
+        items.sort(key=lambda p: (p.start, p.end, p.key))
+        for cluster in overlap_clusters(items):
+            lanes, width = lanes_of(cluster)
+            for item, lane in zip(cluster, lanes, strict=True):
+                top = item.start - first_hour * 60
+                positions[item.key] = Position(top=top, height=item.end - item.start, lane=lane, lanes=width)
+    return positions
+
+
+def days_of(visit: Visit, placed: Sequence[Placed]) -> list[dt.date]:
+    """Every day of the visit, and any day before or after it that holds a session (an arrival dinner)."""
+    first = min([visit.starts_on, *(p.day for p in placed)])
+    last = max([visit.ends_on, *(p.day for p in placed)])
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+# --- What a block says --------------------------------------------------------------------------------------
+
+
+def time_span(session: Session) -> str:
+    """'09:00–10:30 (Europe/Stockholm)' in the session's own zone; the end's date only when it differs."""
+    zone = session.zone
+    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    end_format = "H:i" if end.date() == start.date() else "D j M H:i"
+    return f"{dateformat.format(start, 'H:i')}–{dateformat.format(end, end_format)} ({zone})"
+
+
+def answers_of(experts: Sequence[SessionExpert]) -> str:
+    """'2/3 confirmed'; an expert who passed the session to a colleague no longer counts."""
+    counted = [e for e in experts if e.response != SessionExpert.Response.PASSED]
+    if not counted:
+        return ""
+    confirmed = sum(1 for e in counted if e.response == SessionExpert.Response.CONFIRMED)
+    return gettext("%(confirmed)d/%(total)d confirmed") % {"confirmed": confirmed, "total": len(counted)}
+
+
+@dataclass(frozen=True)
+class Block:
+    session: Session
+    when: str
+    position: Position
+    answers: str
+    declined: int
+    conflicts: int
+    fatal: int
+    conflict_messages: list[str]
+
+    @property
+    def warnings(self) -> int:
+        return self.conflicts - self.fatal
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    label: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class Board:
+    days: list[Day]
+    first_hour: int
+    last_hour: int
+    zone: str
+
+    @property
+    def hours(self) -> list[str]:
+        return [f"{hour:02d}:00" for hour in range(self.first_hour, self.last_hour)]
+
+    @property
+    def minutes(self) -> int:
+        return (self.last_hour - self.first_hour) * 60
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [block for day in self.days for block in day.blocks]
+
+    @property
+    def conflicted(self) -> list[Block]:
+        return [block for block in self.blocks if block.conflicts]
+
+
+def board_sessions(visit: Visit) -> list[Session]:
+    """The visit's sessions, cancelled ones too, with what a block shows. Three queries."""
+    sessions = list(
+        Session.objects.filter(visit_id=visit.pk)
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch("session_experts", queryset=SessionExpert.objects.select_related("person")),
+        )
+        .order_by("starts_at", "id")
+    )
+    for session in sessions:
+        session.visit = visit  # for its zone, without a query each
+    return sessions
+
+
+def build_board(
+    visit: Visit, sessions: Sequence[Session], conflicts: Mapping[int, Sequence[Conflict]], language: str
+) -> Board:
+    zone = visit.zone
+    placed = [place(s.starts_at, s.ends_at, zone, s.pk) for s in sessions]
+    first_hour, last_hour = hour_range(placed)
+    positions = lay_out(placed, first_hour)
+    by_day: dict[dt.date, list[Block]] = {}
+    for session, where in zip(sessions, placed, strict=True):
+        experts = list(session.session_experts.all())
+        found = conflicts.get(session.pk, [])
+        by_day.setdefault(where.day, []).append(
+            Block(
+                session=session,
+                when=time_span(session),
+                position=positions[session.pk],
+                answers=answers_of(experts),
+                declined=sum(1 for e in experts if e.response == SessionExpert.Response.DECLINED),
+                conflicts=len(found),
+                fatal=sum(1 for c in found if c.is_fatal),
+                conflict_messages=[c.message(language) for c in found],
+            )
+        )
+    days = [
+        Day(date=day, label=dateformat.format(day, "l j F"), blocks=by_day.get(day, []))
+        for day in days_of(visit, placed)
+    ]
+    return Board(days=days, first_hour=first_hour, last_hour=last_hour, zone=str(zone))
+
+
+def board_for(visit: Visit, language: str) -> Board:
+    sessions = board_sessions(visit)
+    report = visit_conflict_report(visit)
+    return build_board(visit, sessions, report.by_session(), language)

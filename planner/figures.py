@@ -1,0 +1,108 @@
+"""The dashboard's figures for many visits at once, each in one query whatever the number of sessions.
+
+Conflicts are found for all the listed visits in one pass of the checker, as `visit_conflict_report` finds
+them for one: each visit's own sessions against each other and against every session near them in time that
+shares a person or a venue.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+
+from notifications.links import OPEN_RESPONSES
+from notifications.models import OutboxMessage
+from scheduling.checks import (
+    context_for,
+    neighbours,
+    rules_from_settings,
+    slot_of,
+    travel_buffer,
+    with_people,
+)
+from scheduling.conflicts import find_conflicts
+from scheduling.models import ConflictAcknowledgement
+from visits.models import Session, SessionExpert, Visit, VisitStatus
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    visit: Visit
+    days_until: int  # days until the first day in the visit's zone; 0 or less once it has begun
+    sessions: int
+    unanswered: int  # experts asked, or still to be asked, who have not answered
+    conflicts: int  # fatal conflicts and warnings nobody has acknowledged
+    failed: int  # messages about the visit that could not be delivered
+
+
+def upcoming_visits(visits: QuerySet[Visit], today: dt.date | None = None) -> QuerySet[Visit]:
+    """Visits not over yet, soonest first. A visit one day over may still be under way somewhere east."""
+    today = today or timezone.localdate()
+    return (
+        visits.filter(ends_on__gte=today - dt.timedelta(days=1))
+        .exclude(status=VisitStatus.COMPLETED)
+        .select_related("delegation")
+        .order_by("starts_on", "title")
+    )
+
+
+def _by_visit(rows: Iterable[Mapping[str, Any]]) -> dict[int, int]:
+    return {row["visit"]: row["n"] for row in rows}
+
+
+def open_conflict_counts(visit_ids: Collection[int]) -> dict[int, int]:
+    """Per visit: its fatal conflicts and the warnings not acknowledged. A fixed number of queries."""
+    rules = rules_from_settings()
+    own = [slot_of(s) for s in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
+    if not own:
+        return {}
+    others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit_id__in=visit_ids))
+    slots = own + [slot_of(s) for s in others]
+    visit_of = {slot.id: slot.visit_id for slot in own}
+    acknowledged = set(
+        ConflictAcknowledgement.objects.filter(visit_id__in=visit_ids).values_list("visit_id", "key")
+    )
+    counts: Counter[int] = Counter()
+    for conflict in find_conflicts(slots, context_for(slots, rules)):
+        for visit_id in {visit_of[pk] for pk in conflict.sessions if pk in visit_of}:
+            if conflict.is_fatal or (visit_id, conflict.key) not in acknowledged:
+                counts[visit_id] += 1
+    return dict(counts)
+
+
+def dashboard_figures(visits: QuerySet[Visit]) -> list[VisitFigures]:
+    listed = list(visits)
+    ids = [visit.pk for visit in listed]
+    sessions = _by_visit(
+        Session.objects.filter(visit_id__in=ids).active().values("visit").annotate(n=Count("id")).order_by()
+    )
+    unanswered = _by_visit(
+        SessionExpert.objects.filter(session__visit_id__in=ids, response__in=OPEN_RESPONSES)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .values(visit=F("session__visit_id"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    failed = _by_visit(
+        OutboxMessage.objects.filter(visit_id__in=ids, status=OutboxMessage.Status.FAILED)
+        .values("visit")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    conflicts = open_conflict_counts(ids)
+    now = timezone.now()
+    return [
+        VisitFigures(
+            visit=visit,
+            days_until=(visit.starts_on - now.astimezone(visit.zone).date()).days,
+            sessions=sessions.get(visit.pk, 0),
+            unanswered=unanswered.get(visit.pk, 0),
+            conflicts=conflicts.get(visit.pk, 0),
+            failed=failed.get(visit.pk, 0),
+        )
+        for visit in listed
+    ]

@@ -1,0 +1,67 @@
+// The planner's small helpers: the conflict check while a session is edited, the venue's time zone beside the
+// times, the delivery progress, and the print button. Every page works without this file.
+"use strict";
+
+function checkConflicts(form) {
+  const target = document.getElementById("conflicts");
+  if (!target) return;
+  fetch(form.dataset.checkUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+    .then((html) => { target.innerHTML = html; })
+    .catch(() => { /* the "Check conflicts" button still works */ });
+}
+
+function followVenueZone(form) {
+  const venue = form.querySelector("select[name='venue']");
+  const zoneInput = form.querySelector("input[name='time_zone']");
+  if (!venue || !zoneInput) return;
+  const fallback = form.dataset.visitZone || zoneInput.value;
+  venue.addEventListener("change", () => {
+    const option = venue.options[venue.selectedIndex];
+    const zone = (option && option.dataset.zone) || fallback;
+    zoneInput.value = zone;
+    form.querySelectorAll("[data-zone-name]").forEach((node) => { node.textContent = zone; });
+  });
+}
+
+function watchSessionForm(form) {
+  let timer = null;
+  followVenueZone(form);
+  form.addEventListener("change", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => checkConflicts(form), 300);
+  });
+}
+
+function pollDelivery(section) {
+  const seconds = Number(section.dataset.refreshSeconds || 3);
+  const update = () => {
+    fetch(section.dataset.progressUrl, { credentials: "same-origin" })
+      .then((response) => response.json())
+      .then((data) => {
+        const bar = section.querySelector("progress");
+        bar.max = data.total;
+        bar.value = data.done;
+        section.querySelector("[data-done]").textContent = data.done;
+        section.querySelector("[data-total]").textContent = data.total;
+        section.querySelector("[data-percent]").textContent = data.percent;
+        Object.entries(data.counts).forEach(([status, count]) => {
+          const cell = section.querySelector(`[data-status='${status}']`);
+          if (cell) cell.textContent = count;
+        });
+        if (data.finished) {
+          window.location.reload(); // shows the failed messages, if any, and stops asking
+        } else {
+          setTimeout(update, seconds * 1000);
+        }
+      })
+      .catch(() => setTimeout(update, seconds * 4000));
+  };
+  setTimeout(update, seconds * 1000);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-check-url]").forEach(watchSessionForm);
+  document.querySelectorAll("section[data-progress-url][data-finished='false']").forEach(pollDelivery);
+  document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
+});

@@ -1,0 +1,106 @@
+"""Publishing a programme: the change set in words before, the delivery progress after."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from planner.access import access_visit
+from planner.delivery import delivery_of, failed_messages
+from scheduling.admin.programme_rows import NOTHING_TO_PUBLISH, conflict_rows, programme_preview
+from scheduling.checks import visit_conflict_report
+from scheduling.models import ProgrammeVersion
+from scheduling.publishing import PublishBlocked, programme_publish, programme_snapshot
+from visits.models import Visit
+
+# The delivery page asks again this often while messages are on their way.
+DELIVERY_REFRESH_SECONDS = 3
+
+
+def publish_page(request: HttpRequest, visit: Visit, *, status: int = 200) -> HttpResponse:
+    previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
+    current = programme_snapshot(visit)
+    report = visit_conflict_report(visit)
+    titles = {session["id"]: session["title"] for session in current.values()}
+    fatal, warnings = conflict_rows(report, visit, titles, link_sessions=False)
+    return render(
+        request,
+        "planner/publish.html",
+        {
+            "visit": visit,
+            "previous": previous,
+            "preview": programme_preview(visit, previous, current),
+            "fatal": fatal,
+            "warnings": warnings,
+            "open_warnings": len(report.open_warnings),
+        },
+        status=status,
+    )
+
+
+@login_required
+def publish(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    if request.method != "POST":
+        return publish_page(request, visit)
+    actor = request.user if isinstance(request.user, User) else None
+    try:
+        version = programme_publish(visit=visit, actor=actor)
+    except PublishBlocked:
+        messages.error(request, gettext("Not published: the fatal conflicts below must be resolved first."))
+        return publish_page(request, visit, status=409)
+    if version is None:
+        latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
+        notice = str(NOTHING_TO_PUBLISH)
+        if latest is not None:
+            notice = gettext("Nothing changed since version %(number)d; nothing was published.") % {
+                "number": latest
+            }
+        messages.info(request, notice)
+        return HttpResponseRedirect(reverse("planner:board", args=[visit.pk]))
+    messages.success(
+        request, gettext("Version %(number)d of the programme is published.") % {"number": version.number}
+    )
+    url = reverse("planner:delivery", args=[visit.pk])
+    return HttpResponseRedirect(f"{url}?version={version.number}")
+
+
+def version_number(request: HttpRequest, visit: Visit) -> int:
+    """The version asked for, or the latest; 404 for none."""
+    asked = request.GET.get("version", "")
+    versions = visit.versions.order_by("-number")
+    if asked:
+        versions = versions.filter(number=int(asked)) if asked.isdigit() else versions.none()
+    number = versions.values_list("number", flat=True).first()
+    if number is None:
+        raise Http404(gettext("This programme has no such published version."))
+    return number
+
+
+@login_required
+def delivery(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    number = version_number(request, visit)
+    progress = delivery_of(visit, number)
+    return render(
+        request,
+        "planner/delivery.html",
+        {
+            "visit": visit,
+            "progress": progress,
+            "failed": failed_messages(visit, number),
+            "refresh_seconds": DELIVERY_REFRESH_SECONDS,
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+        },
+    )
+
+
+@login_required
+def delivery_json(request: HttpRequest, visit_id: int) -> JsonResponse:
+    visit = access_visit(request.user, visit_id)
+    return JsonResponse(delivery_of(visit, version_number(request, visit)).as_json())

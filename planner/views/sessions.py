@@ -1,0 +1,185 @@
+"""Adding, editing, moving and cancelling sessions, and the conflict check while a session is edited.
+
+Moving is editing the time or the venue. Conflicts never stop a save (fatal ones stop publishing): they are
+shown while the form is filled in, by the page's script asking `check`, and after a save or a press on
+"Check" without the script.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_POST
+
+from planner.access import access_session, access_visit
+from planner.board import time_span
+from planner.forms import PlannerSessionForm
+from planner.services import session_save
+from scheduling.checks import session_conflicts
+from scheduling.conflicts import Conflict
+from visits.models import SESSION_TRANSITIONS, Session, SessionExpert, StaleEdit, Visit
+from visits.services import InvalidTransition, session_change_status
+
+
+def language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def board_url(visit: Visit, session: Session | None = None) -> str:
+    url = reverse("planner:board", args=[visit.pk])
+    return f"{url}#session-{session.pk}" if session is not None else url
+
+
+def proposal_conflicts(form: PlannerSessionForm) -> list[Conflict]:
+    """The conflicts of the session as the valid form describes it, nothing saved."""
+    proposal = form.instance
+    experts = set(form.chosen_experts())
+    if proposal.pk is not None:
+        # A declined expert is not on the session, as the checker sees a saved one.
+        experts -= set(
+            SessionExpert.objects.filter(
+                session_id=proposal.pk, response=SessionExpert.Response.DECLINED
+            ).values_list("person_id", flat=True)
+        )
+        return session_conflicts(proposal, experts=experts)
+    # A new session has no interpreters yet, nor chosen members: they are added once it exists.
+    chosen_members = proposal.attendance == Session.Attendance.CHOSEN
+    participants: list[int] | None = [] if chosen_members else None
+    return session_conflicts(proposal, experts=experts, interpreters=[], participants=participants)
+
+
+def saved_conflict_message(request: HttpRequest, session: Session, conflicts: list[Conflict]) -> None:
+    if not conflicts:
+        messages.success(request, gettext("“%(title)s” is saved.") % {"title": session.title})
+        return
+    heading = ngettext(
+        "“%(title)s” is saved, with %(count)d conflict:",
+        "“%(title)s” is saved, with %(count)d conflicts:",
+        len(conflicts),
+    ) % {"title": session.title, "count": len(conflicts)}
+    messages.warning(request, " ".join([heading, *(c.message(language()) for c in conflicts)]))
+
+
+def stale_notice(current: Session) -> str:
+    return gettext(
+        "Someone else saved “%(title)s” after you opened it. Your changes are below and were not saved. "
+        "The session now reads: %(when)s, %(venue)s, %(status)s. Save again to replace that with your "
+        "version, or reload the page to start from theirs."
+    ) % {
+        "title": current.title,
+        "when": time_span(current),
+        "venue": current.venue.name if current.venue else gettext("no venue"),
+        "status": current.get_status_display(),
+    }
+
+
+def session_page(request: HttpRequest, visit: Visit, session: Session | None) -> HttpResponse:
+    zone: ZoneInfo = session.zone if session is not None else visit.zone
+    instance = session if session is not None else Session(visit=visit)
+    conflicts: list[Conflict] | None = None
+    stale = ""
+    if request.method != "POST":
+        form = PlannerSessionForm(instance=instance, visit=visit, zone=zone)
+        if session is not None:
+            conflicts = session_conflicts(session)
+    else:
+        form = PlannerSessionForm(request.POST, instance=instance, visit=visit, zone=zone)
+        saved_meanwhile = False
+        if form.is_valid() and request.POST.get("action") == "check":
+            conflicts = proposal_conflicts(form)
+        elif form.is_valid():
+            try:
+                saved = session_save(form=form)
+            except StaleEdit:
+                saved_meanwhile = True  # between the form's check of the version and the save
+            else:
+                saved_conflict_message(request, saved, session_conflicts(saved))
+                return HttpResponseRedirect(board_url(visit, saved))
+        if session is not None and (saved_meanwhile or form.is_stale()):
+            # Keep what they typed; the form now carries the current version, so saving again is deliberate.
+            current = access_session(request.user, session.pk)
+            stale = stale_notice(current)
+            data = request.POST.copy()
+            data["seen_version"] = str(current.version)
+            form = PlannerSessionForm(data, instance=current, visit=visit, zone=zone)
+    return render(
+        request,
+        "planner/session_form.html",
+        {
+            "visit": visit,
+            "session": session,
+            "form": form,
+            "conflicts": None if conflicts is None else [c.message(language()) for c in conflicts],
+            "stale": stale,
+            "statuses": allowed_statuses(session),
+        },
+    )
+
+
+def allowed_statuses(session: Session | None) -> list[tuple[str, str]]:
+    if session is None:
+        return []
+    allowed = SESSION_TRANSITIONS.get(session.status, set())
+    return [(value, str(label)) for value, label in Session.Status.choices if value in allowed]
+
+
+@login_required
+def session_new(request: HttpRequest, visit_id: int) -> HttpResponse:
+    return session_page(request, access_visit(request.user, visit_id), None)
+
+
+@login_required
+def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    return session_page(request, session.visit, session)
+
+
+@login_required
+@require_POST
+def session_status(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Cancel, confirm or take up again: the one function that moves a session's status does it."""
+    session = access_session(request.user, session_id)
+    status = request.POST.get("status", "")
+    if status not in Session.Status.values:
+        messages.error(request, gettext("Choose a status: tentative, confirmed or cancelled."))
+        return HttpResponseRedirect(board_url(session.visit, session))
+    try:
+        moved = session_change_status(session=session, status=status)
+    except InvalidTransition as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            gettext("“%(title)s” is now %(status)s.")
+            % {"title": moved.title, "status": moved.get_status_display().lower()},
+        )
+    return HttpResponseRedirect(board_url(session.visit, session))
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """An HTML fragment: the conflicts of the session the posted form describes, nothing saved."""
+    visit = access_visit(request.user, visit_id)
+    session: Session | None = None
+    if request.POST.get("session"):
+        try:
+            session = access_session(request.user, int(request.POST["session"]))
+        except ValueError:
+            raise Http404 from None
+        if session.visit_id != visit.pk:
+            raise Http404
+    zone = session.zone if session is not None else visit.zone
+    form = PlannerSessionForm(
+        request.POST, instance=session or Session(visit=visit), visit=visit, zone=zone, check_only=True
+    )
+    if not form.is_valid():
+        return render(request, "planner/_conflicts.html", {"form_errors": form.errors, "conflicts": None})
+    conflicts = [c.message(language()) for c in proposal_conflicts(form)]
+    return render(request, "planner/_conflicts.html", {"conflicts": conflicts})

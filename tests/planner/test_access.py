@@ -1,0 +1,63 @@
+"""Who may see which page: the coordinator of a visit, a superuser; anyone else gets a 404, never a 403."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import SessionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(visit, session):
+    return [
+        ("get", reverse("planner:board", args=[visit.pk])),
+        ("get", reverse("planner:print", args=[visit.pk])),
+        ("get", reverse("planner:session_new", args=[visit.pk])),
+        ("get", reverse("planner:session_edit", args=[session.pk])),
+        ("get", reverse("planner:publish", args=[visit.pk])),
+        ("post", reverse("planner:publish", args=[visit.pk])),
+        ("post", reverse("planner:check", args=[visit.pk])),
+        ("post", reverse("planner:session_status", args=[session.pk])),
+    ]
+
+
+def test_the_coordinator_of_the_visit_sees_its_pages(signed_in, visit):
+    session = SessionFactory(visit=visit)
+    for method, url in pages(visit, session):
+        if method == "get":
+            assert signed_in.get(url).status_code == 200, url
+
+
+def test_another_coordinator_gets_a_404_for_every_page_of_the_visit(client, visit):
+    session = SessionFactory(visit=visit)
+    client.force_login(UserFactory(username="other", is_staff=True))
+    for method, url in [*pages(visit, session), ("get", reverse("planner:delivery", args=[visit.pk]))]:
+        assert getattr(client, method)(url).status_code == 404, url
+
+
+def test_a_superuser_sees_every_visit(client, visit, staff_user):
+    client.force_login(staff_user)
+    assert client.get(reverse("planner:board", args=[visit.pk])).status_code == 200
+
+
+def test_staff_who_coordinate_other_visits_do_not_see_this_one(client, visit):
+    """The existing rule: staff are coordinators, and see what they coordinate; only superusers see all."""
+    client.force_login(UserFactory(username="staffer", is_staff=True))
+    assert client.get(reverse("planner:board", args=[visit.pk])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, visit):
+    session = SessionFactory(visit=visit)
+    for method, url in [("get", reverse("planner:dashboard")), *pages(visit, session)]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+
+
+def test_posts_need_the_csrf_token(visit, coordinator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("planner:publish", args=[visit.pk]))
+    assert response.status_code == 403

@@ -1,0 +1,117 @@
+"""Every list page and the board cost the same number of queries for 5 sessions as for 50."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from scheduling.publishing import programme_publish
+from tests.factories import (
+    DelegationMemberFactory,
+    OutboxMessageFactory,
+    SessionExpertFactory,
+    SessionFactory,
+    SessionInterpreterFactory,
+    VenueFactory,
+    VisitFactory,
+    stockholm,
+)
+from visits.models import Session, SessionAttendee, SessionExpert
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(visit, count):
+    """`count` sessions over the visit's five days, each with an expert who answered or not, an interpreter,
+    some for chosen members, some cancelled, and a failed message for each."""
+    member = DelegationMemberFactory(delegation=visit.delegation)
+    venues = [VenueFactory(), VenueFactory(time_zone="Europe/Riga")]
+    responses = list(SessionExpert.Response)
+    for n in range(count):
+        start = stockholm(2027, 3, 22 + n % 5, 8) + dt.timedelta(minutes=50 * (n // 5))
+        session = SessionFactory(
+            visit=visit,
+            starts_at=start,
+            ends_at=start + dt.timedelta(minutes=45),
+            venue=venues[n % 2],
+            attendance=Session.Attendance.CHOSEN if n % 3 == 0 else Session.Attendance.DELEGATION,
+            status=Session.Status.CANCELLED if n % 7 == 6 else Session.Status.TENTATIVE,
+        )
+        SessionExpertFactory(session=session, response=responses[n % len(responses)])
+        SessionInterpreterFactory(session=session)
+        if session.attendance == Session.Attendance.CHOSEN:
+            SessionAttendee.objects.create(session=session, member=member)
+        OutboxMessageFactory(session=session, status="failed", version_number=1)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.fixture
+def two_visits(coordinator):
+    small, large = VisitFactory(title="Small"), VisitFactory(title="Large")
+    for visit, count in ((small, 5), (large, 50)):
+        visit.coordinators.add(coordinator)
+        fill(visit, count)
+    return small, large
+
+
+@pytest.mark.parametrize("page", ["board", "print", "publish"])
+def test_a_visits_page_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, two_visits, page, django_assert_num_queries
+):
+    small, large = two_visits
+    expected = queries(signed_in, reverse(f"planner:{page}", args=[small.pk]))
+    with django_assert_num_queries(expected):
+        signed_in.get(reverse(f"planner:{page}", args=[large.pk]))
+
+
+def test_the_delivery_page_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, two_visits, django_assert_num_queries
+):
+    small, large = two_visits
+    for visit in two_visits:
+        # Publishing needs a programme without fatal conflicts: take away what makes them.
+        Session.objects.filter(visit=visit).update(venue=None)
+        SessionAttendee.objects.filter(session__visit=visit).delete()
+        programme_publish(visit=visit, actor=None)
+    expected = queries(signed_in, reverse("planner:delivery", args=[small.pk]))
+    with django_assert_num_queries(expected):
+        signed_in.get(reverse("planner:delivery", args=[large.pk]))
+
+
+def test_the_dashboard_costs_the_same_for_5_sessions_as_for_50(
+    client, coordinator, django_assert_num_queries
+):
+    small = VisitFactory()
+    small.coordinators.add(coordinator)
+    fill(small, 5)
+    client.force_login(coordinator)
+    expected = queries(client, reverse("planner:dashboard"))
+    large = VisitFactory()
+    fill(large, 50)
+    small.coordinators.remove(coordinator)
+    large.coordinators.add(coordinator)
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("planner:dashboard"))
+    assert [row.sessions for row in response.context["rows"]] == [43]  # 50 less the 7 cancelled
+
+
+def test_the_dashboard_costs_the_same_for_1_visit_as_for_10(client, coordinator, django_assert_num_queries):
+    client.force_login(coordinator)
+    first = VisitFactory()
+    first.coordinators.add(coordinator)
+    fill(first, 5)
+    expected = queries(client, reverse("planner:dashboard"))
+    for _ in range(9):
+        visit = VisitFactory()
+        visit.coordinators.add(coordinator)
+        fill(visit, 5)
+    with django_assert_num_queries(expected):
+        client.get(reverse("planner:dashboard"))
