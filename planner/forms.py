@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from visits.admin.forms import SessionForm
@@ -115,3 +116,32 @@ class PlannerSessionForm(SessionForm):
 
     def chosen_experts(self) -> list[int]:
         return [person.pk for person in self.cleaned_data.get("experts") or []]
+
+
+class NewVisitForm(forms.ModelForm):
+    """A new visit, in draft: what the board needs to draw its days. The rest is edited in the admin."""
+
+    class Meta:
+        model = Visit
+        fields = [
+            "title",
+            "kind",
+            "delegation",
+            "starts_on",
+            "ends_on",
+            "city",
+            "country",
+            "time_zone",
+            "programme_languages",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        starts, ends = self.cleaned_data.get("starts_on"), self.cleaned_data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", gettext("The last day cannot be before the first."))
+        return cleaned

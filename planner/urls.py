@@ -6,6 +6,7 @@ app_name = "planner"
 
 urlpatterns = [
     path("", overview.dashboard, name="dashboard"),
+    path("visits/new/", overview.visit_new, name="visit_new"),
     path("visits/<int:visit_id>/", overview.board, name="board"),
     path("visits/<int:visit_id>/print/", overview.programme_print, name="print"),
     path("visits/<int:visit_id>/sessions/new/", sessions.session_new, name="session_new"),

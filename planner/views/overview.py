@@ -1,15 +1,20 @@
-"""The dashboard, the programme board and the print view: pages that read only."""
+"""The dashboard, the programme board, the print view, and the page that starts a new visit."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from planner.access import access_visit
 from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
+from planner.forms import NewVisitForm
 from visits.models import Session, SessionExpert
 from visits.selectors import visits_for_user
 
@@ -65,3 +70,20 @@ def programme_print(request: HttpRequest, visit_id: int) -> HttpResponse:
             }
         )
     return render(request, "planner/print.html", {"visit": visit, "days": list(days.items())})
+
+
+@login_required
+def visit_new(request: HttpRequest) -> HttpResponse:
+    """A new visit in draft; whoever creates it coordinates it, and lands on its (empty) board."""
+    if not request.user.has_perm("visits.add_visit"):
+        raise Http404
+    form = NewVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            visit = form.save()
+            visit.coordinators.add(request.user)
+        messages.success(
+            request, gettext("“%(title)s” is created. Add its sessions.") % {"title": visit.title}
+        )
+        return HttpResponseRedirect(reverse("planner:board", args=[visit.pk]))
+    return render(request, "planner/visit_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -61,3 +61,31 @@ def test_posts_need_the_csrf_token(visit, coordinator):
     client.force_login(coordinator)
     response = client.post(reverse("planner:publish", args=[visit.pk]))
     assert response.status_code == 403
+
+
+def test_a_coordinator_creates_a_visit_and_coordinates_it(client, coordinator):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import DelegationFactory
+    from visits.models import Visit
+
+    client.force_login(coordinator)
+    form = {
+        "title": "Tbilisi social workers",
+        "kind": "study_visit",
+        "delegation": DelegationFactory.create().pk,
+        "starts_on": "2027-05-10",
+        "ends_on": "2027-05-12",
+        "city": "Malmö",
+        "country": "SE",
+        "time_zone": "Europe/Stockholm",
+        "programme_languages": ["en"],
+    }
+    assert client.get("/plan/visits/new/").status_code == 404  # no permission to add visits: nothing here
+    coordinator.user_permissions.add(Permission.objects.get(codename="add_visit"))
+    refused = client.post("/plan/visits/new/", {**form, "ends_on": "2027-05-01"})
+    assert refused.status_code == 400 and "cannot be before the first" in refused.content.decode()
+    created = client.post("/plan/visits/new/", form)
+    visit = Visit.objects.get(title="Tbilisi social workers")
+    assert created.status_code == 302 and created["Location"] == f"/plan/visits/{visit.pk}/"
+    assert list(visit.coordinators.all()) == [coordinator] and visit.status == "draft"

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 COORDINATORS_GROUP = "Coordinators"
 
 
-COORDINATOR_APPS = ("visits", "scheduling", "notifications")
+COORDINATOR_APPS = ("visits", "scheduling", "notifications", "responses", "participation")
 
 
 def coordinators_group() -> Group:
