@@ -5,6 +5,7 @@ embedded default: SQLite in var/, Celery tasks run eagerly in the web process, a
 source of truth for outgoing mail. Production uses config.production, which refuses unsafe values.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the collected static files (the board's stylesheet and script) from any WSGI server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +123,11 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Stockholm")
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# WhiteNoise serves what collectstatic gathered in STATIC_ROOT; without it (a laptop, the tests) it finds the
+# files in the apps, as runserver would.
+WHITENOISE_USE_FINDERS = True
+with contextlib.suppress(OSError):  # a read-only release: collectstatic made it, or the proxy serves it
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 # With no EMAIL_HOST, mail is printed to the console instead of sent: nothing leaves a laptop by accident.
