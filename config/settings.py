@@ -43,10 +43,18 @@ INSTALLED_APPS = [
     "responses",
     "planner",
     "directory",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized request to the API is a 413 with a JSON body.
+    "api.middleware.RefuseOversizedApiBodies",
     # Serves the collected static files (the board's stylesheet and script) from any WSGI server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,4 +261,48 @@ FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
 CELERY_BEAT_SCHEDULE["confirmation-digest"] = {
     "task": "responses.tasks.send_confirmation_digests",
     "schedule": 3600.0,
+}
+
+# --- API ------------------------------------------------------------------------------------------------
+# Largest request body in bytes, for forms and the API alike (the API answers 413 above it). Uploaded files
+# (the members import) are limited separately.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that an anonymous request is told how to authenticate (401, not 403).
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsCoordinator"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Visitplan API",
+    "DESCRIPTION": "Delegations, visits and their programmes, for the systems agencies connect to Visitplan.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.local_times"],
+    # One name for each choice set the models share, instead of one per field.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "visits.fields.language_choices",
+        "TimeZoneEnum": "visits.fields.time_zone_choices",
+        "CountryEnum": "django_countries.countries",
+        "OrganisationKindEnum": "visits.models.people.OrganisationKind",
+        "VisitKindEnum": "visits.models.programme.VisitKind",
+        "SessionKindEnum": "visits.models.programme.SessionKind",
+        "AvailabilityKindEnum": "scheduling.models.AvailabilityException.Kind",
+        "MessageKindEnum": "notifications.models.MessageKind",
+        "ChangeKindEnum": "scheduling.models.ChangeKind",
+        "ConflictKindEnum": "scheduling.conflicts.ConflictKind",
+    },
 }

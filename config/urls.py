@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("plan/", include("planner.urls")),
     path("directory/", include("directory.urls")),
+    path("api/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("responses.urls")),
 ]

@@ -41,6 +41,7 @@ REQ_PARTICIPANT: Final = "REQ-PARTICIPANT"
 # which cannot be encoded as UTF-8 at all.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+_ESCAPE_LOOKALIKE = re.compile(r"\\(?=[nN,;])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +92,13 @@ def event_uid(kind: str, key: int | str, host: str) -> str:
 def clean_text(value: str) -> str:
     """Text as an iCalendar TEXT value can carry it: line ends as LF, control characters removed.
 
-    Everything else (commas, semicolons, quotes, backslashes, any Unicode) is kept; icalendar escapes it.
+    Everything else (commas, semicolons, quotes, backslashes, any Unicode) is kept; icalendar escapes it. A
+    backslash just before n, N, a comma or a semicolon ("C:\\New folder") gets an invisible word joiner
+    (U+2060) after it: icalendar 7 reads such a pair as an escape on its way out or back in, and would turn
+    the text into a line break.
     """
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _ESCAPE_LOOKALIKE.sub("\\\\\u2060", text)
 
 
 def clean_name(value: str) -> str:

@@ -250,6 +250,30 @@ def session_conflicts(
     return conflicts_of(slot.id, slots, context_for(slots, rules))
 
 
+def proposal_conflicts(
+    session: Session, *, experts: Iterable[int], participants: Iterable[int] | None = None
+) -> list[Conflict]:
+    """The conflicts of a session as an editor proposes it, nothing saved.
+
+    `session` carries the proposed fields: unsaved changes to a stored session, or a new one. A declined
+    expert is not on a stored session, as the checker sees it. A new session has no interpreters yet, and its
+    chosen members are `participants` (person ids), when given; a stored one keeps its own unless given.
+    """
+    chosen_members = session.attendance == Session.Attendance.CHOSEN
+    wanted = set(experts)
+    if session.pk is not None:
+        wanted -= set(
+            SessionExpert.objects.filter(
+                session_id=session.pk, response=SessionExpert.Response.DECLINED
+            ).values_list("person_id", flat=True)
+        )
+        return session_conflicts(
+            session, experts=wanted, participants=participants if chosen_members else None
+        )
+    chosen: list[int] | None = list(participants or []) if chosen_members else None
+    return session_conflicts(session, experts=wanted, interpreters=[], participants=chosen)
+
+
 @dataclass
 class ConflictReport:
     conflicts: list[Conflict]

@@ -21,9 +21,10 @@ from planner.access import access_session, access_visit
 from planner.board import time_span
 from planner.forms import PlannerSessionForm
 from planner.services import session_save
+from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
-from visits.models import SESSION_TRANSITIONS, Session, SessionExpert, StaleEdit, Visit
+from visits.models import SESSION_TRANSITIONS, Session, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status
 
 
@@ -38,20 +39,7 @@ def board_url(visit: Visit, session: Session | None = None) -> str:
 
 def proposal_conflicts(form: PlannerSessionForm) -> list[Conflict]:
     """The conflicts of the session as the valid form describes it, nothing saved."""
-    proposal = form.instance
-    experts = set(form.chosen_experts())
-    if proposal.pk is not None:
-        # A declined expert is not on the session, as the checker sees a saved one.
-        experts -= set(
-            SessionExpert.objects.filter(
-                session_id=proposal.pk, response=SessionExpert.Response.DECLINED
-            ).values_list("person_id", flat=True)
-        )
-        return session_conflicts(proposal, experts=experts)
-    # A new session has no interpreters yet, nor chosen members: they are added once it exists.
-    chosen_members = proposal.attendance == Session.Attendance.CHOSEN
-    participants: list[int] | None = [] if chosen_members else None
-    return session_conflicts(proposal, experts=experts, interpreters=[], participants=participants)
+    return session_proposal_conflicts(form.instance, experts=form.chosen_experts())
 
 
 def saved_conflict_message(request: HttpRequest, session: Session, conflicts: list[Conflict]) -> None:

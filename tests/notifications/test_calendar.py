@@ -238,3 +238,14 @@ def test_cleaning_leaves_text_without_control_characters_alone(text):
     if not has_control:
         assert clean_text(text) == text
     assert clean_text(clean_text(text)) == clean_text(text)
+
+
+@pytest.mark.parametrize("text", ["C:\\New folder", "a\\nb", "x\\,y; z\\;", "ends with \\N"])
+def test_a_backslash_before_n_or_punctuation_stays_a_backslash(text):
+    """icalendar 7 reads a literal backslash-N (or -n, -comma, -semicolon) as an escape, out and back in;
+    clean_text keeps the pair apart with an invisible word joiner, so the text is not broken."""
+    event = an_event(summary=text, description=text, location=text)
+    parsed = only_event(build_calendar([event], method="REQUEST", stamp=STAMP))
+    for name in ("SUMMARY", "DESCRIPTION", "LOCATION"):
+        value = str(parsed[name])
+        assert "\n" not in value and value.replace("\u2060", "") == text

@@ -1,0 +1,145 @@
+"""Query filters of the list endpoints. Ids are plain numbers: a filter never says whether a row exists."""
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+
+from notifications.models import OutboxMessage
+from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from visits.models import DelegationMember, OpeningHours, Organisation, Person, Session, Venue, Visit
+
+BIGGEST_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGGEST_ID)
+        super().__init__(*args, **kwargs)
+
+
+def search(fields: tuple[str, ...]) -> filters.CharFilter:
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    return filters.CharFilter(method=method, label="Contained in " + " or ".join(fields))
+
+
+class OrganisationFilter(filters.FilterSet):
+    q = search(("name",))
+
+    class Meta:
+        model = Organisation
+        fields = ["country", "kind", "side"]
+
+
+class PersonFilter(filters.FilterSet):
+    q = search(("name", "email"))
+    organisation = IdFilter(field_name="organisation_id")
+    email = filters.CharFilter(field_name="email", lookup_expr="iexact")
+
+    class Meta:
+        model = Person
+        fields = ["organisation", "email", "preferred_language"]
+
+
+class VenueFilter(filters.FilterSet):
+    q = search(("name", "address"))
+    city = filters.CharFilter(field_name="city", lookup_expr="iexact")
+
+    class Meta:
+        model = Venue
+        fields = ["city", "country"]
+
+
+class OpeningHoursFilter(filters.FilterSet):
+    venue = IdFilter(field_name="venue_id")
+
+    class Meta:
+        model = OpeningHours
+        fields = ["venue", "weekday"]
+
+
+class ExpertHoursFilter(filters.FilterSet):
+    person = IdFilter(field_name="person_id")
+
+    class Meta:
+        model = ExpertHours
+        fields = ["person", "weekday"]
+
+
+class AvailabilityExceptionFilter(filters.FilterSet):
+    person = IdFilter(field_name="person_id")
+    venue = IdFilter(field_name="venue_id")
+    date_from = filters.DateFilter(field_name="ends_on", lookup_expr="gte", label="Ends on or after this day")
+    date_to = filters.DateFilter(
+        field_name="starts_on", lookup_expr="lte", label="Starts on or before this day"
+    )
+
+    class Meta:
+        model = AvailabilityException
+        fields = ["person", "venue", "kind"]
+
+
+class TravelTimeFilter(filters.FilterSet):
+    venue = IdFilter(method="either_venue", label="Either venue of the pair")
+
+    class Meta:
+        model = TravelTime
+        fields = ["venue"]
+
+    def either_venue(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(Q(venue_a_id=value) | Q(venue_b_id=value))
+
+
+class DelegationMemberFilter(filters.FilterSet):
+    delegation = IdFilter(field_name="delegation_id")
+    person = IdFilter(field_name="person_id")
+
+    class Meta:
+        model = DelegationMember
+        fields = ["delegation", "person", "role"]
+
+
+class VisitFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Visit.Status.choices)
+    delegation = IdFilter(field_name="delegation_id")
+    date_from = filters.DateFilter(field_name="ends_on", lookup_expr="gte", label="Ends on or after this day")
+    date_to = filters.DateFilter(
+        field_name="starts_on", lookup_expr="lte", label="Starts on or before this day"
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["status", "kind", "delegation"]
+
+
+class SessionFilter(filters.FilterSet):
+    visit = IdFilter(field_name="visit_id")
+    venue = IdFilter(field_name="venue_id")
+    expert = IdFilter(field_name="session_experts__person_id", distinct=True)
+    status = filters.MultipleChoiceFilter(choices=Session.Status.choices)
+    # Together: the sessions that share some time with [after, before).
+    after = filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt", label="Ends after this time")
+    before = filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="lt", label="Starts before this time"
+    )
+
+    class Meta:
+        model = Session
+        fields = ["visit", "venue", "expert", "status", "kind"]
+
+
+class OutboxMessageFilter(filters.FilterSet):
+    visit = IdFilter(field_name="visit_id")
+    session = IdFilter(field_name="session_id")
+    status = filters.MultipleChoiceFilter(choices=OutboxMessage.Status.choices)
+
+    class Meta:
+        model = OutboxMessage
+        fields = ["visit", "session", "status", "kind"]

@@ -1,0 +1,138 @@
+"""People and places, shared between coordinators; delegations and their members, seen by their visits'
+coordinators."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from api.serializers.base import LanguageList, ModelValidatedSerializer
+from directory.access import delegations_for_user
+from directory.services import Refused, travel_time_set
+from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+
+
+def scoped_delegations(context: dict[str, Any]) -> QuerySet[Delegation]:
+    request = context.get("request")
+    return delegations_for_user(request.user) if request is not None else Delegation.objects.none()
+
+
+class OrganisationSerializer(ModelValidatedSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "country", "kind", "side", "email", "phone", "website", "address"]
+
+
+class PersonSerializer(ModelValidatedSerializer):
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "email",
+            "phone",
+            "preferred_language",
+            "home_time_zone",
+            "organisation",
+            "title",
+        ]
+
+
+class VenueSerializer(ModelValidatedSerializer):
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "name",
+            "address",
+            "city",
+            "country",
+            "host_organisation",
+            "time_zone",
+            "capacity",
+            "accessibility_notes",
+        ]
+
+
+class OpeningHoursSerializer(ModelValidatedSerializer):
+    class Meta:
+        model = OpeningHours
+        fields = ["id", "venue", "weekday", "opens", "closes"]
+
+
+class ExpertHoursSerializer(ModelValidatedSerializer):
+    """A weekly interval in which an expert can usually lead sessions, in the expert's home time zone."""
+
+    class Meta:
+        model = ExpertHours
+        fields = ["id", "person", "weekday", "starts", "ends"]
+
+
+class AvailabilityExceptionSerializer(ModelValidatedSerializer):
+    """A dated exception to an expert's hours (`person`) or a venue's opening hours (`venue`), not both."""
+
+    class Meta:
+        model = AvailabilityException
+        fields = ["id", "person", "venue", "kind", "starts_on", "ends_on", "starts", "ends", "note"]
+
+
+class TravelTimeSerializer(serializers.ModelSerializer):
+    """Minutes between two venues, the same both ways. Setting a pair that exists changes its minutes."""
+
+    class Meta:
+        model = TravelTime
+        fields = ["id", "venue_a", "venue_b", "minutes"]
+        validators: list[Any] = []  # one row per pair, in either order: travel_time_set finds it
+
+    def create(self, validated_data: dict[str, Any]) -> TravelTime:
+        return self._set(validated_data["venue_a"], validated_data["venue_b"], validated_data["minutes"])
+
+    def update(self, instance: TravelTime, validated_data: dict[str, Any]) -> TravelTime:
+        if {"venue_a", "venue_b"} & set(validated_data) and (
+            validated_data.get("venue_a", instance.venue_a) != instance.venue_a
+            or validated_data.get("venue_b", instance.venue_b) != instance.venue_b
+        ):
+            raise serializers.ValidationError(
+                {"venue_b": [gettext("A travel time keeps its venues; set one for the other pair instead.")]}
+            )
+        return self._set(instance.venue_a, instance.venue_b, validated_data.get("minutes", instance.minutes))
+
+    def _set(self, venue: Venue, other: Venue, minutes: int) -> TravelTime:
+        try:
+            return travel_time_set(venue=venue, other=other, minutes=minutes)
+        except Refused as refusal:
+            raise serializers.ValidationError({"venue_b": [str(refusal)]}) from None
+
+
+class DelegationSerializer(ModelValidatedSerializer):
+    countries = serializers.ListField(child=CountryField(), required=False)
+    languages = LanguageList()
+
+    class Meta:
+        model = Delegation
+        fields = ["id", "name", "countries", "organisations", "languages", "notes"]
+
+
+class DelegationMemberSerializer(ModelValidatedSerializer):
+    languages = LanguageList()
+
+    class Meta:
+        model = DelegationMember
+        fields = [
+            "id",
+            "delegation",
+            "person",
+            "role",
+            "languages",
+            "dietary_needs",
+            "accessibility_needs",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["delegation"]
+        if isinstance(field, serializers.PrimaryKeyRelatedField):
+            field.queryset = scoped_delegations(self.context)

@@ -1,0 +1,236 @@
+"""Visits and their sessions, as the coordinators of each visit see and change them."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from rest_framework import serializers
+
+from api.errors import django_errors
+from api.serializers.base import LanguageList, ModelValidatedSerializer
+from api.services import session_attendees_set
+from planner.services import session_experts_set
+from visits.models import (
+    VISIT_TRANSITIONS,
+    DelegationMember,
+    Person,
+    Session,
+    SessionExpert,
+    Visit,
+    VisitStatus,
+)
+from visits.selectors import visits_for_user
+from visits.services import check_transition, visit_change_status
+
+
+def user_of(context: dict[str, Any]) -> User | AnonymousUser:
+    request = context.get("request")
+    return request.user if request is not None else AnonymousUser()
+
+
+class VisitSerializer(ModelValidatedSerializer):
+    programme_languages = LanguageList()
+    coordinators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
+    status = serializers.ChoiceField(
+        choices=VisitStatus.choices,
+        required=False,
+        help_text="Moves along the allowed transitions; a visit is published by publishing its programme.",
+    )
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "delegation",
+            "audience",
+            "starts_on",
+            "ends_on",
+            "time_zone",
+            "city",
+            "country",
+            "programme_languages",
+            "status",
+            "coordinators",
+            "first_published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["first_published_at", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.instance.status if self.instance is not None else VisitStatus.DRAFT
+        target = attrs.get("status", current)
+        if target == VisitStatus.PUBLISHED and current != VisitStatus.PUBLISHED:
+            raise serializers.ValidationError(
+                {
+                    "status": [
+                        gettext("A visit is published by publishing its programme (the publish action).")
+                    ]
+                }
+            )
+        try:
+            check_transition(
+                transitions=VISIT_TRANSITIONS,
+                current=current,
+                target=target,
+                labels=dict(VisitStatus.choices),
+            )
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(django_errors(refused)) from None
+        starts, ends = self._value(attrs, "starts_on"), self._value(attrs, "ends_on")
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError(
+                {"ends_on": [gettext("The last day cannot be before the first.")]}
+            )
+        return super().validate({**attrs, "status": target})
+
+    def _value(self, attrs: dict[str, Any], name: str) -> Any:
+        return attrs.get(name, getattr(self.instance, name, None))
+
+    # The status moves only through visits.services.visit_change_status, after the other fields are saved.
+
+    def create(self, validated_data: dict[str, Any]) -> Visit:
+        target = validated_data.pop("status", VisitStatus.DRAFT)
+        visit: Visit = super().create({**validated_data, "status": VisitStatus.DRAFT})
+        return visit_change_status(visit=visit, status=target) if target != visit.status else visit
+
+    def update(self, instance: Visit, validated_data: dict[str, Any]) -> Visit:
+        target = validated_data.pop("status", instance.status)
+        visit: Visit = super().update(instance, validated_data)
+        return visit_change_status(visit=visit, status=target) if target != visit.status else visit
+
+
+class ExpertAnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionExpert
+        fields = ["person", "response", "responded_at"]
+        read_only_fields = fields
+
+
+class SessionSerializer(ModelValidatedSerializer):
+    experts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="The people who lead the session. Experts who stay keep their answers.",
+    )
+    attendees = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=DelegationMember.objects.all(),
+        required=False,
+        help_text="With attendance 'chosen': the delegation members who attend.",
+    )
+    expert_answers = ExpertAnswerSerializer(source="session_experts", many=True, read_only=True)
+    interpreters = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version this change is made from (as the ETag); a change from an older one is a 409.",
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "visit",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "outside_visit_dates",
+            "venue",
+            "host_organisation",
+            "attendance",
+            "language",
+            "interpreter_needed",
+            "interpretation_language",
+            "status",
+            "experts",
+            "expert_answers",
+            "attendees",
+            "interpreters",
+            "sequence",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "sequence", "created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["visit"]
+        if isinstance(field, serializers.PrimaryKeyRelatedField):
+            field.queryset = visits_for_user(user_of(self.context))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs.pop("version", None)  # the view compares it with the stored version before anything else
+        if self.instance is not None and attrs.get("visit", self.instance.visit) != self.instance.visit:
+            raise serializers.ValidationError({"visit": [gettext("A session stays in its visit.")]})
+        visit: Visit | None = attrs.get("visit", getattr(self.instance, "visit", None))
+        strangers = [
+            m for m in attrs.get("attendees", []) if visit and m.delegation_id != visit.delegation_id
+        ]
+        if strangers:
+            raise serializers.ValidationError(
+                {
+                    "attendees": [
+                        gettext("Choose members of this visit's delegation (%(delegation)s).")
+                        % {"delegation": (visit.delegation if visit else None) or "–"}
+                    ]
+                }
+            )
+        return super().validate(attrs)
+
+    def create(self, validated_data: dict[str, Any]) -> Session:
+        experts = validated_data.pop("experts", [])
+        attendees = validated_data.pop("attendees", None)
+        with transaction.atomic():
+            session = Session.objects.create(**validated_data)
+            session_experts_set(session=session, people=[person.pk for person in experts])
+            if attendees is not None:
+                session_attendees_set(session=session, members=[member.pk for member in attendees])
+        return session
+
+    def update(self, instance: Session, validated_data: dict[str, Any]) -> Session:
+        experts = validated_data.pop("experts", None)
+        attendees = validated_data.pop("attendees", None)
+        with transaction.atomic():
+            for name, value in validated_data.items():
+                setattr(instance, name, value)
+            instance.save()  # StaleEdit if someone saved it since it was read
+            if experts is not None:
+                session_experts_set(session=instance, people=[person.pk for person in experts])
+            if attendees is not None:
+                session_attendees_set(session=instance, members=[member.pk for member in attendees])
+        return instance
+
+    def proposal(self) -> Session:
+        """The session as the valid data describe it, not saved: for the conflict check."""
+        proposal = self._candidate(Session)
+        assert isinstance(proposal, Session)
+        for name, value in self.validated_data.items():
+            if name not in {"experts", "attendees", "session"}:
+                setattr(proposal, name, value)
+        return proposal
+
+
+class SessionProposalSerializer(SessionSerializer):
+    session = serializers.IntegerField(
+        required=False,
+        write_only=True,
+        min_value=1,
+        help_text="The stored session this proposal would change; the other fields then default to it.",
+    )
+
+    class Meta(SessionSerializer.Meta):
+        fields = [*SessionSerializer.Meta.fields, "session"]
+
+
+def sessions_in_scope(user: User | AnonymousUser) -> QuerySet[Session]:
+    return Session.objects.filter(visit__in=visits_for_user(user).values("pk"))

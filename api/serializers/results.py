@@ -1,0 +1,102 @@
+"""The shapes of what the actions answer and of every error, for the schema and for writing the answers."""
+
+from rest_framework import serializers
+
+from notifications.models import OutboxMessage
+from scheduling.conflicts import ConflictKind, Severity
+from scheduling.models import ChangeKind, ChangeRecipient
+
+
+class ConflictSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Stable while the same sessions clash in the same way.")
+    kind = serializers.ChoiceField(choices=[(k.value, k.value) for k in ConflictKind])
+    severity = serializers.ChoiceField(choices=[(s.value, s.value) for s in Severity])
+    message = serializers.CharField()
+    sessions = serializers.ListField(child=serializers.IntegerField())
+    acknowledged = serializers.BooleanField()
+
+
+class ConflictReportSerializer(serializers.Serializer):
+    fatal = ConflictSerializer(many=True, help_text="Block publishing until resolved.")
+    warnings = ConflictSerializer(many=True)
+    open_warnings = serializers.IntegerField(help_text="Warnings nobody has acknowledged yet.")
+
+
+class ProposalConflictsSerializer(serializers.Serializer):
+    conflicts = ConflictSerializer(many=True)
+
+
+class RecipientSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=ChangeRecipient.Role.choices)
+    action = serializers.ChoiceField(choices=ChangeRecipient.Action.choices)
+
+
+class ChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ChangeKind.choices)
+    session = serializers.IntegerField(help_text="The session's id (kept when the session is deleted).")
+    session_title = serializers.CharField()
+    sequence = serializers.IntegerField(help_text="The session's SEQUENCE after the change.")
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    recipients = RecipientSerializer(many=True)
+
+
+class PublishResultSerializer(serializers.Serializer):
+    published = serializers.BooleanField(help_text="False when nothing changed since the last version.")
+    version = serializers.IntegerField(allow_null=True)
+    summary = serializers.CharField(help_text="The change set in words.")
+    changes = ChangeSerializer(many=True)
+
+
+class PreviewRowSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    session = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    people = serializers.CharField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    changes = PreviewRowSerializer(many=True)
+
+
+class OutboxMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutboxMessage
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "visit",
+            "person",
+            "user",
+            "session",
+            "session_key",
+            "sequence",
+            "role",
+            "to_email",
+            "language",
+            "version_number",
+            "attempts",
+            "last_error",
+            "send_at",
+            "sending_since",
+            "sent_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        required=False, help_text="For a 400: the messages for each field; 'non_field_errors' for the rest."
+    )
+    current_version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="For a stale edit: the session's version now."
+    )
+    conflicts = ConflictSerializer(
+        many=True, required=False, help_text="For a refused publication: the fatal conflicts."
+    )

@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponseBase
+from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+
+
+class AtomicWrites:
+    """Each request that may write runs in one transaction: all of it is saved, or (on any error the
+    exception handler answers) none of it."""
+
+    def dispatch(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method in permissions.SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class GenericViewSet(AtomicWrites, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
+
+
+class ModelViewSet(AtomicWrites, viewsets.ModelViewSet):
+    lookup_value_regex = "[0-9]+"

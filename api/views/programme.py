@@ -1,0 +1,293 @@
+"""Visits and sessions of the visits a coordinator coordinates, and what is done with them: publishing,
+cancelling, checking for conflicts. Anything outside that scope is a 404."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.conflicts import conflict_json, report_json
+from api.errors import StaleCopy
+from api.filters import SessionFilter, VisitFilter
+from api.serializers.programme import (
+    SessionProposalSerializer,
+    SessionSerializer,
+    VisitSerializer,
+    sessions_in_scope,
+)
+from api.serializers.results import (
+    ConflictReportSerializer,
+    ErrorSerializer,
+    OutboxMessageSerializer,
+    PreviewSerializer,
+    ProposalConflictsSerializer,
+    PublishResultSerializer,
+)
+from api.views.base import ModelViewSet
+from notifications.models import OutboxMessage
+from scheduling.admin.programme_rows import NOTHING_TO_PUBLISH, programme_preview, summarise
+from scheduling.checks import proposal_conflicts, visit_conflict_report
+from scheduling.models import ChangeKind, ProgrammeVersion
+from scheduling.publishing import (
+    ChangeSpec,
+    Recipient,
+    changes_of_version,
+    programme_publish,
+    programme_snapshot,
+)
+from visits.models import Session, SessionExpert, Visit
+from visits.selectors import visits_for_user
+from visits.services import session_change_status
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag of the session as you read it, such as "3". A session changed since is a 409.',
+)
+
+
+class VisitViewSet(ModelViewSet):
+    """The visits you coordinate (a superuser: all). Whoever creates a visit coordinates it."""
+
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilter
+
+    def get_queryset(self) -> QuerySet[Visit]:
+        return (
+            visits_for_user(self.request.user)
+            .select_related("delegation")
+            .prefetch_related("coordinators")
+            .order_by("starts_on", "title", "pk")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # As the planner's "new visit": only those who may add visits, and they coordinate what they add.
+        if not request.user.has_perm("visits.add_visit"):
+            raise exceptions.PermissionDenied(gettext("You may not add visits."))
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        visit = serializer.save()
+        visit.coordinators.add(self.request.user)
+
+    def perform_destroy(self, instance: Visit) -> None:
+        if not self.request.user.has_perm("visits.delete_visit"):
+            raise exceptions.PermissionDenied(gettext("You may not delete visits."))
+        instance.delete()
+
+    @extend_schema(responses={200: ConflictReportSerializer})
+    @action(detail=True, methods=["get"])
+    def conflicts(self, request: Request, pk: str) -> Response:
+        """Every conflict of the programme, including clashes with other visits' sessions."""
+        return Response(report_json(visit_conflict_report(self.get_object())))
+
+    @extend_schema(responses={200: PreviewSerializer})
+    @action(detail=True, methods=["get"])
+    def preview(self, request: Request, pk: str) -> Response:
+        """What publishing now would change, in words; nothing is saved."""
+        visit = self.get_object()
+        previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
+        preview = programme_preview(visit, previous, programme_snapshot(visit))
+        return Response(
+            {
+                "summary": preview.summary,
+                "changes": [
+                    {"kind": row.kind, "session": row.session, "detail": row.detail, "people": row.people}
+                    for row in preview.changes
+                ],
+            }
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: PublishResultSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Fatal conflicts, in `conflicts`."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        """Publish the programme as its next version and queue the messages its change set calls for."""
+        visit = self.get_object()
+        actor = request.user if isinstance(request.user, User) else None
+        version = programme_publish(visit=visit, actor=actor)  # PublishBlocked: 409 with the conflicts
+        if version is None:
+            latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
+            summary = str(NOTHING_TO_PUBLISH)
+            if latest is not None:
+                summary = gettext("Nothing changed since version %(number)d; nothing was published.") % {
+                    "number": latest
+                }
+            return Response({"published": False, "version": latest, "summary": summary, "changes": []})
+        specs = [
+            ChangeSpec(
+                kind=ChangeKind(change.kind),
+                session_id=change.session_key,
+                session_title=change.session_title,
+                sequence=change.sequence,
+                before=change.before,
+                after=change.after,
+                recipients=tuple(Recipient(r.person_id, r.role, r.action) for r in change.recipients.all()),
+            )
+            for change in changes_of_version(version)
+        ]
+        return Response(
+            {
+                "published": True,
+                "version": version.number,
+                "summary": summarise(specs),
+                "changes": [
+                    {
+                        "kind": spec.kind.value,
+                        "session": spec.session_id,
+                        "session_title": spec.session_title,
+                        "sequence": spec.sequence,
+                        "before": spec.before,
+                        "after": spec.after,
+                        "recipients": [
+                            {"person": r.person_id, "role": r.role, "action": r.action}
+                            for r in spec.recipients
+                        ],
+                    }
+                    for spec in specs
+                ],
+            }
+        )
+
+    @extend_schema(responses={200: OutboxMessageSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def outbox(self, request: Request, pk: str) -> Response:
+        """The visit's outgoing messages, oldest first. /outbox/?visit= filters them by status and kind."""
+        visit = self.get_object()
+        page = self.paginate_queryset(OutboxMessage.objects.filter(visit=visit).order_by("pk"))
+        return self.get_paginated_response(OutboxMessageSerializer(page, many=True).data)
+
+
+def with_etag(response: Response, session: Session) -> Response:
+    response["ETag"] = f'"{session.version}"'
+    return response
+
+
+def check_if_match(request: Request, session: Session) -> None:
+    """An If-Match header that names another version than the stored one refuses the change."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    if str(session.version) not in tags:
+        raise StaleCopy(stale_message(session, header), session.version)
+
+
+def stale_message(session: Session, sent: object) -> str:
+    return gettext(
+        "“%(title)s” was changed after the copy you sent was read (you sent %(sent)s; it is now at version "
+        "%(current)d). Nothing was saved: read the session again, then make your change again."
+    ) % {"title": session.title, "sent": sent, "current": session.version}
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class SessionViewSet(ModelViewSet):
+    """Sessions of the visits you coordinate. Each carries its version as its ETag: send it back in If-Match
+    (or as `version`) and a change made meanwhile by someone else is a 409 instead of being overwritten."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+
+    def get_queryset(self) -> QuerySet[Session]:
+        return (
+            sessions_in_scope(self.request.user)
+            .select_related("visit")
+            .prefetch_related(
+                Prefetch("session_experts", queryset=SessionExpert.objects.order_by("person_id")),
+                "experts",
+                "attendees",
+                "interpreters",
+            )
+            .order_by("starts_at", "title", "pk")
+        )
+
+    def fresh(self, session: Session) -> Session:
+        return self.get_queryset().get(pk=session.pk)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        return with_etag(Response(self.get_serializer(session).data), session)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = self.fresh(serializer.save())
+        return with_etag(Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED), session)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        check_if_match(request, session)
+        serializer = self.get_serializer(session, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        sent = serializer.initial_data.get("version") if isinstance(serializer.initial_data, dict) else None
+        if sent is not None and int(sent) != session.version:
+            raise StaleCopy(stale_message(session, sent), session.version)
+        session = self.fresh(serializer.save())
+        return with_etag(Response(self.get_serializer(session).data), session)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        check_if_match(request, session)
+        session.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Cancel the session. Its people are told when the programme is published next."""
+        session = self.get_object()
+        check_if_match(request, session)
+        session = self.fresh(session_change_status(session=session, status=Session.Status.CANCELLED))
+        return with_etag(Response(self.get_serializer(session).data), session)
+
+    @extend_schema(
+        request=SessionProposalSerializer,
+        responses={200: ProposalConflictsSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def check(self, request: Request) -> Response:
+        """The conflicts a session would have, nothing saved: a new one, or (with `session`) a changed one."""
+        data = request.data if isinstance(request.data, dict) else {}
+        stored: Session | None = None
+        if data.get("session") is not None:
+            number = serializers.IntegerField(min_value=1)
+            try:
+                stored = self.get_queryset().filter(pk=number.run_validation(data["session"])).first()
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({"session": error.detail}) from None
+            if stored is None:
+                raise serializers.ValidationError(
+                    {"session": [gettext("No session with that number in a visit you coordinate.")]}
+                )
+        serializer = SessionProposalSerializer(
+            stored, data=request.data, partial=stored is not None, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        proposal = serializer.proposal()
+        experts = serializer.validated_data.get("experts")
+        expert_ids = (
+            [person.pk for person in experts]
+            if experts is not None
+            else ([e.person_id for e in stored.session_experts.all()] if stored is not None else [])
+        )
+        attendees = serializer.validated_data.get("attendees")
+        participants = [member.person_id for member in attendees] if attendees is not None else None
+        found = proposal_conflicts(proposal, experts=expert_ids, participants=participants)
+        return Response({"conflicts": [conflict_json(conflict) for conflict in found]})

@@ -1,0 +1,148 @@
+"""Schemathesis drives every operation of the live schema with generated requests, as Anna, a coordinator
+whose visit is in the database: no answer may be a server error or break the schema.
+
+The requests go through config.wsgi.application in this process and this test's database transaction. Path
+ids are mostly steered to rows that exist (so that an operation is tested past its 404), and the stateful
+test follows the links schemathesis infers between operations (create a session, then read and change it).
+"""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ensure_resource_availability,
+    response_schema_conformance,
+    status_code_conformance,
+    use_after_free,
+)
+
+from config.wsgi import application
+from notifications.models import OutboxMessage
+from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from tests.factories import OpeningHoursFactory, OutboxMessageFactory, SessionFactory, VenueFactory, stockholm
+from visits.models import DelegationMember, Organisation, Person, Venue
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+BOUNDED = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/schema/",
+    application,
+    config=schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}}),
+)
+
+# The rows that exist in the seeded database, by the first part of the path; filled by the `seeded` fixture.
+EXISTING: dict[str, list[int]] = {}
+HEADERS: dict[str, str] = {}
+
+
+@schema.hook
+def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Two generated ids in three become the id of a row that exists, so operations get past their 404."""
+    resource = context.operation.path.split("/")[3]  # /api/v1/<resource>/{id}/...
+    known = EXISTING.get(resource)
+    identifier = (path_parameters or {}).get("id")
+    if path_parameters and known and isinstance(identifier, int) and identifier % 3:
+        path_parameters["id"] = known[identifier % len(known)]
+    return path_parameters
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """A WSGI request closes the database connection when it ends; Django's own test client stops that, and
+    so must this, or the test's transaction would be closed under it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(programme, bertil):
+    """Anna's visit with two sessions, a travel time, availability and a failed message; Bertil's visit."""
+    visit = programme.visit
+    second = SessionFactory(
+        visit=visit, title="Prosecution", venue=VenueFactory(), starts_at=stockholm(2027, 3, 24, 13)
+    )
+    venues = list(Venue.objects.order_by("pk"))
+    TravelTime.objects.create(venue_a=venues[0], venue_b=venues[1], minutes=25)
+    OpeningHoursFactory(venue=programme.venue)
+    expert = programme.session.session_experts.get().person
+    ExpertHours.objects.create(person=expert, weekday=1, starts=dt.time(8), ends=dt.time(16))
+    AvailabilityException.objects.create(
+        person=expert, starts_on=dt.date(2027, 3, 25), ends_on=dt.date(2027, 3, 25)
+    )
+    OutboxMessageFactory(session=second, status=OutboxMessage.Status.FAILED)
+    EXISTING.clear()
+    EXISTING.update(
+        {
+            "visits": [visit.pk, *bertil.coordinated_visits.values_list("pk", flat=True)],
+            "sessions": [programme.session.pk, second.pk],
+            "outbox": list(OutboxMessage.objects.values_list("pk", flat=True)),
+            "organisations": list(Organisation.objects.values_list("pk", flat=True)),
+            "people": list(Person.objects.values_list("pk", flat=True)),
+            "venues": [venue.pk for venue in venues],
+            "opening-hours": list(programme.venue.opening_hours.values_list("pk", flat=True)),
+            "expert-hours": list(ExpertHours.objects.values_list("pk", flat=True)),
+            "availability-exceptions": list(AvailabilityException.objects.values_list("pk", flat=True)),
+            "travel-times": list(TravelTime.objects.values_list("pk", flat=True)),
+            "delegations": [visit.delegation_id],
+            "delegation-members": list(DelegationMember.objects.values_list("pk", flat=True)),
+        }
+    )
+    anna = visit.coordinators.get()
+    HEADERS["Authorization"] = f"Token {Token.objects.get_or_create(user=anna)[0].key}"
+
+
+@schema.parametrize()
+@BOUNDED
+def test_every_operation_answers_within_its_schema(case, seeded):
+    case.call_and_validate(headers=HEADERS, checks=CHECKS)
+
+
+class Links(schema.as_state_machine()):  # type: ignore[misc]
+    """Each scenario starts from the seeded database: its writes are rolled back after it, so that a scenario
+    replayed by Hypothesis meets the same rows and takes the same turns."""
+
+    def setup(self):
+        self.scenario = transaction.atomic()
+        self.scenario.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.scenario.__exit__(None, None, None)
+
+    def get_call_kwargs(self, case):
+        return {"headers": HEADERS}
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        case.validate_response(response, checks=[*CHECKS, use_after_free, ensure_resource_availability])
+
+
+def test_the_links_between_operations_hold(seeded):
+    Links.run(settings=settings(BOUNDED, max_examples=30, stateful_step_count=6))
+
+
+def test_the_schema_covers_every_operation_of_the_api():
+    operations = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
+    assert len(operations) >= 70
+    assert ("POST", "/api/v1/visits/{id}/publish/") in operations
+    assert ("POST", "/api/v1/sessions/check/") in operations
+    assert ("POST", "/api/v1/outbox/{id}/send-again/") in operations
