@@ -1,6 +1,7 @@
 """The pure calendar writer: iTIP REQUEST, CANCEL and PUBLISH objects that parse, and say what they mean."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -235,7 +236,9 @@ def test_hostile_text_gives_a_valid_calendar_that_round_trips(
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"])) | st.text(max_size=50))
 def test_cleaning_leaves_text_without_control_characters_alone(text):
     has_control = any((c < " " and c not in "\t\n") or c == "\x7f" for c in text)
-    if not has_control:
+    # A backslash before n, N, a comma or a semicolon gets a word joiner (see the test below).
+    escape_lookalike = re.search(r"\\[nN,;]", text) is not None
+    if not has_control and not escape_lookalike:
         assert clean_text(text) == text
     assert clean_text(clean_text(text)) == clean_text(text)
 
