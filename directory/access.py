@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from visits.models import Delegation
+from visits.selectors import visits_for_user
 
 View = Callable[..., HttpResponse]
 
@@ -43,9 +44,7 @@ def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
         return Delegation.objects.none()
     if user.is_superuser:
         return Delegation.objects.all()
-    return Delegation.objects.filter(
-        pk__in=Delegation.objects.filter(visits__coordinators=user.pk).values("pk")
-    )
+    return Delegation.objects.filter(pk__in=visits_for_user(user).values("delegation"))
 
 
 def access_delegation(user: User | AnonymousUser, delegation_id: int) -> Delegation:

@@ -39,12 +39,11 @@ from notifications.sessions import (
 from notifications.sessions import format_when as format_when  # re-exported: callers import it from here
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
 from notifications.tokens import absolute, person_tokens, programme_page_url, programme_url_of
-from scheduling.models import ProgrammeVersion
+from scheduling.models import ChangeRecipient, ProgrammeVersion
 from visits.models import Person, Session, SessionExpert
 
 LANGUAGES = ("en", "sv")
 FRESH_LINK_PREFIX = "fresh:"  # idempotency keys of invitations sent because the expert asked for a link
-EXPERT_ROLE = "expert"
 
 # An expert's answer as their calendar shows it.
 PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
@@ -86,7 +85,7 @@ def partstat_of(
     session: Session | None, person: Person, role: str, preloaded: "Preloaded | None" = None
 ) -> str:
     """PARTSTAT: an expert's answer so far; everyone else has yet to act."""
-    if role != EXPERT_ROLE or session is None:
+    if role != ChangeRecipient.Role.EXPERT or session is None:
         return calendar.NEEDS_ACTION
     expert = expert_of(session.pk, person.pk, preloaded)
     return PARTSTAT_OF_RESPONSE.get(expert.response if expert else "", calendar.NEEDS_ACTION)
@@ -104,7 +103,7 @@ def answer_url(
     """The expert's link to answer, in an invitation or reminder: only while they have yet to answer, and only
     for the session's current time (an invitation for an older SEQUENCE, sent late, gets none)."""
     if (
-        message.role != EXPERT_ROLE
+        message.role != ChangeRecipient.Role.EXPERT
         or session is None
         or message.person_id is None
         or message.sequence != session.sequence
@@ -332,7 +331,7 @@ def _invitation(
         when_home=facts.when_in(person.home_time_zone),
         is_update=message.sequence > 0 and message.kind != MessageKind.REMINDER,
         is_reminder=message.kind == MessageKind.REMINDER,
-        is_expert=message.role == EXPERT_ROLE,
+        is_expert=message.role == ChangeRecipient.Role.EXPERT,
         response_url=response_url,
     )
     subject, text, html = _render(

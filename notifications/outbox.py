@@ -18,8 +18,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from notifications.compose import message_language
 from notifications.models import OUTBOX_TRANSITIONS, MessageKind, OutboxMessage, OutboxStatus
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
+from visits.models import Visit
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +152,7 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
                 snapshot=snapshot,
                 version_number=version.number,
                 to_email=person.email,
-                language="sv" if person.preferred_language == "sv" else "en",
+                language=message_language(person.preferred_language),
                 send_at=now,
                 message_id=new_message_id(),
             )
@@ -168,6 +170,50 @@ def new_message_id() -> str:
     """A Message-ID fixed when the row is written, so every attempt to send it carries the same one."""
     host = urlsplit(settings.SITE_URL).hostname or "visitplan.invalid"
     return f"<outbox.{uuid.uuid4().hex}@{host}>"
+
+
+# Whom a notice to coordinators goes to: a coordinator's user id and e-mail, or (None, the organiser's box).
+Recipient = tuple[int | None, str]
+
+
+def coordinators_of(visit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """Each visit's coordinators with an e-mail address, by pk, or the organiser's mailbox for a visit with
+    none. One query for all the visits."""
+    found: dict[int, list[Recipient]] = {visit_id: [] for visit_id in visit_ids}
+    rows = (
+        Visit.coordinators.through.objects.filter(visit_id__in=list(found))
+        .exclude(user__email="")
+        .values_list("visit_id", "user_id", "user__email")
+        .order_by("user_id")
+    )
+    for visit_id, user_id, email in rows:
+        found[visit_id].append((user_id, email))
+    return {visit_id: people or [(None, settings.ORGANIZER_EMAIL)] for visit_id, people in found.items()}
+
+
+def notice_row(
+    recipient: Recipient,
+    *,
+    key: str,
+    visit_id: int,
+    send_at: dt.datetime,
+    payload: dict[str, Any],
+    **fields: Any,
+) -> OutboxMessage:
+    """A notice (kind "notice", composed by responses.notices) to one coordinator, keyed `key:to:<who>`."""
+    user_id, email = recipient
+    return OutboxMessage(
+        idempotency_key=f"{key}:to:{user_id or email}",
+        kind=MessageKind.NOTICE,
+        visit_id=visit_id,
+        user_id=user_id,
+        to_email=email,
+        language=settings.LANGUAGE_CODE.split("-")[0],
+        send_at=send_at,
+        message_id=new_message_id(),
+        payload=payload,
+        **fields,
+    )
 
 
 def live_sessions(changes: Iterable[ProgrammeChange]) -> set[int]:

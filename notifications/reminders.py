@@ -16,16 +16,14 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from notifications.links import OPEN_RESPONSES
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import new_message_id, outbox_move
-from scheduling.models import ChangeKind, ProgrammeChange
+from notifications.outbox import coordinators_of, new_message_id, notice_row, outbox_move
+from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange
 from visits.models import Session, SessionExpert, VisitStatus
 
-EXPERT = "expert"
 ASKED_AGAIN_AFTER = (ChangeKind.MOVED, ChangeKind.VENUE_CHANGED)
 ANSWERS_FOR_A_TIME = (SessionExpert.Response.CONFIRMED, SessionExpert.Response.PROPOSED)
 
@@ -42,7 +40,9 @@ def experts_after_publish(changes: Iterable[ProgrammeChange], invitations: Itera
     to_experts = [
         m
         for m in invitations
-        if m.kind == MessageKind.INVITATION and m.role == EXPERT and m.session_id is not None
+        if m.kind == MessageKind.INVITATION
+        and m.role == ChangeRecipient.Role.EXPERT
+        and m.session_id is not None
     ]
     if not to_experts:
         return
@@ -79,7 +79,7 @@ def reminder_row(
         session_id=invitation.session_id,
         session_key=invitation.session_key,
         sequence=invitation.sequence,
-        role=EXPERT,
+        role=ChangeRecipient.Role.EXPERT,
         version_number=invitation.version_number,
         to_email=invitation.to_email,
         language=invitation.language,
@@ -98,30 +98,18 @@ def next_rows(reminder: OutboxMessage, *, since: dt.datetime) -> list[OutboxMess
         return []
     if number < settings.EXPERT_REMINDERS:
         return [reminder_row(reminder, expert_id, number=number + 1, since=since)]
-    coordinators = (
-        get_user_model()
-        .objects.filter(coordinated_visits=reminder.visit_id)
-        .exclude(email="")
-        .values_list("pk", "email")
-        .order_by("pk")
-    )
-    recipients: list[tuple[int | None, str]] = list(coordinators) or [(None, settings.ORGANIZER_EMAIL)]
     return [
-        OutboxMessage(
-            idempotency_key=f"alert:{_chain(reminder)}:to:{user_id or email}",
-            kind=MessageKind.NOTICE,
+        notice_row(
+            recipient,
+            key=f"alert:{_chain(reminder)}",
             visit_id=reminder.visit_id,
-            user_id=user_id,
             session_id=reminder.session_id,
             session_key=reminder.session_key,
             sequence=reminder.sequence,
-            to_email=email,
-            language=settings.LANGUAGE_CODE.split("-")[0],
             send_at=since + dt.timedelta(days=settings.EXPERT_REMINDER_DAYS),
-            message_id=new_message_id(),
             payload={"notice": "no_answer", "expert": expert_id, "reminders": number},
         )
-        for user_id, email in recipients
+        for recipient in coordinators_of([reminder.visit_id])[reminder.visit_id]
     ]
 
 

@@ -134,9 +134,12 @@ class Block:
     position: Position
     answers: str
     declined: int
-    conflicts: int
     fatal: int
     conflict_messages: list[str]
+
+    @property
+    def conflicts(self) -> int:
+        return len(self.conflict_messages)
 
     @property
     def warnings(self) -> int:
@@ -207,7 +210,6 @@ def build_board(
                 position=positions[session.pk],
                 answers=answers_of(experts),
                 declined=sum(1 for e in experts if e.response == SessionExpert.Response.DECLINED),
-                conflicts=len(found),
                 fatal=sum(1 for c in found if c.is_fatal),
                 conflict_messages=[c.message(language) for c in found],
             )

@@ -1,7 +1,7 @@
 """Experts' answers as the coordinators see them: every answer, with the times proposed, read-only.
 
 An answer given by phone is recorded by changing the expert's answer on the session (or the expert's row);
-visits.admin hands that to responses.services.record_from_admin.
+visits.admin sends visits.signals.expert_row_edited, which responses.services.record_from_admin receives.
 """
 
 from django.contrib import admin

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ResponsesConfig(AppConfig):
     name = "responses"
     verbose_name = _("Experts' answers")
+
+    def ready(self) -> None:
+        from responses.services import record_from_admin
+        from visits.signals import expert_row_edited
+
+        expert_row_edited.connect(record_from_admin, dispatch_uid="responses.record_from_admin")

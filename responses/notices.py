@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from notifications.compose import Composed, ComposeError
 from notifications.models import OutboxMessage
-from notifications.sessions import facts_of_session, with_facts
+from notifications.sessions import facts_of_session, format_when, with_facts
 from notifications.tokens import absolute
 from responses.models import ExpertAnswer
 from visits.models import Session, SessionExpert
@@ -84,17 +84,13 @@ def _answers(ids: list[Any]) -> list[dict[str, Any]]:
                 "response": answer.get_response_display(),
                 "answer": answer,
                 "session": facts,
-                "proposed": [facts_when(facts, p.starts_at, p.ends_at) for p in answer.proposed_times.all()],
+                "proposed": [
+                    format_when(p.starts_at, p.ends_at, facts.zone) for p in answer.proposed_times.all()
+                ],
                 "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
             }
         )
     return result
-
-
-def facts_when(facts: Any, starts_at: Any, ends_at: Any) -> str:
-    from notifications.sessions import format_when
-
-    return format_when(starts_at, ends_at, facts.zone)
 
 
 def _render(template: str, subject: str, context: dict[str, Any]) -> Composed:

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,11 +19,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.compose import FRESH_LINK_PREFIX
+from notifications.compose import FRESH_LINK_PREFIX, message_language
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import dispatch_on_commit, new_message_id
-from notifications.reminders import EXPERT, reminder_row, withdraw_waiting
+from notifications.outbox import coordinators_of, dispatch_on_commit, new_message_id, notice_row
+from notifications.reminders import reminder_row, withdraw_waiting
 from responses.models import Channel, ExpertAnswer, ProposedTime
+from scheduling.models import ChangeRecipient
 from visits.models import Person, Session, SessionExpert, VisitStatus
 
 ANSWERS = (
@@ -170,12 +170,12 @@ def invite(expert: SessionExpert, *, key: str, remind: bool = True) -> OutboxMes
             "session": session,
             "session_key": session.pk,
             "sequence": session.sequence,
-            "role": EXPERT,
+            "role": ChangeRecipient.Role.EXPERT,
             "version_number": session.visit.versions.order_by("-number")
             .values_list("number", flat=True)
             .first(),
             "to_email": person.email,
-            "language": "sv" if person.preferred_language == "sv" else "en",
+            "language": message_language(person.preferred_language),
             "send_at": timezone.now(),
             "message_id": new_message_id(),
         },
@@ -190,26 +190,19 @@ def invite(expert: SessionExpert, *, key: str, remind: bool = True) -> OutboxMes
 
 def tell_coordinators_now(answer: ExpertAnswer) -> list[OutboxMessage]:
     """A notice to each of the visit's coordinators (or the organiser's mailbox) about one answer."""
-    visit = answer.expert.session.visit
-    recipients: list[tuple[int | None, str]] = list(
-        visit.coordinators.exclude(email="").values_list("pk", "email")
-    ) or [(None, settings.ORGANIZER_EMAIL)]
+    visit_id = answer.expert.session.visit_id
     rows = [
-        OutboxMessage(
-            idempotency_key=f"notice:answer:{answer.pk}:to:{user_id or email}",
-            kind=MessageKind.NOTICE,
-            visit=visit,
-            user_id=user_id,
+        notice_row(
+            recipient,
+            key=f"notice:answer:{answer.pk}",
+            visit_id=visit_id,
             session_id=answer.expert.session_id,
             session_key=answer.expert.session_id,
             sequence=answer.sequence,
-            to_email=email,
-            language=settings.LANGUAGE_CODE.split("-")[0],
             send_at=timezone.now(),
-            message_id=new_message_id(),
             payload={"notice": "answer", "answer": answer.pk},
         )
-        for user_id, email in recipients
+        for recipient in coordinators_of([visit_id])[visit_id]
     ]
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     ExpertAnswer.objects.filter(pk=answer.pk).update(told_at=timezone.now())
@@ -219,9 +212,10 @@ def tell_coordinators_now(answer: ExpertAnswer) -> list[OutboxMessage]:
 
 
 def record_from_admin(
-    expert: SessionExpert, *, changed: list[str], by: User | AnonymousUser
+    sender: object, *, expert: SessionExpert, changed: list[str], by: User | AnonymousUser, **kwargs: object
 ) -> ExpertAnswer | None:
-    """A coordinator changed an expert's answer in the admin (given by phone): record it as an answer."""
+    """A coordinator changed an expert's answer in the admin (given by phone): record it as an answer.
+    Receives visits.signals.expert_row_edited."""
     answers = (
         SessionExpert.Response.CONFIRMED,
         SessionExpert.Response.DECLINED,

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import dispatch_on_commit, new_message_id
+from notifications.models import OutboxMessage
+from notifications.outbox import Recipient, coordinators_of, dispatch_on_commit, notice_row
 from responses.models import ExpertAnswer
 from visits.models import SessionExpert
 
@@ -26,39 +26,30 @@ def send_confirmation_digests(now: dt.datetime | None = None) -> int:
         pending = list(
             ExpertAnswer.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(response=SessionExpert.Response.CONFIRMED, told_at__isnull=True)
-            .select_related("expert__session__visit")
+            .select_related("expert__session")
             .order_by("created_at", "pk")
         )
         if not pending:
             return 0
-        by_recipient: dict[tuple[int | None, str], list[ExpertAnswer]] = defaultdict(list)
-        visits = {a.expert.session.visit_id: a.expert.session.visit for a in pending}
-        coordinators: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
-        for visit in visits.values():
-            for pk, email in visit.coordinators.exclude(email="").values_list("pk", "email"):
-                coordinators[visit.pk].append((pk, email))
+        coordinators = coordinators_of({a.expert.session.visit_id for a in pending})
+        by_recipient: dict[Recipient, list[ExpertAnswer]] = defaultdict(list)
         for answer in pending:
-            visit_id = answer.expert.session.visit_id
-            for recipient in coordinators.get(visit_id) or [(None, settings.ORGANIZER_EMAIL)]:
+            for recipient in coordinators[answer.expert.session.visit_id]:
                 by_recipient[recipient].append(answer)
         day = local.date().isoformat()
         told: set[int] = set()
         written: list[int] = []
-        for (user_id, email), answers in by_recipient.items():
-            key = f"digest:{day}:to:{user_id or email}"
-            if OutboxMessage.objects.filter(idempotency_key=key).exists():
-                continue  # today's digest went out already: these wait for tomorrow's
-            message = OutboxMessage.objects.create(
-                idempotency_key=key,
-                kind=MessageKind.NOTICE,
+        for recipient, answers in by_recipient.items():
+            message = notice_row(
+                recipient,
+                key=f"digest:{day}",
                 visit_id=answers[0].expert.session.visit_id,
-                user_id=user_id,
-                to_email=email,
-                language=settings.LANGUAGE_CODE.split("-")[0],
                 send_at=now,
-                message_id=new_message_id(),
                 payload={"notice": "digest", "answers": [a.pk for a in answers]},
             )
+            if OutboxMessage.objects.filter(idempotency_key=message.idempotency_key).exists():
+                continue  # today's digest went out already: these wait for tomorrow's
+            message.save(force_insert=True)
             written.append(message.pk)
             told.update(a.pk for a in answers)
         ExpertAnswer.objects.filter(pk__in=told).update(told_at=now)

@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -27,6 +28,12 @@ def within_supported_years(value: dt.date) -> None:
             gettext("Give a date between the years %(first)d and %(last)d.")
             % {"first": FIRST_YEAR, "last": LAST_YEAR}
         )
+
+
+def user_of(context: dict[str, Any]) -> User | AnonymousUser:
+    """The user the serializer works for: nobody (who may see nothing) outside a request."""
+    request = context.get("request")
+    return request.user if request is not None else AnonymousUser()
 
 
 class LanguageList(serializers.ListField):

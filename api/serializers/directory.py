@@ -3,21 +3,15 @@ coordinators."""
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from api.serializers.base import LanguageList, ModelValidatedSerializer
+from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
 from directory.access import delegations_for_user
 from directory.services import Refused, travel_time_set
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
-
-
-def scoped_delegations(context: dict[str, Any]) -> QuerySet[Delegation]:
-    request = context.get("request")
-    return delegations_for_user(request.user) if request is not None else Delegation.objects.none()
 
 
 class OrganisationSerializer(ModelValidatedSerializer):
@@ -135,4 +129,4 @@ class DelegationMemberSerializer(ModelValidatedSerializer):
         super().__init__(*args, **kwargs)
         field = self.fields["delegation"]
         if isinstance(field, serializers.PrimaryKeyRelatedField):
-            field.queryset = scoped_delegations(self.context)
+            field.queryset = delegations_for_user(user_of(self.context))

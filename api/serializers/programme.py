@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from api.errors import django_errors
-from api.serializers.base import LanguageList, ModelValidatedSerializer
+from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
 from api.services import session_attendees_set
 from planner.services import session_experts_set
 from visits.models import (
@@ -24,11 +24,6 @@ from visits.models import (
 )
 from visits.selectors import visits_for_user
 from visits.services import check_transition, visit_change_status
-
-
-def user_of(context: dict[str, Any]) -> User | AnonymousUser:
-    request = context.get("request")
-    return request.user if request is not None else AnonymousUser()
 
 
 class VisitSerializer(ModelValidatedSerializer):
@@ -169,19 +164,19 @@ class SessionSerializer(ModelValidatedSerializer):
             field.queryset = visits_for_user(user_of(self.context))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs.pop("version", None)  # the view compares it with the stored version before anything else
+        # Not saved: the view compares it with the stored version before saving anything.
+        self.sent_version: int | None = attrs.pop("version", None)
         if self.instance is not None and attrs.get("visit", self.instance.visit) != self.instance.visit:
             raise serializers.ValidationError({"visit": [gettext("A session stays in its visit.")]})
         visit: Visit | None = attrs.get("visit", getattr(self.instance, "visit", None))
-        strangers = [
-            m for m in attrs.get("attendees", []) if visit and m.delegation_id != visit.delegation_id
-        ]
-        if strangers:
+        if visit is not None and any(
+            member.delegation_id != visit.delegation_id for member in attrs.get("attendees", [])
+        ):
             raise serializers.ValidationError(
                 {
                     "attendees": [
                         gettext("Choose members of this visit's delegation (%(delegation)s).")
-                        % {"delegation": (visit.delegation if visit else None) or "–"}
+                        % {"delegation": visit.delegation or "–"}
                     ]
                 }
             )

@@ -1,6 +1,7 @@
 """Visits and sessions of the visits a coordinator coordinates, and what is done with them: publishing,
 cancelling, checking for conflicts. Anything outside that scope is a 404."""
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -95,16 +96,7 @@ class VisitViewSet(ModelViewSet):
         """What publishing now would change, in words; nothing is saved."""
         visit = self.get_object()
         previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
-        preview = programme_preview(visit, previous, programme_snapshot(visit))
-        return Response(
-            {
-                "summary": preview.summary,
-                "changes": [
-                    {"kind": row.kind, "session": row.session, "detail": row.detail, "people": row.people}
-                    for row in preview.changes
-                ],
-            }
-        )
+        return Response(asdict(programme_preview(visit, previous, programme_snapshot(visit))))
 
     @extend_schema(
         request=None,
@@ -236,8 +228,9 @@ class SessionViewSet(ModelViewSet):
         check_if_match(request, session)
         serializer = self.get_serializer(session, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        sent = serializer.initial_data.get("version") if isinstance(serializer.initial_data, dict) else None
-        if sent is not None and int(sent) != session.version:
+        assert isinstance(serializer, SessionSerializer)
+        sent = serializer.sent_version  # as validated: "3" and 3 are the same version
+        if sent is not None and sent != session.version:
             raise StaleCopy(stale_message(session, sent), session.version)
         session = self.fresh(serializer.save())
         return with_etag(Response(self.get_serializer(session).data), session)

@@ -1,6 +1,5 @@
 """The dashboard, the programme board, the print view, and the page that starts a new visit."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -8,13 +7,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext
 
 from planner.access import access_visit
 from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
 from planner.forms import NewVisitForm
+from planner.views import language
 from visits.models import Session, SessionExpert
 from visits.selectors import visits_for_user
 
@@ -30,11 +29,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
-    language = translation.get_language() or settings.LANGUAGE_CODE
     return render(
         request,
         "planner/board.html",
-        {"visit": visit, "board": board_for(visit, language), "legend": STATUS_LEGEND},
+        {"visit": visit, "board": board_for(visit, language()), "legend": STATUS_LEGEND},
     )
 
 

@@ -1,17 +1,16 @@
 """Publishing a programme: the change set in words before, the delivery progress after."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext
 
 from planner.access import access_visit
 from planner.delivery import delivery_of, failed_messages
+from planner.views import language
 from scheduling.admin.programme_rows import NOTHING_TO_PUBLISH, conflict_rows, programme_preview
 from scheduling.checks import visit_conflict_report
 from scheduling.models import ProgrammeVersion
@@ -95,7 +94,7 @@ def delivery(request: HttpRequest, visit_id: int) -> HttpResponse:
             "progress": progress,
             "failed": failed_messages(visit, number),
             "refresh_seconds": DELIVERY_REFRESH_SECONDS,
-            "language": translation.get_language() or settings.LANGUAGE_CODE,
+            "language": language(),
         },
     )
 

@@ -7,13 +7,11 @@ shown while the form is filled in, by the page's script asking `check`, and afte
 
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
@@ -21,15 +19,12 @@ from planner.access import access_session, access_visit
 from planner.board import time_span
 from planner.forms import PlannerSessionForm
 from planner.services import session_save
+from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
 from visits.models import SESSION_TRANSITIONS, Session, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status
-
-
-def language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def board_url(visit: Visit, session: Session | None = None) -> str:

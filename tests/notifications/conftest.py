@@ -25,6 +25,7 @@ from tests.factories import (
     VisitFactory,
     stockholm,
 )
+from tests.support.smtp import SmtpServer, deliver_to
 from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit
 
 # --- Reading calendars back ---------------------------------------------------------------------------------
@@ -226,6 +227,14 @@ def programme_message(visit: Visit, person: Person, *, language: str = "en") -> 
         language=language,
         send_at=dt.datetime.now(dt.UTC),
     )
+
+
+@pytest.fixture
+def smtp(settings):
+    """An SMTP server on loopback that the site's mail goes to."""
+    with SmtpServer() as server:
+        deliver_to(server, settings)
+        yield server
 
 
 @pytest.fixture

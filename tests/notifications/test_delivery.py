@@ -43,13 +43,6 @@ def broker_url(tmp_path: Path):
         server.stop()
 
 
-@pytest.fixture
-def smtp(settings):
-    with SmtpServer() as server:
-        deliver_to(server, settings)
-        yield server
-
-
 def programme(experts: int = 2, members: int = 3, sessions: int = 2):
     """A visit with sessions, each led by its own experts, attended by the whole delegation."""
     visit = VisitFactory()

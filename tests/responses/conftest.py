@@ -7,16 +7,8 @@ from notifications.models import OutboxMessage
 from notifications.outbox import due
 from notifications.tasks import deliver_outbox
 from tests.factories import UserFactory
-from tests.notifications.conftest import Programme, edit, programme, publish  # noqa: F401
-from tests.support.smtp import SmtpServer, deliver_to
+from tests.notifications.conftest import Programme, edit, programme, publish, smtp  # noqa: F401
 from visits.models import SessionExpert
-
-
-@pytest.fixture
-def smtp(settings):
-    with SmtpServer() as server:
-        deliver_to(server, settings)
-        yield server
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from visits.admin.base import DomainAdmin, format_in_zone, format_span_in_zone, 
 from visits.admin.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import visit_change_status
+from visits.signals import expert_row_edited
 
 
 @admin.register(Theme)
@@ -255,11 +256,14 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is SessionExpert:
-            from responses.services import record_from_admin  # responses builds on visits
-
             for inline_form in formset.forms:
                 if inline_form.instance.pk and inline_form.has_changed():
-                    record_from_admin(inline_form.instance, changed=inline_form.changed_data, by=request.user)
+                    expert_row_edited.send(
+                        SessionExpert,
+                        expert=inline_form.instance,
+                        changed=inline_form.changed_data,
+                        by=request.user,
+                    )
 
 
 @admin.register(SessionExpert)
@@ -284,9 +288,7 @@ class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
     def save_model(self, request: HttpRequest, obj: SessionExpert, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change:
-            from responses.services import record_from_admin  # responses builds on visits
-
-            record_from_admin(obj, changed=form.changed_data, by=request.user)
+            expert_row_edited.send(SessionExpert, expert=obj, changed=form.changed_data, by=request.user)
 
     @admin.display(description=_("when"), ordering="session__starts_at")
     def session_time(self, row: SessionExpert) -> str:
