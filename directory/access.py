@@ -1,7 +1,8 @@
 """Who may use the directory, and which delegations they may see.
 
 People, organisations and venues are shared between coordinators on purpose: one expert serves many visits.
-A delegation is seen by the coordinators of its visits (superusers: all). What someone may not see is a 404,
+A delegation is seen by its own coordinators (whoever registered it, and whom they add) and by the
+coordinators of its visits (superusers: all). What someone may not see is a 404,
 never a 403, so that a guessed address says nothing of what exists.
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -39,12 +40,16 @@ def coordinator_required(view: View) -> View:
 
 
 def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
-    """Superusers see every delegation; a coordinator, those of the visits they coordinate; others, none."""
+    """Superusers see every delegation; a coordinator, those they coordinate themselves or through one of
+    its visits; others, none."""
     if not is_coordinator(user):
         return Delegation.objects.none()
     if user.is_superuser:
         return Delegation.objects.all()
-    return Delegation.objects.filter(pk__in=visits_for_user(user).values("delegation"))
+    return Delegation.objects.filter(
+        Q(pk__in=visits_for_user(user).values("delegation"))
+        | Q(pk__in=Delegation.coordinators.through.objects.filter(user=user.pk).values("delegation"))
+    )
 
 
 def access_delegation(user: User | AnonymousUser, delegation_id: int) -> Delegation:

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory.forms import MembershipForm, PersonForm
 from scheduling.models import TravelTime
@@ -10,6 +11,29 @@ from visits.models import Delegation, DelegationMember, Venue
 
 class Refused(Exception):
     """A write the domain refuses; the message says why, in words a coordinator can act on."""
+
+
+@transaction.atomic
+def delegation_remove(*, delegation: Delegation) -> None:
+    """Delete a delegation and its memberships (the people stay in the directory), unless it has visits."""
+    titles = list(delegation.visits.order_by("starts_on", "pk").values_list("title", flat=True)[:4])
+    if titles:
+        count = delegation.visits.count()
+        raise Refused(
+            ngettext(
+                "“%(delegation)s” cannot be deleted: it is the delegation of the visit %(titles)s. Delete "
+                "that visit or give it another delegation first.",
+                "“%(delegation)s” cannot be deleted: it is the delegation of %(count)d visits (%(titles)s). "
+                "Delete those visits or give them another delegation first.",
+                count,
+            )
+            % {
+                "delegation": delegation.name,
+                "count": count,
+                "titles": ", ".join(f"“{title}”" for title in titles[:3]) + (", …" if count > 3 else ""),
+            }
+        )
+    delegation.delete()
 
 
 @transaction.atomic

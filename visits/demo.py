@@ -951,13 +951,16 @@ def _load_visits(
 
 @transaction.atomic
 def load_demo(*, coordinators: Sequence[User] = ()) -> DemoSummary:
-    """Write the demo data, adding `coordinators` to every demo visit. Safe to run again."""
+    """Write the demo data, adding `coordinators` to every demo delegation and visit. Safe to run again."""
     tally = _Tally()
     themes = _load_themes(tally)
     organisations = _load_organisations(tally)
     people = _load_people(organisations, tally)
     venues = _load_venues(organisations, tally)
     delegations, members = _load_delegations(organisations, people, tally)
+    for delegation in delegations.values():
+        if coordinators:
+            delegation.coordinators.add(*coordinators)  # as if they had registered them
     visits = _load_visits(themes, delegations, venues, people, members, coordinators, tally)
     expert_keys = {
         expert["person"] for visit in VISITS for s in visit["sessions"] for expert in s.get("experts", [])

@@ -1,13 +1,22 @@
 """Writes to the visits domain. Each service is keyword-only, typed and atomic."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from visits.models import SESSION_TRANSITIONS, VISIT_TRANSITIONS, Session, Visit, VisitStatus
+from visits.models import (
+    SESSION_TRANSITIONS,
+    VISIT_TRANSITIONS,
+    Session,
+    SessionAttendee,
+    SessionExpert,
+    SessionInterpreter,
+    Visit,
+    VisitStatus,
+)
 
 
 class InvalidTransition(ValidationError):
@@ -61,3 +70,50 @@ def session_change_status(*, session: Session, status: str) -> Session:
     session.status = status
     session.save(update_fields=["status", "updated_at"])
     return session
+
+
+def session_experts_set(*, session: Session, people: Iterable[int]) -> None:
+    """Make the session's experts these people: new ones are added (not asked yet), the others removed.
+
+    An expert who stays keeps their answer; one removed from a published session gets a cancellation when the
+    programme is published next.
+    """
+    wanted = set(people)
+    current = set(session.session_experts.values_list("person_id", flat=True))
+    session.session_experts.filter(person_id__in=current - wanted).delete()
+    SessionExpert.objects.bulk_create(
+        SessionExpert(session=session, person_id=person_id) for person_id in sorted(wanted - current)
+    )
+
+
+@transaction.atomic
+def session_attendees_set(*, session: Session, members: Iterable[int]) -> None:
+    """Make the session's chosen attendees these delegation members (used when attendance is 'chosen')."""
+    wanted = set(members)
+    current = set(session.session_attendees.values_list("member_id", flat=True))
+    session.session_attendees.filter(member_id__in=current - wanted).delete()
+    SessionAttendee.objects.bulk_create(
+        SessionAttendee(session=session, member_id=member_id) for member_id in sorted(wanted - current)
+    )
+
+
+@transaction.atomic
+def session_interpreters_set(*, session: Session, bookings: Mapping[int, list[str]]) -> None:
+    """Make the session's interpreters these people, each with the languages they interpret between.
+
+    An interpreter who stays keeps their row, with the languages given; the others are removed.
+    """
+    current = {row.person_id: row for row in session.session_interpreters.all()}
+    session.session_interpreters.exclude(person_id__in=list(bookings)).delete()
+    changed = []
+    for person_id, languages in bookings.items():
+        row = current.get(person_id)
+        if row is not None and row.languages != languages:
+            row.languages = languages
+            changed.append(row)
+    SessionInterpreter.objects.bulk_update(changed, ["languages"])
+    SessionInterpreter.objects.bulk_create(
+        SessionInterpreter(session=session, person_id=person_id, languages=languages)
+        for person_id, languages in sorted(bookings.items())
+        if person_id not in current
+    )

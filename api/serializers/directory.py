@@ -104,10 +104,17 @@ class TravelTimeSerializer(serializers.ModelSerializer):
 class DelegationSerializer(ModelValidatedSerializer):
     countries = serializers.ListField(child=CountryField(), required=False)
     languages = LanguageList()
+    coordinators = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="username",
+        help_text="Who coordinates the delegation itself: whoever registered it, and whom they added in the "
+        "admin. The coordinators of its visits see it too.",
+    )
 
     class Meta:
         model = Delegation
-        fields = ["id", "name", "countries", "organisations", "languages", "notes"]
+        fields = ["id", "name", "countries", "organisations", "languages", "notes", "coordinators"]
 
 
 class DelegationMemberSerializer(ModelValidatedSerializer):

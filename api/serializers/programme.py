@@ -11,9 +11,8 @@ from rest_framework import serializers
 
 from api.errors import django_errors
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
-from api.services import session_attendees_set
-from planner.services import session_experts_set
 from visits.models import (
+    SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
     DelegationMember,
     Person,
@@ -23,7 +22,14 @@ from visits.models import (
     VisitStatus,
 )
 from visits.selectors import visits_for_user
-from visits.services import check_transition, visit_change_status
+from visits.services import (
+    check_transition,
+    session_attendees_set,
+    session_change_status,
+    session_experts_set,
+    session_interpreters_set,
+    visit_change_status,
+)
 
 
 class VisitSerializer(ModelValidatedSerializer):
@@ -107,6 +113,11 @@ class ExpertAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InterpreterSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    languages = LanguageList(help_text='The languages interpreted between, such as ["sv", "ru"].')
+
+
 class SessionSerializer(ModelValidatedSerializer):
     experts = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -121,7 +132,19 @@ class SessionSerializer(ModelValidatedSerializer):
         help_text="With attendance 'chosen': the delegation members who attend.",
     )
     expert_answers = ExpertAnswerSerializer(source="session_experts", many=True, read_only=True)
-    interpreters = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    interpreters = InterpreterSerializer(
+        source="session_interpreters",
+        many=True,
+        required=False,
+        help_text="The interpreters booked, each with the languages they interpret between. Sending the list "
+        "replaces it.",
+    )
+    status = serializers.ChoiceField(
+        choices=Session.Status.choices,
+        required=False,
+        help_text="Moves along the allowed transitions: tentative ↔ confirmed, either → cancelled, "
+        "cancelled → tentative. The people concerned are told when the programme is published next.",
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -155,7 +178,7 @@ class SessionSerializer(ModelValidatedSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "sequence", "created_at", "updated_at"]
+        read_only_fields = ["sequence", "created_at", "updated_at"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,9 +186,30 @@ class SessionSerializer(ModelValidatedSerializer):
         if isinstance(field, serializers.PrimaryKeyRelatedField):
             field.queryset = visits_for_user(user_of(self.context))
 
+    def validate_interpreters(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[int] = set()
+        for booking in value:
+            if booking["person"].pk in seen:
+                raise serializers.ValidationError(
+                    gettext("%(person)s is in the list twice; give each interpreter once.")
+                    % {"person": booking["person"]}
+                )
+            seen.add(booking["person"].pk)
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # Not saved: the view compares it with the stored version before saving anything.
         self.sent_version: int | None = attrs.pop("version", None)
+        current = self.instance.status if self.instance is not None else Session.Status.TENTATIVE
+        try:
+            check_transition(
+                transitions=SESSION_TRANSITIONS,
+                current=current,
+                target=attrs.get("status", current),
+                labels=dict(Session.Status.choices),
+            )
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(django_errors(refused)) from None
         if self.instance is not None and attrs.get("visit", self.instance.visit) != self.instance.visit:
             raise serializers.ValidationError({"visit": [gettext("A session stays in its visit.")]})
         visit: Visit | None = attrs.get("visit", getattr(self.instance, "visit", None))
@@ -182,35 +226,63 @@ class SessionSerializer(ModelValidatedSerializer):
             )
         return super().validate(attrs)
 
+    # The status moves only through visits.services.session_change_status, after the other fields are saved;
+    # experts, attendees and interpreters through their own services.
+
     def create(self, validated_data: dict[str, Any]) -> Session:
-        experts = validated_data.pop("experts", [])
-        attendees = validated_data.pop("attendees", None)
+        related = self._pop_related(validated_data, creating=True)
+        target = validated_data.pop("status", Session.Status.TENTATIVE)
         with transaction.atomic():
             session = Session.objects.create(**validated_data)
-            session_experts_set(session=session, people=[person.pk for person in experts])
-            if attendees is not None:
-                session_attendees_set(session=session, members=[member.pk for member in attendees])
+            self._set_related(session, **related)
+            if target != session.status:
+                session = session_change_status(session=session, status=target)
         return session
 
     def update(self, instance: Session, validated_data: dict[str, Any]) -> Session:
-        experts = validated_data.pop("experts", None)
-        attendees = validated_data.pop("attendees", None)
+        related = self._pop_related(validated_data, creating=False)
+        target = validated_data.pop("status", instance.status)
         with transaction.atomic():
             for name, value in validated_data.items():
                 setattr(instance, name, value)
             instance.save()  # StaleEdit if someone saved it since it was read
-            if experts is not None:
-                session_experts_set(session=instance, people=[person.pk for person in experts])
-            if attendees is not None:
-                session_attendees_set(session=instance, members=[member.pk for member in attendees])
+            self._set_related(instance, **related)
+            if target != instance.status:
+                instance = session_change_status(session=instance, status=target)
         return instance
+
+    @staticmethod
+    def _pop_related(validated_data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        return {
+            "experts": validated_data.pop("experts", [] if creating else None),
+            "attendees": validated_data.pop("attendees", None),
+            "interpreters": validated_data.pop("session_interpreters", None),
+        }
+
+    @staticmethod
+    def _set_related(
+        session: Session,
+        *,
+        experts: list[Person] | None,
+        attendees: list[DelegationMember] | None,
+        interpreters: list[dict[str, Any]] | None,
+    ) -> None:
+        if experts is not None:
+            session_experts_set(session=session, people=[person.pk for person in experts])
+        if attendees is not None:
+            session_attendees_set(session=session, members=[member.pk for member in attendees])
+        if interpreters is not None:
+            session_interpreters_set(
+                session=session,
+                bookings={booking["person"].pk: booking["languages"] for booking in interpreters},
+            )
 
     def proposal(self) -> Session:
         """The session as the valid data describe it, not saved: for the conflict check."""
         proposal = self._candidate(Session)
         assert isinstance(proposal, Session)
         for name, value in self.validated_data.items():
-            if name not in {"experts", "attendees", "session"}:
+            if name not in {"experts", "attendees", "session_interpreters", "session"}:
                 setattr(proposal, name, value)
         return proposal
 

@@ -1,7 +1,11 @@
 """The shapes of what the actions answer and of every error, for the schema and for writing the answers."""
 
+from typing import Any
+
 from rest_framework import serializers
 
+from directory.member_import import ADD, ERROR, UPDATE
+from directory.tabular import MAX_FILE_BYTES, too_large_message
 from notifications.models import OutboxMessage
 from scheduling.conflicts import ConflictKind, Severity
 from scheduling.models import ChangeKind, ChangeRecipient
@@ -20,6 +24,12 @@ class ConflictReportSerializer(serializers.Serializer):
     fatal = ConflictSerializer(many=True, help_text="Block publishing until resolved.")
     warnings = ConflictSerializer(many=True)
     open_warnings = serializers.IntegerField(help_text="Warnings nobody has acknowledged yet.")
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        max_length=300, help_text="The `key` of a warning, from the visit's conflicts."
+    )
 
 
 class ProposalConflictsSerializer(serializers.Serializer):
@@ -100,3 +110,43 @@ class ErrorSerializer(serializers.Serializer):
     conflicts = ConflictSerializer(
         many=True, required=False, help_text="For a refused publication: the fatal conflicts."
     )
+
+
+class MemberImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV (UTF-8, `,` or `;`) or XLSX, at most 1 MB and 2,000 rows; the first row names the "
+        "columns, in English or Swedish. `name` and `email` are required; people are matched by e-mail."
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Only say what each row would do; nothing is saved."
+    )
+
+    def validate_file(self, upload: Any) -> Any:
+        if upload.size > MAX_FILE_BYTES:
+            raise serializers.ValidationError(too_large_message())
+        return upload
+
+
+class RowErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The column, as the file's reader knows it.")
+    message = serializers.CharField()
+
+
+class ImportRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The row's number as a spreadsheet shows it; the header is 1.")
+    action = serializers.ChoiceField(
+        choices=[(ADD, ADD), (UPDATE, UPDATE), (ERROR, ERROR)],
+        help_text="add: a new person; update: the person with this e-mail; error: skipped, see `errors`.",
+    )
+    errors = RowErrorSerializer(many=True)
+
+
+class MemberImportResultSerializer(serializers.Serializer):
+    imported = serializers.BooleanField(help_text="False for a dry run: nothing was saved.")
+    added = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Rows with errors, which are not imported.")
+    ignored_headers = serializers.ListField(
+        child=serializers.CharField(), help_text="Columns the import does not know, and left alone."
+    )
+    rows = ImportRowSerializer(many=True)

@@ -1,8 +1,19 @@
 """People and places (shared between coordinators on purpose: one expert serves many visits), and the
 delegations of the visits a coordinator coordinates, with their members."""
 
+from collections import Counter
+from typing import Any
+
 from django.db.models import QuerySet
-from rest_framework import mixins
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from api.filters import (
     AvailabilityExceptionFilter,
@@ -25,9 +36,12 @@ from api.serializers.directory import (
     TravelTimeSerializer,
     VenueSerializer,
 )
-from api.views.base import GenericViewSet, ModelViewSet
+from api.serializers.results import MemberImportResultSerializer, MemberImportSerializer
+from api.views.base import ModelViewSet
 from directory.access import delegations_for_user
-from directory.services import member_remove, travel_time_remove
+from directory.member_import import ADD, ERROR, UPDATE, ImportOutcome, members_import, plan_import
+from directory.services import delegation_remove, member_remove, travel_time_remove
+from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 
@@ -83,17 +97,75 @@ class TravelTimeViewSet(ModelViewSet):
         travel_time_remove(venue=instance.venue_a, other=instance.venue_b)
 
 
-class DelegationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, GenericViewSet
-):
-    """The delegations of the visits you coordinate. Delegations are created in the admin."""
+class DelegationViewSet(ModelViewSet):
+    """The delegations you coordinate, yourself or through one of their visits (a superuser: all). Whoever
+    registers a delegation coordinates it. A delegation that has visits cannot be deleted (409)."""
 
     serializer_class = DelegationSerializer
 
     def get_queryset(self) -> QuerySet[Delegation]:
         return (
-            delegations_for_user(self.request.user).prefetch_related("organisations").order_by("name", "pk")
+            delegations_for_user(self.request.user)
+            .prefetch_related("organisations", "coordinators")
+            .order_by("name", "pk")
         )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not request.user.has_perm("visits.add_delegation"):
+            raise exceptions.PermissionDenied(gettext("You may not add delegations."))
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        delegation = serializer.save()
+        delegation.coordinators.add(self.request.user)  # so that it is theirs before it has visits
+
+    @extend_schema(
+        request={"multipart/form-data": MemberImportSerializer},
+        responses={200: MemberImportResultSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_members(self, request: Request, pk: str) -> Response:
+        """Add and update the delegation's members from a CSV or XLSX file, as the directory's import does.
+        Valid rows are imported in one transaction; rows in error are skipped and say why."""
+        delegation = self.get_object()
+        serializer = MemberImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            table = read_table(upload.read(MAX_FILE_BYTES + 1), upload.name or "")
+        except TableError as error:
+            raise ValidationError({"file": [str(error)]}) from None
+        dry_run = serializer.validated_data["dry_run"]
+        planned = plan_import(delegation=delegation, rows=table.rows)
+        actions = Counter(row.action for row in planned)
+        outcome = (
+            ImportOutcome(added=actions[ADD], updated=actions[UPDATE], skipped=actions[ERROR])
+            if dry_run
+            else members_import(delegation=delegation, rows=table.rows)  # it plans again, in its transaction
+        )
+        rows = [
+            {
+                "line": row.line,
+                "action": row.action,
+                "errors": [{"field": error.field, "message": error.message} for error in row.errors],
+            }
+            for row in planned
+        ]
+        return Response(
+            {
+                "imported": not dry_run,
+                "added": outcome.added,
+                "updated": outcome.updated,
+                "skipped": outcome.skipped,
+                "ignored_headers": table.ignored_headers,
+                "rows": rows,
+            }
+        )
+
+    def perform_destroy(self, instance: Delegation) -> None:
+        if not self.request.user.has_perm("visits.delete_delegation"):
+            raise exceptions.PermissionDenied(gettext("You may not delete delegations."))
+        delegation_remove(delegation=instance)
 
 
 class DelegationMemberViewSet(ModelViewSet):

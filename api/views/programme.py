@@ -24,6 +24,7 @@ from api.serializers.programme import (
     sessions_in_scope,
 )
 from api.serializers.results import (
+    AcknowledgeSerializer,
     ConflictReportSerializer,
     ErrorSerializer,
     OutboxMessageSerializer,
@@ -34,7 +35,12 @@ from api.serializers.results import (
 from api.views.base import ModelViewSet
 from notifications.models import OutboxMessage
 from scheduling.admin.programme_rows import NOTHING_TO_PUBLISH, programme_preview, summarise
-from scheduling.checks import proposal_conflicts, visit_conflict_report
+from scheduling.checks import (
+    CannotAcknowledge,
+    conflict_acknowledge,
+    proposal_conflicts,
+    visit_conflict_report,
+)
 from scheduling.models import ChangeKind, ProgrammeVersion
 from scheduling.publishing import (
     ChangeSpec,
@@ -89,6 +95,27 @@ class VisitViewSet(ModelViewSet):
     def conflicts(self, request: Request, pk: str) -> Response:
         """Every conflict of the programme, including clashes with other visits' sessions."""
         return Response(report_json(visit_conflict_report(self.get_object())))
+
+    @extend_schema(request=AcknowledgeSerializer, responses={200: ConflictReportSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        """Accept a warning (by its `key` from the conflicts), so that it no longer counts as open. Fatal
+        conflicts cannot be accepted: they must be resolved. Answers with the visit's conflicts."""
+        visit = self.get_object()
+        serializer = AcknowledgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = serializer.validated_data["key"]
+        conflict = next((c for c in visit_conflict_report(visit).conflicts if c.key == key), None)
+        if conflict is None:
+            raise serializers.ValidationError(
+                {"key": [gettext("No conflict of this visit has that key now: read its conflicts again.")]}
+            )
+        assert isinstance(request.user, User)  # IsCoordinator let the request in
+        try:
+            conflict_acknowledge(visit=visit, conflict=conflict, actor=request.user)
+        except CannotAcknowledge as refused:
+            raise serializers.ValidationError({"key": [str(refused)]}) from None
+        return Response(report_json(visit_conflict_report(visit)))
 
     @extend_schema(responses={200: PreviewSerializer})
     @action(detail=True, methods=["get"])

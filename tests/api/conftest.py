@@ -20,11 +20,12 @@ from visits.models import DelegationMember, Session, Venue, Visit
 
 
 def coordinator_named(username):
-    """A coordinator as the admin makes them: staff, allowed to add and delete visits."""
+    """A coordinator as the admin makes them: staff, allowed to add and delete visits and delegations."""
     user = UserFactory(username=username, is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="visits", codename__in=["add_visit", "delete_visit"]
+            content_type__app_label="visits",
+            codename__in=["add_visit", "delete_visit", "add_delegation", "delete_delegation"],
         )
     )
     return user

@@ -146,3 +146,7 @@ def test_the_schema_covers_every_operation_of_the_api():
     assert ("POST", "/api/v1/visits/{id}/publish/") in operations
     assert ("POST", "/api/v1/sessions/check/") in operations
     assert ("POST", "/api/v1/outbox/{id}/send-again/") in operations
+    assert ("POST", "/api/v1/visits/{id}/acknowledge/") in operations
+    assert ("POST", "/api/v1/delegations/") in operations
+    assert ("DELETE", "/api/v1/delegations/{id}/") in operations
+    assert ("POST", "/api/v1/delegations/{id}/import/") in operations

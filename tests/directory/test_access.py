@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.directory.conftest import signed_in
-from tests.factories import DelegationMemberFactory, UserFactory, VenueFactory
+from tests.factories import DelegationFactory, DelegationMemberFactory, UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,12 @@ def test_a_signed_in_person_who_is_not_a_coordinator_finds_nothing(scope):
 def test_the_shared_directories_are_open_to_every_coordinator(scope):
     assert scope.other.get(reverse("directory:experts")).status_code == 200
     assert scope.other.get(reverse("directory:venues")).status_code == 200
+
+
+def test_a_delegation_one_coordinates_oneself_is_seen_before_it_has_visits(scope):
+    registered = DelegationFactory(name="Moldovan prosecutors")
+    registered.coordinators.add(scope.coordinator)
+    names = [d.name for d in scope.client.get(reverse("directory:delegations")).context["delegations"]]
+    assert names == ["Latvian State Police", "Moldovan prosecutors"]
+    assert scope.client.get(reverse("directory:members", args=[registered.pk])).status_code == 200
+    assert scope.other.get(reverse("directory:members", args=[registered.pk])).status_code == 404

@@ -26,7 +26,7 @@ from tests.factories import (
     VenueFactory,
     VisitFactory,
 )
-from visits.models import Person, Session, Visit
+from visits.models import Delegation, Person, Session, Visit
 from visits.services import visit_change_status
 
 pytestmark = pytest.mark.django_db
@@ -409,3 +409,12 @@ class TestCoordinatorsSeeTheirOwnVisits:
         programme_publish(visit=theirs.visit, actor=None)
         response = client.get(admin_url(ProgrammeVersion, "changelist"))
         assert [v.visit_id for v in response.context["cl"].result_list] == [mine.visit_id]
+
+
+def test_whoever_registers_a_delegation_in_the_admin_coordinates_it(staff_client, staff_user):
+    response = staff_client.get(admin_url(Delegation, "add"))
+    data = change_form_data(response)
+    data.update({"name": "Moldovan prosecutors", "languages": ["ro"]})
+    response = staff_client.post(admin_url(Delegation, "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(Delegation.objects.get(name="Moldovan prosecutors").coordinators.all()) == [staff_user]

@@ -1,5 +1,7 @@
 """The admin for organisations, people, venues and delegations."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -64,7 +66,13 @@ class DelegationAdmin(DomainAdmin):
     list_filter = [("countries", CountryFilter)]
     search_fields = ["name", "organisations__name", "members__person__name", "members__person__email"]
     autocomplete_fields = ["organisations"]
+    filter_horizontal = ["coordinators"]
     inlines = [DelegationMemberInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change:
+            form.instance.coordinators.add(request.user)  # whoever registers a delegation coordinates it
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delegation]:
         # An aggregate drops Meta.ordering; restore it for the autocomplete's paginator.

@@ -1,5 +1,6 @@
 """Delegations: the visiting groups, their members and what each member needs."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,15 @@ class Delegation(models.Model):
         _("languages"), help_text=_("Languages the delegation can follow a session in.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Who looks after the delegation besides the coordinators of its visits: whoever registered it, so that
+    # a delegation is theirs to fill in before any visit of it exists (directory.access.delegations_for_user).
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        blank=True,
+        related_name="coordinated_delegations",
+        help_text=_("They see the delegation and its members, as do the coordinators of its visits."),
+    )
 
     class Meta:
         ordering = ["name"]
