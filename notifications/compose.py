@@ -11,11 +11,12 @@ session (the facts, the calendar event, who is on it) comes from `notifications.
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -160,6 +161,30 @@ class Composed:
     filename: str = ""
 
 
+# A notice to coordinators (kind "notice") names what it is about in its payload, {"notice": "answer", ...}.
+# The app that knows about it registers its composer in AppConfig.ready() (responses does), so that composing
+# one never imports an app that builds on notifications.
+NoticeComposer = Callable[[OutboxMessage], Composed]
+_notice_composers: dict[str, NoticeComposer] = {}
+
+
+def register_notice_composer(notice: str, composer: NoticeComposer) -> None:
+    """Compose the notices whose payload says {"notice": notice} with `composer`; once per notice."""
+    registered = _notice_composers.setdefault(notice, composer)
+    if registered is not composer:
+        raise ImproperlyConfigured(f"Notice {notice!r} already has a composer: {registered!r}")
+
+
+def _notice(message: OutboxMessage) -> Composed:
+    notice = (message.payload or {}).get("notice")
+    composer = _notice_composers.get(notice) if isinstance(notice, str) else None
+    if composer is None:
+        raise ComposeError(
+            f"Outbox message {message.pk}: unknown notice {notice!r} (no composer is registered for it)"
+        )
+    return composer(message)
+
+
 def compose_message(
     message: OutboxMessage,
     *,
@@ -178,9 +203,7 @@ def compose_message(
     person = message.person
     with translation.override(message_language(message.language)):
         if message.kind == MessageKind.NOTICE:
-            from responses.notices import compose_notice  # responses builds on notifications, not the reverse
-
-            composed = compose_notice(message)
+            composed = _notice(message)
             name = message.user.get_full_name() if message.user is not None else ""
         elif person is None:
             raise ComposeError(f"Outbox message {message.pk} has no recipient")

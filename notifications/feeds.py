@@ -29,6 +29,7 @@ from notifications.sessions import (
 from scheduling.models import ProgrammeVersion
 from visits.models import Person, Session, Visit, VisitStatus
 from visits.models.programme import SessionQuerySet
+from visits.selectors import session_cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def in_feed(sessions: SessionQuerySet, *, now: dt.datetime) -> SessionQuerySet:
     """The sessions a feed shows: live ones, and cancelled ones until their keep window has passed.
 
     A session is cancelled when its own status says so (at its updated_at) or its visit was cancelled (at the
-    visit's updated_at): scheduling.publishing treats a cancelled visit's sessions as cancelled too.
+    visit's updated_at): visits.selectors.session_cancelled in SQL, with the time each happened.
     """
     since = keep_cancelled_since(now)
     cancelled = Session.Status.CANCELLED
@@ -135,7 +136,7 @@ def person_feed(person: Person, *, url: str, now: dt.datetime, since: dt.datetim
 def person_programme_file(person: Person, *, url: str, now: dt.datetime, since: dt.datetime) -> Feed:
     """The person's whole programme to download and import: the feed without its cancelled sessions."""
     with translation.override(message_language(person.preferred_language)):
-        sessions = [s for s in person_sessions(person, now=now) if not _is_cancelled(s)]
+        sessions = [s for s in person_sessions(person, now=now) if not session_cancelled(s)]
         return _feed(sessions, url=url, name=gettext("Visitplan: my programme"), floor=since)
 
 
@@ -160,7 +161,3 @@ def programme_items(person: Person, *, now: dt.datetime) -> list[ProgrammeItem]:
             )
         )
     return items
-
-
-def _is_cancelled(session: Session) -> bool:
-    return session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED

@@ -22,7 +22,8 @@ from notifications.links import OPEN_RESPONSES
 from notifications.models import MessageKind, OutboxMessage
 from notifications.outbox import coordinators_of, new_message_id, notice_row, outbox_move
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange
-from visits.models import Session, SessionExpert, VisitStatus
+from visits.models import SessionExpert
+from visits.selectors import session_cancelled
 
 ASKED_AGAIN_AFTER = (ChangeKind.MOVED, ChangeKind.VENUE_CHANGED)
 ANSWERS_FOR_A_TIME = (SessionExpert.Response.CONFIRMED, SessionExpert.Response.PROPOSED)
@@ -138,8 +139,7 @@ def still_wanted(message: OutboxMessage) -> bool:
     wanted = (
         expert.response in OPEN_RESPONSES
         and session.sequence == message.sequence
-        and session.status != Session.Status.CANCELLED
-        and session.visit.status != VisitStatus.CANCELLED
+        and not session_cancelled(session)
     )
     if wanted and message.kind == MessageKind.REMINDER:
         # The chain goes on: written before this one is sent, and only once (the key is unique).

@@ -19,18 +19,9 @@ from django.utils.translation import gettext
 
 from notifications import calendar
 from notifications.calendar import Attendee, CalendarEvent
-from visits.models import (
-    DelegationMember,
-    Person,
-    Session,
-    SessionAttendee,
-    SessionExpert,
-    SessionInterpreter,
-    Venue,
-    Visit,
-    VisitStatus,
-)
+from visits.models import Person, Session, SessionExpert, SessionInterpreter, Venue, Visit
 from visits.models.programme import SessionQuerySet
+from visits.selectors import participant_filter, session_cancelled
 
 # --- Times and identity -------------------------------------------------------------------------------------
 
@@ -117,9 +108,7 @@ def facts_of_session(session: Session) -> SessionFacts:
         venue_name=venue.name if venue is not None else "",
         location=venue_location(venue),
         host=session.host_organisation.name if session.host_organisation is not None else "",
-        status=(
-            Session.Status.CANCELLED.value if visit.status == VisitStatus.CANCELLED else str(session.status)
-        ),
+        status=Session.Status.CANCELLED.value if session_cancelled(session) else str(session.status),
         visit_title=visit.title,
         delegation=visit.delegation.name if visit.delegation is not None else "",
     )
@@ -212,13 +201,10 @@ def sessions_of_person(person: Person) -> SessionQuerySet:
     Expert, interpreter, a chosen attendee, or a member of a delegation whose whole delegation attends
     (the same people scheduling.publishing.programme_snapshot counts as on the session).
     """
-    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
-    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
     return Session.objects.filter(
         Q(pk__in=SessionExpert.objects.filter(person=person).values("session_id"))
         | Q(pk__in=SessionInterpreter.objects.filter(person=person).values("session_id"))
-        | Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen)
-        | Q(attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations)
+        | participant_filter(person)
     ).annotate(
         person_is_expert=Exists(SessionExpert.objects.filter(session=OuterRef("pk"), person=person)),
         person_is_interpreter=Exists(

@@ -8,21 +8,13 @@ interpreters are on sessions too, but they answer the coordinators in other ways
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from participation.models import Attendance, ParticipantNeeds
-from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
+from visits.models import Person, Session, Visit, VisitStatus
 from visits.models.programme import SessionQuerySet
-
-
-def participant_filter(person: Person) -> Q:
-    """Sessions (by Session's own fields) that the person is on as a delegation member."""
-    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
-    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
-    return Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen) | Q(
-        attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations
-    )
+from visits.selectors import participant_filter, session_cancelled
 
 
 def participant_sessions(person: Person) -> SessionQuerySet:
@@ -34,13 +26,9 @@ def participant_visits(person: Person) -> QuerySet[Visit]:
     return Visit.objects.filter(delegation__members__person=person)
 
 
-def is_cancelled(session: Session) -> bool:
-    return session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED
-
-
 def session_open(session: Session, *, now: dt.datetime) -> bool:
     """Whether a session can still be answered: published, not cancelled, not started."""
-    return session.visit.is_published and not is_cancelled(session) and session.starts_at > now
+    return session.visit.is_published and not session_cancelled(session) and session.starts_at > now
 
 
 def visit_open(visit: Visit, *, today: dt.date) -> bool:

@@ -7,7 +7,11 @@ class ResponsesConfig(AppConfig):
     verbose_name = _("Experts' answers")
 
     def ready(self) -> None:
+        from notifications.compose import register_notice_composer
+        from responses.notices import COMPOSERS
         from responses.services import record_from_admin
         from visits.signals import expert_row_edited
 
         expert_row_edited.connect(record_from_admin, dispatch_uid="responses.record_from_admin")
+        for notice, composer in COMPOSERS.items():
+            register_notice_composer(notice, composer)

@@ -1,10 +1,12 @@
 """E-mails to coordinators about experts' answers: at once for a decline, a proposal or a colleague; when an
 expert has not answered after every reminder; and the daily digest of confirmations.
 
-A notice is an outbox row (kind "notice") whose payload names what it is about; it is composed here, when
-it is sent, from the answers as they are recorded.
+A notice is an outbox row (kind "notice") whose payload names what it is about, {"notice": "answer", ...}; it
+is composed here, when it is sent, from the answers as they are recorded. COMPOSERS, by that name, are
+registered with notifications.compose in ResponsesConfig.ready().
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.compose import Composed, ComposeError
+from notifications.compose import Composed, ComposeError, NoticeComposer
 from notifications.models import OutboxMessage
 from notifications.sessions import facts_of_session, format_when, with_facts
 from notifications.tokens import absolute
@@ -20,45 +22,59 @@ from responses.models import ExpertAnswer
 from visits.models import Session, SessionExpert
 
 
-def compose_notice(message: OutboxMessage) -> Composed:
+def compose_answer(message: OutboxMessage) -> Composed:
+    """At once: a decline, a proposal or a colleague, {"notice": "answer", "answer": id}."""
     payload = message.payload or {}
-    kind = payload.get("notice")
-    if kind == "answer":
-        answers = _answers([payload.get("answer")])
-        if not answers:
-            raise ComposeError(f"Outbox message {message.pk}: its answer is gone")
-        answer = answers[0]
-        subject = _("%(expert)s: %(answer)s – %(session)s") % {
-            "expert": answer["expert"],
-            "answer": answer["response"],
-            "session": answer["session"].title,
-        }
-        return _render("answer", subject, {"answers": answers})
-    if kind == "digest":
-        answers = _answers(payload.get("answers", []))
-        subject = _("Confirmed by experts: %(count)d sessions") % {"count": len(answers)}
-        return _render("digest", subject, {"answers": answers})
-    if kind == "no_answer":
-        expert_id, session_id = payload.get("expert"), message.session_id
-        if not isinstance(expert_id, int) or session_id is None:
-            raise ComposeError(f"Outbox message {message.pk}: no expert or session named")
-        expert = SessionExpert.objects.select_related("person").filter(pk=expert_id).first()
-        session = with_facts(Session.objects.filter(pk=session_id)).first()
-        if expert is None or session is None:
-            raise ComposeError(f"Outbox message {message.pk}: the expert or session is gone")
-        facts = facts_of_session(session)
-        subject = _("No answer from %(expert)s – %(session)s") % {
-            "expert": expert.person.name,
-            "session": facts.title,
-        }
-        context = {
-            "expert": expert.person,
-            "session": facts,
-            "reminders": payload.get("reminders", 0),
-            "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
-        }
-        return _render("no_answer", subject, context)
-    raise ComposeError(f"Outbox message {message.pk}: unknown notice {kind!r}")
+    answers = _answers([payload.get("answer")])
+    if not answers:
+        raise ComposeError(f"Outbox message {message.pk}: its answer is gone")
+    answer = answers[0]
+    subject = _("%(expert)s: %(answer)s – %(session)s") % {
+        "expert": answer["expert"],
+        "answer": answer["response"],
+        "session": answer["session"].title,
+    }
+    return _render("answer", subject, {"answers": answers})
+
+
+def compose_digest(message: OutboxMessage) -> Composed:
+    """The day's confirmations, {"notice": "digest", "answers": [ids]}."""
+    payload = message.payload or {}
+    answers = _answers(payload.get("answers", []))
+    subject = _("Confirmed by experts: %(count)d sessions") % {"count": len(answers)}
+    return _render("digest", subject, {"answers": answers})
+
+
+def compose_no_answer(message: OutboxMessage) -> Composed:
+    """No answer after every reminder (written by notifications.reminders), {"notice": "no_answer",
+    "expert": id, "reminders": n}, about message.session."""
+    payload = message.payload or {}
+    expert_id, session_id = payload.get("expert"), message.session_id
+    if not isinstance(expert_id, int) or session_id is None:
+        raise ComposeError(f"Outbox message {message.pk}: no expert or session named")
+    expert = SessionExpert.objects.select_related("person").filter(pk=expert_id).first()
+    session = with_facts(Session.objects.filter(pk=session_id)).first()
+    if expert is None or session is None:
+        raise ComposeError(f"Outbox message {message.pk}: the expert or session is gone")
+    facts = facts_of_session(session)
+    subject = _("No answer from %(expert)s – %(session)s") % {
+        "expert": expert.person.name,
+        "session": facts.title,
+    }
+    context = {
+        "expert": expert.person,
+        "session": facts,
+        "reminders": payload.get("reminders", 0),
+        "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
+    }
+    return _render("no_answer", subject, context)
+
+
+COMPOSERS: Mapping[str, NoticeComposer] = {
+    "answer": compose_answer,
+    "digest": compose_digest,
+    "no_answer": compose_no_answer,
+}
 
 
 def _answers(ids: list[Any]) -> list[dict[str, Any]]:

@@ -25,7 +25,8 @@ from notifications.outbox import coordinators_of, dispatch_on_commit, new_messag
 from notifications.reminders import reminder_row, withdraw_waiting
 from responses.models import Channel, ExpertAnswer, ProposedTime
 from scheduling.models import ChangeRecipient
-from visits.models import Person, Session, SessionExpert, VisitStatus
+from visits.models import Person, SessionExpert
+from visits.selectors import session_cancelled
 
 ANSWERS = (
     SessionExpert.Response.CONFIRMED,
@@ -141,7 +142,7 @@ def expert_pass(
 def fresh_link(expert: SessionExpert) -> bool:
     """E-mail the expert a new invitation with a link that works now. False when one went out a moment ago."""
     session = expert.session
-    if session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED:
+    if session_cancelled(session):
         return False
     recent = OutboxMessage.objects.filter(
         person_id=expert.person_id,
@@ -235,8 +236,7 @@ def _locked(expert_id: int) -> SessionExpert:
         .select_related("session__visit", "person__organisation")
         .get(pk=expert_id)
     )
-    session = expert.session
-    if session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED:
+    if session_cancelled(expert.session):
         raise AnswerRefused({"action": _("This session has been cancelled: there is nothing to answer.")})
     return expert
 

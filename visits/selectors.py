@@ -1,9 +1,9 @@
-"""Reads that are reused: what a user may see."""
+"""Reads that are reused: what a user may see, which sessions a participant is on, whether a session is on."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from visits.models import Visit
+from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
 
 
 def visits_for_user(user: User | AnonymousUser) -> QuerySet[Visit]:
@@ -15,3 +15,25 @@ def visits_for_user(user: User | AnonymousUser) -> QuerySet[Visit]:
     if user.is_superuser:
         return Visit.objects.all()
     return Visit.objects.filter(coordinators=user.pk)
+
+
+def participant_filter(person: Person) -> Q:
+    """Sessions (by Session's own fields) that the person is on as a member of the visiting delegation.
+
+    Every member when the whole delegation attends, the chosen members otherwise: the same people
+    scheduling.publishing.programme_snapshot counts as on the session.
+    """
+    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
+    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
+    return Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen) | Q(
+        attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations
+    )
+
+
+def session_cancelled(session: Session) -> bool:
+    """Whether the session counts as cancelled: its own status says so, or its visit was cancelled.
+
+    A cancelled visit keeps its sessions as a record, but to everyone on them they are off (as
+    scheduling.publishing publishes them). Reads session.visit: select_related it over many sessions.
+    """
+    return session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED

@@ -3,11 +3,20 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from notifications import compose
 from notifications.calendar import clean_name, clean_text
-from notifications.compose import ComposeError, compose_message, format_when, session_uid
+from notifications.compose import (
+    Composed,
+    ComposeError,
+    compose_message,
+    format_when,
+    register_notice_composer,
+    session_uid,
+)
 from notifications.models import OutboxMessage
 from notifications.tokens import programme_page_url
 from notifications.wire import wire_bytes
@@ -463,3 +472,42 @@ def test_a_person_without_a_token_gets_one_for_their_link(programme):
     message = programme_message(programme.visit, person)
     email = compose_message(message, now=SENT_AT)
     assert programme_page_url(person) in email.body
+
+
+class TestNotice:
+    """Notices are composed by the app that registered a composer for their payload's "notice"."""
+
+    @staticmethod
+    def notice(visit, name):
+        return OutboxMessageFactory(
+            kind=OutboxMessage.Kind.NOTICE,
+            session=None,
+            visit=visit,
+            person=None,
+            to_email="coordinators@example.org",
+            language="en",
+            payload={"notice": name},
+        )
+
+    def test_a_registered_composer_writes_the_notice(self, programme, monkeypatch):
+        monkeypatch.setattr(compose, "_notice_composers", {})
+        register_notice_composer(
+            "hello", lambda message: Composed("Hello", "Hello, coordinators", "<p>Hello</p>")
+        )
+        email = compose_message(self.notice(programme.visit, "hello"), now=SENT_AT)
+        assert email.subject == "Hello" and email.body == "Hello, coordinators"
+        assert email.to == ["coordinators@example.org"]
+
+    def test_a_notice_nobody_registered_a_composer_for_is_an_error(self, programme):
+        with pytest.raises(ComposeError, match="unknown notice 'no_such_notice'"):
+            compose_message(self.notice(programme.visit, "no_such_notice"), now=SENT_AT)
+
+    def test_a_notice_has_one_composer(self, monkeypatch):
+        def first(message):
+            return Composed("First", "", "")
+
+        monkeypatch.setattr(compose, "_notice_composers", {})
+        register_notice_composer("hello", first)
+        register_notice_composer("hello", first)  # again, as a second ready() would: no harm
+        with pytest.raises(ImproperlyConfigured, match="'hello' already has a composer"):
+            register_notice_composer("hello", lambda message: Composed("Second", "", ""))
