@@ -134,48 +134,93 @@ def members_import(*, delegation: Delegation, rows: list[TableRow]) -> ImportOut
     """Import the valid rows: people matched by e-mail are updated, others added; rows in error are skipped.
 
     A blank optional cell leaves what is stored. New organisations are added as visiting organisations in
-    the delegation's first country."""
+    the delegation's first country. The writes are in bulk, a fixed number of queries however many rows
+    (but SQLite takes at most 999 parameters a query, so there a write of many rows is split in batches)."""
     planned = plan_import(delegation=delegation, rows=rows)
-    added = updated = 0
-    new_organisations: dict[str, Organisation] = {}
-    for row in planned:
-        if row.action == ERROR:
-            continue
-        organisation = row.organisation
+    valid = [row for row in planned if row.action != ERROR]
+    organisations = _organisations_add(delegation=delegation, rows=valid)
+    people = _people_save(rows=valid, organisations=organisations)
+    _memberships_save(delegation=delegation, rows=valid, people=people)
+    added = sum(1 for row in valid if row.action == ADD)
+    return ImportOutcome(added=added, updated=len(valid) - added, skipped=len(planned) - len(valid))
+
+
+def _organisations_add(*, delegation: Delegation, rows: list[PlannedRow]) -> dict[str, Organisation]:
+    """The organisations the rows name that are not in the directory yet, added once each, by folded name."""
+    added: dict[str, Organisation] = {}
+    for row in rows:
         if row.new_organisation:
-            key = row.new_organisation.casefold()
-            if key not in new_organisations:
-                new_organisations[key] = Organisation.objects.create(
+            added.setdefault(
+                row.new_organisation.casefold(),
+                Organisation(
                     name=row.new_organisation,
                     country=delegation.countries[0],
                     side=Organisation.Side.VISITING,
-                )
-            organisation = new_organisations[key]
-        _save_member(delegation=delegation, row=row, organisation=organisation)
-        if row.action == ADD:
-            added += 1
-        else:
-            updated += 1
-    skipped = sum(1 for row in planned if row.action == ERROR)
-    return ImportOutcome(added=added, updated=updated, skipped=skipped)
+                ),
+            )
+    Organisation.objects.bulk_create(added.values())
+    return added
 
 
-def _save_member(*, delegation: Delegation, row: PlannedRow, organisation: Organisation | None) -> None:
+PERSON_FIELDS = ["name", "phone", "title", "preferred_language", "organisation"]
+
+
+def _people_save(*, rows: list[PlannedRow], organisations: dict[str, Organisation]) -> list[Person]:
+    """Each row's person, updated or added; in the order of the rows."""
+    people: list[Person] = []
+    for row in rows:
+        data = row.cleaned
+        # Person.save() strips the address; bulk_create does not call it, so strip it here.
+        person = row.person or Person(email=data["email"].strip())
+        person.name = data["name"]
+        for name in ("phone", "title", "preferred_language"):
+            if data[name]:
+                setattr(person, name, data[name])
+        if row.new_organisation:
+            person.organisation = organisations[row.new_organisation.casefold()]
+        elif row.organisation is not None:
+            person.organisation = row.organisation
+        people.append(person)
+    Person.objects.bulk_update([p for p, row in zip(people, rows, strict=True) if row.person], PERSON_FIELDS)
+    Person.objects.bulk_create([p for p, row in zip(people, rows, strict=True) if not row.person])
+    return people
+
+
+def _memberships_save(*, delegation: Delegation, rows: list[PlannedRow], people: list[Person]) -> None:
+    """Each person a member of the delegation: an existing membership gets the cells given, a new one also a
+    role, the default if its cell is blank. Only a person matched by e-mail can already be a member."""
+    matched = [person.pk for person, row in zip(people, rows, strict=True) if row.person]
+    existing = {
+        member.person_id: member
+        for member in DelegationMember.objects.select_for_update().filter(
+            delegation=delegation, person_id__in=matched
+        )
+    }
+    added: list[DelegationMember] = []
+    updated: list[DelegationMember] = []
+    fields: set[str] = set()
+    for person, row in zip(people, rows, strict=True):
+        given = _member_cells_given(row)
+        member = existing.get(person.pk)
+        if member is None:
+            values = {"role": row.cleaned["role"], **given}  # a blank role cell: the default role
+            added.append(DelegationMember(delegation=delegation, person=person, **values))
+        elif given:
+            for name, value in given.items():
+                setattr(member, name, value)
+            fields.update(given)
+            updated.append(member)
+    if updated:
+        # Each member is written every field any row gave; where its own row left one blank, the value just
+        # read (and locked) is written back unchanged.
+        DelegationMember.objects.bulk_update(updated, sorted(fields))
+    DelegationMember.objects.bulk_create(added)
+
+
+def _member_cells_given(row: PlannedRow) -> dict[str, Any]:
+    """The membership's fields the row gives a value for; the role only if its cell was filled in."""
     data = row.cleaned
-    person = row.person or Person(email=data["email"])
-    person.name = data["name"]
-    for name in ("phone", "title", "preferred_language"):
-        if data[name]:
-            setattr(person, name, data[name])
-    if organisation is not None:
-        person.organisation = organisation
-    person.save()
     given = {name: data[name] for name in ("languages", "dietary_needs", "accessibility_needs") if data[name]}
     if row.values.get("role"):
         given["role"] = data["role"]
-    DelegationMember.objects.update_or_create(
-        delegation=delegation,
-        person=person,
-        defaults=given,
-        create_defaults={"role": data["role"], **given},
-    )
+    return given

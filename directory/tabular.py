@@ -16,6 +16,11 @@ MAX_ROWS = 2000
 MAX_CELL_CHARS = 300  # longer than any field accepts, so an over-long value is still reported, not cut
 MAX_TOTAL_CHARS = 1_000_000
 MAX_COLUMNS = 64
+# An XLSX file is a zip archive. openpyxl reads the whole shared-strings table into memory even in read-only
+# mode, and a zip of 1 MB can unpack to gigabytes, so what the archive unpacks to is checked first. A sheet of
+# MAX_ROWS rows within MAX_TOTAL_CHARS unpacks to well under the limit; a workbook has some ten parts.
+MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_XLSX_MEMBERS = 200
 
 # Column → its accepted header names: English first, then Swedish, then other spellings. Headers are compared
 # case-insensitively with everything but letters and digits removed, so "E-mail" and "e_mail" are "email".
@@ -106,10 +111,33 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse an archive that would unpack to far more than any members list, before openpyxl opens it.
+
+    Reads only the zip's directory, no member is unpacked. zipfile never yields more of a member than the size
+    the directory declares for it, so these sizes bound what openpyxl can read, the shared strings included
+    (under whatever name the workbook gives them)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip after all: openpyxl refuses it with the usual message
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
+        raise TableError(
+            _(
+                "The file unpacks to more than %(limit)s MB or %(parts)s parts, far more than a list of "
+                "%(rows)s members needs. Accepted: an .xlsx that unpacks to at most %(limit)s MB, or a CSV "
+                "(UTF-8) file."
+            )
+            % {"limit": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024), "parts": MAX_XLSX_MEMBERS, "rows": MAX_ROWS}
+        )
+
+
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):

@@ -1,12 +1,9 @@
 """The dashboard's figures for many visits at once, each in one query whatever the number of sessions.
 
-Conflicts are found for all the listed visits in one pass of the checker, as `visit_conflict_report` finds
-them for one: each visit's own sessions against each other and against every session near them in time that
-shares a person or a venue.
+Conflicts are found for all the listed visits in one pass of the checker, by `visits_conflict_reports`.
 """
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +13,7 @@ from django.utils import timezone
 
 from notifications.links import OPEN_RESPONSES
 from notifications.models import OutboxMessage
-from scheduling.checks import (
-    context_for,
-    neighbours,
-    rules_from_settings,
-    slot_of,
-    travel_buffer,
-    with_people,
-)
-from scheduling.conflicts import find_conflicts
-from scheduling.models import ConflictAcknowledgement
+from scheduling.checks import visits_conflict_reports
 from visits.models import Session, SessionExpert, Visit, VisitStatus
 
 
@@ -55,23 +43,10 @@ def _by_visit(rows: Iterable[Mapping[str, Any]]) -> dict[int, int]:
 
 
 def open_conflict_counts(visit_ids: Collection[int]) -> dict[int, int]:
-    """Per visit: its fatal conflicts and the warnings not acknowledged. A fixed number of queries."""
-    rules = rules_from_settings()
-    own = [slot_of(s) for s in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
-    if not own:
-        return {}
-    others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit_id__in=visit_ids))
-    slots = own + [slot_of(s) for s in others]
-    visit_of = {slot.id: slot.visit_id for slot in own}
-    acknowledged = set(
-        ConflictAcknowledgement.objects.filter(visit_id__in=visit_ids).values_list("visit_id", "key")
-    )
-    counts: Counter[int] = Counter()
-    for conflict in find_conflicts(slots, context_for(slots, rules)):
-        for visit_id in {visit_of[pk] for pk in conflict.sessions if pk in visit_of}:
-            if conflict.is_fatal or (visit_id, conflict.key) not in acknowledged:
-                counts[visit_id] += 1
-    return dict(counts)
+    """Per visit with any: its fatal conflicts and warnings not acknowledged. A fixed number of queries."""
+    reports = visits_conflict_reports(visit_ids)
+    counts = {pk: len(report.fatal) + len(report.open_warnings) for pk, report in reports.items()}
+    return {pk: count for pk, count in counts.items() if count}
 
 
 def dashboard_figures(visits: QuerySet[Visit]) -> list[VisitFigures]:

@@ -2,12 +2,13 @@
 
 Two entry points: `session_conflicts` for one session being edited (the database finds its neighbours with
 an indexed range query, so the cost grows with the neighbours, not with the sessions stored), and
-`visit_conflict_report` for a whole programme, including clashes with every other visit.
+`visit_conflict_report` for a whole programme, including clashes with every other visit; it is
+`visits_conflict_reports`, which reports on many programmes at once, asked about one.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -301,16 +302,35 @@ class ConflictReport:
 
 def visit_conflict_report(visit: Visit) -> ConflictReport:
     """Every conflict of a visit's programme, including clashes with sessions of other visits."""
+    return visits_conflict_reports([visit.pk])[visit.pk]
+
+
+def visits_conflict_reports(visit_ids: Collection[int]) -> dict[int, ConflictReport]:
+    """The conflict report of each visit, for many at once in a fixed number of queries (the dashboard's).
+
+    Each visit's own sessions are checked against each other and against every active session near them in
+    time that shares a person or a venue; a conflict is in the report of every visit whose sessions it
+    involves.
+
+    Asked about several visits, the checker sees all their sessions and neighbours at once, so a conflict may
+    take in a session that is no neighbour of a visit asked about alone: the long day of a delegation with a
+    morning in one visit and an evening in another is in both their reports here, in neither alone.
+    """
     rules = rules_from_settings()
-    own = [slot_of(s) for s in with_people(Session.objects.filter(visit=visit).active())]
+    reports = {visit_id: ConflictReport([]) for visit_id in visit_ids}
+    own = [slot_of(s) for s in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
     if not own:
-        return ConflictReport([])
-    others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit=visit))
+        return reports
+    others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit_id__in=visit_ids))
     slots = own + [slot_of(s) for s in others]
-    own_ids = {s.id for s in own}
-    found = [c for c in find_conflicts(slots, context_for(slots, rules)) if own_ids.intersection(c.sessions)]
-    acknowledged = {a.key: a for a in ConflictAcknowledgement.objects.filter(visit=visit)}
-    return ConflictReport(found, acknowledged)
+    visit_of = {slot.id: slot.visit_id for slot in own}
+    for conflict in find_conflicts(slots, context_for(slots, rules)):
+        for visit_id in {visit_of[pk] for pk in conflict.sessions if pk in visit_of}:
+            reports[visit_id].conflicts.append(conflict)
+    checked = set(visit_of.values())  # a visit without active sessions has nothing to acknowledge against
+    for acknowledgement in ConflictAcknowledgement.objects.filter(visit_id__in=checked):
+        reports[acknowledgement.visit_id].acknowledged[acknowledgement.key] = acknowledgement
+    return reports
 
 
 class CannotAcknowledge(ValueError):

@@ -3,14 +3,19 @@ only the valid rows."""
 
 import csv
 import io
+import re
+import zipfile
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
-from directory.tabular import MAX_ROWS
+from directory.member_import import ImportOutcome, members_import
+from directory.tabular import MAX_FILE_BYTES, MAX_ROWS, TableError, TableRow, read_table
 from tests.factories import DelegationMemberFactory, OrganisationFactory, PersonFactory
 from visits.models import DelegationMember, Organisation, Person
 
@@ -172,6 +177,61 @@ def test_a_broken_xlsx_is_refused(scope):
     assert "could not be read as XLSX" in str(response.context["form"].errors["file"])
 
 
+def xlsx_unpacking_to(megabytes):
+    """A workbook as Excel writes it, its cells' text in a shared-strings table, padded with unused strings to
+    unpack to `megabytes` MB. The padding compresses to almost nothing."""
+    source = zipfile.ZipFile(xlsx_file(ROWS[:1]))  # openpyxl writes the text into the cells instead
+    strings = []
+
+    def shared(match):
+        strings.append(match[1])
+        return b't="s"><v>%d</v>' % (len(strings) - 1)
+
+    sheet = re.sub(rb't="inlineStr"><is><t>(.*?)</t></is>', shared, source.read("xl/worksheets/sheet1.xml"))
+    types = source.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    padding = b"<si><t>x</t></si>" * (megabytes * 1024 * 1024 // 16)
+    table = b"".join(b"<si><t>%s</t></si>" % text for text in strings) + padding
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            replaced = {"xl/worksheets/sheet1.xml": sheet, "[Content_Types].xml": types}
+            archive.writestr(item.filename, replaced.get(item.filename) or source.read(item))
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + table + b"</sst>",
+        )
+    return out.getvalue()
+
+
+def test_an_xlsx_that_would_unpack_to_far_more_than_a_members_list_is_refused(scope):
+    bomb = xlsx_unpacking_to(30)
+    assert len(bomb) < MAX_FILE_BYTES / 10
+    response = preview(scope, SimpleUploadedFile("members.xlsx", bomb))
+    said = str(response.context["form"].errors["file"])
+    assert "unpacks to more than 20 MB" in said and "Accepted: an .xlsx that unpacks to at most 20 MB" in said
+    assert "directory.member_import" not in scope.client.session
+
+
+def test_an_xlsx_of_many_parts_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for n in range(201):
+            archive.writestr(f"xl/part{n}.xml", b"")
+    with pytest.raises(TableError, match="200 parts"):
+        read_table(out.getvalue(), "members.xlsx")
+
+
+def test_an_xlsx_with_a_shared_strings_table_still_reads():
+    table = read_table(xlsx_unpacking_to(0), "members.xlsx")
+    assert [(row.values["name"], row.values["email"]) for row in table.rows] == [
+        ("Ilze Kalnina", "ilze@police.example.lv")
+    ]
+
+
 @pytest.mark.parametrize(("language", "first"), [("en", "name,email,phone"), ("sv", "namn,e-post,telefon")])
 def test_the_template_has_the_headers_in_the_pages_language(scope, language, first):
     response = scope.client.get(reverse("directory:members_import_template"), HTTP_ACCEPT_LANGUAGE=language)
@@ -198,3 +258,26 @@ def test_an_existing_membership_is_updated_and_blank_cells_keep_what_is_stored(s
     member = scope.delegation.members.select_related("person").get()
     assert member.role == "head" and member.dietary_needs == "vegan" and member.person.phone == "+371 1"
     assert member.person.name == "Ilze Kalnina"
+
+
+def test_an_import_takes_the_same_queries_for_5_rows_as_for_50(scope):
+    def queries_for(count):
+        rows = []
+        for n in range(count):
+            email = f"p{n}.{count}@police.example.lv"
+            if n % 2:  # every other person is in the directory, and every fourth already a member
+                person = PersonFactory(email=email)
+                if n % 4 == 1:
+                    DelegationMemberFactory(delegation=scope.delegation, person=person, role="head")
+            values = {"name": f"Person {n}", "email": email, "organisation": f"Ministry {count}.{n % 3}"}
+            if n % 3:
+                values |= {"role": "member", "languages": "lv, en", "phone": "+371 2"}
+            rows.append(TableRow(line=n + 2, values=values))
+        with CaptureQueriesContext(connection) as captured:
+            outcome = members_import(delegation=scope.delegation, rows=rows)
+        assert outcome == ImportOutcome(added=count - count // 2, updated=count // 2, skipped=0)
+        return len(captured)
+
+    assert queries_for(5) == queries_for(50)
+    assert scope.delegation.members.count() == 55
+    assert Organisation.objects.filter(name__startswith="Ministry").count() == 6
