@@ -252,13 +252,18 @@ def session_conflicts(
 
 
 def proposal_conflicts(
-    session: Session, *, experts: Iterable[int], participants: Iterable[int] | None = None
+    session: Session,
+    *,
+    experts: Iterable[int],
+    participants: Iterable[int] | None = None,
+    interpreters: Iterable[int] | None = None,
 ) -> list[Conflict]:
     """The conflicts of a session as an editor proposes it, nothing saved.
 
     `session` carries the proposed fields: unsaved changes to a stored session, or a new one. A declined
-    expert is not on a stored session, as the checker sees it. A new session has no interpreters yet, and its
-    chosen members are `participants` (person ids), when given; a stored one keeps its own unless given.
+    expert is not on a stored session, as the checker sees it. Its chosen members are `participants` and its
+    interpreters `interpreters` (person ids), when given; otherwise a stored session keeps its own and a new
+    one has none.
     """
     chosen_members = session.attendance == Session.Attendance.CHOSEN
     wanted = set(experts)
@@ -269,10 +274,15 @@ def proposal_conflicts(
             ).values_list("person_id", flat=True)
         )
         return session_conflicts(
-            session, experts=wanted, participants=participants if chosen_members else None
+            session,
+            experts=wanted,
+            interpreters=interpreters,
+            participants=participants if chosen_members else None,
         )
     chosen: list[int] | None = list(participants or []) if chosen_members else None
-    return session_conflicts(session, experts=wanted, interpreters=[], participants=chosen)
+    return session_conflicts(
+        session, experts=wanted, interpreters=list(interpreters or []), participants=chosen
+    )
 
 
 @dataclass

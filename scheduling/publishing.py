@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from scheduling.signals import programme_published
@@ -226,6 +228,17 @@ def _by_role(recipients: Sequence[Recipient]) -> dict[str, list[int]]:
 
 
 # --- The ORM side -------------------------------------------------------------------------------------------
+
+
+NOTHING_TO_PUBLISH = _("Nothing to publish yet: the programme has no sessions, or only cancelled ones.")
+
+
+def nothing_published_message(visit: Visit) -> str:
+    """Why publishing published nothing: no programme yet, or nothing changed since the latest version."""
+    latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
+    if latest is None:
+        return str(NOTHING_TO_PUBLISH)
+    return gettext("Nothing changed since version %(number)d; nothing was published.") % {"number": latest}
 
 
 class PublishBlocked(Exception):

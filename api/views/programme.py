@@ -34,7 +34,7 @@ from api.serializers.results import (
 )
 from api.views.base import ModelViewSet
 from notifications.models import OutboxMessage
-from scheduling.admin.programme_rows import NOTHING_TO_PUBLISH, programme_preview, summarise
+from scheduling.admin.programme_rows import programme_preview, summarise
 from scheduling.checks import (
     CannotAcknowledge,
     conflict_acknowledge,
@@ -46,6 +46,7 @@ from scheduling.publishing import (
     ChangeSpec,
     Recipient,
     changes_of_version,
+    nothing_published_message,
     programme_publish,
     programme_snapshot,
 )
@@ -140,11 +141,7 @@ class VisitViewSet(ModelViewSet):
         version = programme_publish(visit=visit, actor=actor)  # PublishBlocked: 409 with the conflicts
         if version is None:
             latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
-            summary = str(NOTHING_TO_PUBLISH)
-            if latest is not None:
-                summary = gettext("Nothing changed since version %(number)d; nothing was published.") % {
-                    "number": latest
-                }
+            summary = nothing_published_message(visit)
             return Response({"published": False, "version": latest, "summary": summary, "changes": []})
         specs = [
             ChangeSpec(
@@ -309,5 +306,9 @@ class SessionViewSet(ModelViewSet):
         )
         attendees = serializer.validated_data.get("attendees")
         participants = [member.person_id for member in attendees] if attendees is not None else None
-        found = proposal_conflicts(proposal, experts=expert_ids, participants=participants)
+        bookings = serializer.validated_data.get("session_interpreters")
+        interpreters = [booking["person"].pk for booking in bookings] if bookings is not None else None
+        found = proposal_conflicts(
+            proposal, experts=expert_ids, participants=participants, interpreters=interpreters
+        )
         return Response({"conflicts": [conflict_json(conflict) for conflict in found]})

@@ -11,10 +11,15 @@ from django.utils.translation import gettext
 from planner.access import access_visit
 from planner.delivery import delivery_of, failed_messages
 from planner.views import language
-from scheduling.admin.programme_rows import NOTHING_TO_PUBLISH, conflict_rows, programme_preview
+from scheduling.admin.programme_rows import conflict_rows, programme_preview
 from scheduling.checks import visit_conflict_report
 from scheduling.models import ProgrammeVersion
-from scheduling.publishing import PublishBlocked, programme_publish, programme_snapshot
+from scheduling.publishing import (
+    PublishBlocked,
+    nothing_published_message,
+    programme_publish,
+    programme_snapshot,
+)
 from visits.models import Visit
 
 # The delivery page asks again this often while messages are on their way.
@@ -54,13 +59,7 @@ def publish(request: HttpRequest, visit_id: int) -> HttpResponse:
         messages.error(request, gettext("Not published: the fatal conflicts below must be resolved first."))
         return publish_page(request, visit, status=409)
     if version is None:
-        latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
-        notice = str(NOTHING_TO_PUBLISH)
-        if latest is not None:
-            notice = gettext("Nothing changed since version %(number)d; nothing was published.") % {
-                "number": latest
-            }
-        messages.info(request, notice)
+        messages.info(request, nothing_published_message(visit))
         return HttpResponseRedirect(reverse("planner:board", args=[visit.pk]))
     messages.success(
         request, gettext("Version %(number)d of the programme is published.") % {"number": version.number}

@@ -21,7 +21,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.admin.programme_rows import (
-    NOTHING_TO_PUBLISH,
     VersionRow,
     answers_rows,
     conflict_rows,
@@ -30,7 +29,13 @@ from scheduling.admin.programme_rows import (
 )
 from scheduling.checks import CannotAcknowledge, conflict_acknowledge, visit_conflict_report
 from scheduling.models import Programme, ProgrammeVersion
-from scheduling.publishing import PublishBlocked, programme_publish, programme_snapshot, versions_for_visit
+from scheduling.publishing import (
+    PublishBlocked,
+    nothing_published_message,
+    programme_publish,
+    programme_snapshot,
+    versions_for_visit,
+)
 from visits.admin import DomainAdmin, format_in_zone
 from visits.models import Visit
 
@@ -205,12 +210,4 @@ class ProgrammeAdmin(DomainAdmin):
                 gettext("Version %(number)d of the programme is published.") % {"number": version.number},
             )
             return
-        latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
-        if latest is None:
-            messages.info(request, NOTHING_TO_PUBLISH)
-        else:
-            messages.info(
-                request,
-                gettext("Nothing changed since version %(number)d; nothing was published.")
-                % {"number": latest},
-            )
+        messages.info(request, nothing_published_message(visit))

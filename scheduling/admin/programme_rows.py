@@ -17,13 +17,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
-from django.utils.translation import gettext_lazy as _
 
 from participation.totals import session_totals
 from scheduling.checks import ConflictReport
 from scheduling.conflicts import Conflict
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeVersion
-from scheduling.publishing import ChangeSpec, Recipient, SessionSnapshot, compute_changes
+from scheduling.publishing import NOTHING_TO_PUBLISH, ChangeSpec, Recipient, SessionSnapshot, compute_changes
 from visits.admin import format_in_zone, format_span_in_zone
 from visits.models import Person, Session, SessionExpert, Venue, Visit
 
@@ -99,7 +98,6 @@ PEOPLE_TOLD = {
     ),
 }
 NAMES_SHOWN = 5
-NOTHING_TO_PUBLISH = _("Nothing to publish yet: the programme has no sessions, or only cancelled ones.")
 
 
 def user_name(user: User | None) -> str:

@@ -192,3 +192,35 @@ def test_a_key_that_names_no_current_conflict_is_a_400_on_key(api, programme, bo
 def test_another_coordinators_visit_cannot_be_acknowledged(other, programme):
     response = other.post(f"/api/v1/visits/{programme.visit.pk}/acknowledge/", {"key": "x"}, format="json")
     assert response.status_code == 404
+
+
+def test_checking_a_proposal_counts_the_interpreters_it_names(api, programme):
+    interpreter = PersonFactory(name="Tolk")
+    busy = SessionFactory(visit=programme.visit, starts_at=stockholm(2027, 3, 24, 9))
+    api.patch(
+        session_url(busy), {"interpreters": [{"person": interpreter.pk, "languages": ["lv"]}]}, format="json"
+    )
+    proposal = {
+        "visit": programme.visit.pk,
+        "title": "Prosecutors' round table",
+        "starts_at": "2027-03-24T09:30:00+01:00",
+        "ends_at": "2027-03-24T10:30:00+01:00",
+        "interpreter_needed": True,
+        "interpretation_language": "lv",
+    }
+    bare = api.post("/api/v1/sessions/check/", proposal, format="json").json()["conflicts"]
+    assert "interpreter_not_booked" in {c["kind"] for c in bare}
+    booked = api.post(
+        "/api/v1/sessions/check/",
+        {**proposal, "interpreters": [{"person": interpreter.pk, "languages": ["lv"]}]},
+        format="json",
+    ).json()["conflicts"]
+    kinds = {c["kind"] for c in booked}
+    assert "interpreter_not_booked" not in kinds
+    assert "person_double_booked" in kinds  # the interpreter is in the other session then
+    stored = api.post(
+        "/api/v1/sessions/check/",
+        {"session": programme.session.pk, "interpreters": [{"person": interpreter.pk, "languages": ["lv"]}]},
+        format="json",
+    ).json()["conflicts"]
+    assert "person_double_booked" not in {c["kind"] for c in stored}  # 23 March: the interpreter is free
