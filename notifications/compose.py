@@ -42,6 +42,7 @@ from notifications.sessions import session_uid as session_uid  # re-exported: ca
 from notifications.tokens import absolute, person_tokens, programme_page_url, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
 from visits.models import Person, Session, SessionExpert
+from visits.selectors import session_cancelled
 
 LANGUAGES = ("en", "sv")
 FRESH_LINK_PREFIX = "fresh:"  # idempotency keys of invitations sent because the expert asked for a link
@@ -102,13 +103,14 @@ def answer_url(
     message: OutboxMessage, session: Session | None, preloaded: "Preloaded | None" = None
 ) -> str | None:
     """The expert's link to answer, in an invitation or reminder: only while they have yet to answer, and only
-    for the session's current time (an invitation for an older SEQUENCE, sent late, gets none)."""
+    for the session's current time (an invitation for an older SEQUENCE, sent late, gets none), and never
+    for a session that is off, by itself or with its visit."""
     if (
         message.role != ChangeRecipient.Role.EXPERT
         or session is None
         or message.person_id is None
         or message.sequence != session.sequence
-        or session.status == Session.Status.CANCELLED
+        or session_cancelled(session)
     ):
         return None
     expert = expert_of(session.pk, message.person_id, preloaded)

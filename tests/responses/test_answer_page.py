@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from notifications.models import OutboxMessage
 from responses.models import ExpertAnswer, ProposedTime
-from tests.responses.conftest import answer_link, deliver_due, edit, expert_row, publish, rows
-from visits.models import Person, Session, SessionExpert
+from tests.responses.conftest import answer_link, deliver_due, edit, expert_row, links_in, publish, rows
+from visits.models import Person, Session, SessionExpert, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +283,11 @@ def test_an_answer_shows_at_once_on_the_coordinators_pages(lead, link, client):
     assert "Eva Lind: Declined" in page
     history = client.get(reverse("admin:responses_expertanswer_changelist")).content.decode()
     assert "Eva Lind" in history and "Declined" in history and "Link in the invitation" in history
+
+
+def test_an_invitation_sent_after_its_visit_was_cancelled_carries_no_answer_link(lead, smtp):
+    Visit.objects.filter(pk=lead.visit.pk).update(status=Visit.Status.CANCELLED)
+    deliver_due()
+    received = [r for r in smtp.handler.received if r.rcpt_tos == [lead.expert.email]]
+    assert received, "the invitation is still delivered"
+    assert not [u for r in received for u in links_in(r.raw) if "/a/" in u]
