@@ -13,6 +13,7 @@ from notifications.tasks import sweep_outbox
 from participation.models import Attendance, ParticipantNeeds
 from responses.models import ExpertAnswer
 from responses.tasks import send_confirmation_digests
+from tests.factories import SessionExpertFactory, UserFactory
 from tests.notifications.conftest import parse_ics
 from tests.responses.conftest import answer_link, deliver_due, expert_row, links_in, path_of, rows
 from visits.models import Session, SessionExpert
@@ -198,3 +199,42 @@ def test_a_mail_scanner_opening_every_link_in_every_message_changes_nothing(lead
     assert any("/a/" in u for m in received for u in links_in(m.raw))
     assert any("/p/" in u for m in received for u in links_in(m.raw))
     assert state() == before
+
+
+def test_a_coordinator_who_had_todays_digest_gets_a_later_confirmation_tomorrow_not_never(db, settings):
+    """Karin coordinates two visits, Bertil one of them. Karin's digest of the day has gone out when a
+    confirmation arrives on their shared visit: Bertil gets it today, Karin tomorrow, and nobody twice."""
+    settings.CONFIRMATION_DIGEST_HOUR = 7
+    karin = UserFactory(username="karin", email="karin@si.example.org", is_staff=True)
+    bertil = UserFactory(username="bertil", email="bertil@si.example.org", is_staff=True)
+    own, shared = SessionExpertFactory(), SessionExpertFactory()
+    own.session.visit.coordinators.add(karin)
+    shared.session.visit.coordinators.add(karin, bertil)
+    zone = timezone.get_current_timezone()
+
+    def confirmation(expert, at):
+        with time_machine.travel(at, tick=False):
+            return ExpertAnswer.objects.create(
+                expert=expert, response="confirmed", channel="link", sequence=expert.session.sequence
+            )
+
+    def digests_to(user):
+        return [
+            m.payload["answers"]
+            for m in OutboxMessage.objects.filter(kind="notice", user=user).order_by("pk")
+        ]
+
+    first = confirmation(own, dt.datetime(2026, 12, 1, 6, 0, tzinfo=zone))
+    assert send_confirmation_digests(now=dt.datetime(2026, 12, 1, 7, 5, tzinfo=zone)) == 1
+    later_one = confirmation(shared, dt.datetime(2026, 12, 1, 8, 0, tzinfo=zone))
+    assert send_confirmation_digests(now=dt.datetime(2026, 12, 1, 8, 5, tzinfo=zone)) == 1
+    assert digests_to(bertil) == [[later_one.pk]]
+    assert digests_to(karin) == [[first.pk]]
+    later_one.refresh_from_db()
+    assert later_one.told_at is None  # Karin has not had it yet
+    assert send_confirmation_digests(now=dt.datetime(2026, 12, 2, 7, 5, tzinfo=zone)) == 1
+    assert digests_to(karin) == [[first.pk], [later_one.pk]]
+    assert digests_to(bertil) == [[later_one.pk]]
+    later_one.refresh_from_db()
+    assert later_one.told_at is not None
+    assert send_confirmation_digests(now=dt.datetime(2026, 12, 3, 7, 5, tzinfo=zone)) == 0
