@@ -2,8 +2,14 @@
 
 "12 meals (2 vegetarian, 1 gluten-free); 1 wheelchair user; interpreting: Latvian (2); 1 not attending;
 3 not answered". Only the people on the session count, and of them only those attending count towards meals
-and needs; those who have not answered are shown as such, never guessed. The pure part (`count_session`,
-`summarise`) works on plain values; `session_totals` reads a visit in five queries at most.
+and needs; those who have not answered are shown as such, never guessed.
+
+A participant's own statement (their programme page) is what counts. Where they have said nothing on a
+matter, what the coordinators typed on their delegation membership counts as a note ("1 with a note on
+diet"): free text is never sorted into a diet, but it is never left out either.
+
+The pure part (`count_session`, `summarise`) works on plain values; `session_totals` reads a visit in five
+queries at most.
 """
 
 from collections import Counter
@@ -31,9 +37,32 @@ class NeedsFacts:
     """What the totals read of a person's needs for the visit."""
 
     dietary: tuple[str, ...] = ()
+    diet_note: bool = False  # a note on diet that is not one of the Diet choices
     wheelchair: bool = False
     accessibility_note: bool = False
     interpreting_language: str = ""
+
+
+def needs_facts(
+    *,
+    stated: NeedsFacts | None,
+    member_dietary: str = "",
+    member_accessibility: str = "",
+) -> NeedsFacts | None:
+    """A person's needs: what they stated, with the coordinators' notes on their membership for what they
+    left unsaid."""
+    base = stated or NeedsFacts()
+    diet_note = base.diet_note or (not base.dietary and bool(member_dietary.strip()))
+    access_note = base.accessibility_note or (not base.wheelchair and bool(member_accessibility.strip()))
+    if stated is None and not diet_note and not access_note:
+        return None
+    return NeedsFacts(
+        dietary=base.dietary,
+        diet_note=diet_note,
+        wheelchair=base.wheelchair,
+        accessibility_note=access_note,
+        interpreting_language=base.interpreting_language,
+    )
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,7 @@ class SessionTotals:
     not_answered: int
     # Among those attending. Diets are counted for meals only; a person may count in two diets.
     diets: dict[str, int] = field(default_factory=dict)
+    diet_notes: int = 0
     wheelchair: int = 0
     accessibility_notes: int = 0
     interpreting: dict[str, int] = field(default_factory=dict)  # language code → people
@@ -86,6 +116,7 @@ def count_session(
         not_attending=not_attending,
         not_answered=len(people) - len(attending) - not_attending,
         diets={d.value: diets[d.value] for d in Diet if diets[d.value]},
+        diet_notes=sum(1 for n in stated if n.diet_note) if is_meal else 0,
         wheelchair=sum(1 for n in stated if n.wheelchair),
         accessibility_notes=sum(1 for n in stated if n.accessibility_note),
         interpreting=dict(sorted(interpreting.items(), key=lambda item: (-item[1], item[0]))),
@@ -107,6 +138,11 @@ def summarise(totals: SessionTotals) -> str:
     if totals.is_meal:
         head = ngettext("%(count)d meal", "%(count)d meals", count) % {"count": count}
         diets = [str(DIET_COUNTS[Diet(d)] % {"count": n}) for d, n in totals.diets.items()]
+        if totals.diet_notes:
+            diets.append(
+                ngettext("%(count)d with a note on diet", "%(count)d with notes on diet", totals.diet_notes)
+                % {"count": totals.diet_notes}
+            )
         if diets:
             head = f"{head} ({', '.join(diets)})"
     else:
@@ -150,13 +186,14 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
     if not rows:
         return {}
     ids = [session.pk for session in rows]
-    members: list[int] = []
+    members: dict[int, tuple[str, str]] = {}  # person → the coordinators' notes on diet and on access
     if visit.delegation_id is not None:
-        members = list(
-            DelegationMember.objects.filter(delegation_id=visit.delegation_id).values_list(
-                "person_id", flat=True
-            )
-        )
+        members = {
+            person_id: (dietary, accessibility)
+            for person_id, dietary, accessibility in DelegationMember.objects.filter(
+                delegation_id=visit.delegation_id
+            ).values_list("person_id", "dietary_needs", "accessibility_needs")
+        }
     chosen: dict[int, set[int]] = {}
     if any(session.attendance == Session.Attendance.CHOSEN for session in rows):
         for session_id, person_id in SessionAttendee.objects.filter(session_id__in=ids).values_list(
@@ -170,7 +207,7 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
         for session in rows
     }
     answers: dict[int, dict[int, str]] = {}
-    needs: dict[int, NeedsFacts] = {}
+    stated: dict[int, NeedsFacts] = {}
     if any(people.values()):
         for session_id, person_id, answer in Attendance.objects.filter(session_id__in=ids).values_list(
             "session_id", "person_id", "answer"
@@ -179,12 +216,20 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
         for person_id, dietary, wheelchair, note, language in ParticipantNeeds.objects.filter(
             visit_id=visit.pk
         ).values_list("person_id", "dietary", "wheelchair", "accessibility_note", "interpreting_language"):
-            needs[person_id] = NeedsFacts(
+            stated[person_id] = NeedsFacts(
                 dietary=tuple(dietary or ()),
                 wheelchair=wheelchair,
                 accessibility_note=bool(note.strip()),
                 interpreting_language=language,
             )
+    needs: dict[int, NeedsFacts] = {}
+    for person_id in set(stated) | set(members):
+        notes = members.get(person_id, ("", ""))
+        facts = needs_facts(
+            stated=stated.get(person_id), member_dietary=notes[0], member_accessibility=notes[1]
+        )
+        if facts is not None:
+            needs[person_id] = facts
     return {
         session.pk: count_session(
             session.pk,

@@ -150,3 +150,35 @@ def test_totals_take_five_queries_however_many_sessions(db, django_assert_num_qu
         totals = session_totals(visit)
         summaries = [t.summary for t in totals.values()]
     assert len(summaries) == count
+
+
+def test_the_coordinators_notes_count_where_the_participant_said_nothing(db):
+    """Notes typed on the membership (by hand or from the imported list) are never sorted into a diet, never
+    left out either; what the participant states on their page wins."""
+    visit = published(VisitFactory.create())
+    lunch = SessionFactory.create(visit=visit, kind=Session.Kind.MEAL, title="Lunch", language="en")
+    quiet = DelegationMemberFactory.create(
+        delegation=visit.delegation, dietary_needs="no pork", accessibility_needs="hard of hearing"
+    )
+    stated = DelegationMemberFactory.create(
+        delegation=visit.delegation, dietary_needs="vegetarian", accessibility_needs="needs a lift"
+    )
+    plain = DelegationMemberFactory.create(delegation=visit.delegation, dietary_needs="  ")
+    for member in (quiet, stated, plain):
+        answered(lunch, member.person, True)
+    needing(visit, stated.person, dietary=["none"], wheelchair=True)
+    totals = session_totals(visit)[lunch.pk]
+    assert (totals.diets, totals.diet_notes) == ({}, 1)
+    assert (totals.wheelchair, totals.accessibility_notes) == (1, 1)
+    with translation.override("en"):
+        assert totals.summary == (
+            "3 meals (1 with a note on diet); 1 wheelchair user; 1 note on accessibility"
+        )
+
+
+def test_notes_on_diet_count_for_meals_only():
+    needs = {1: NeedsFacts(diet_note=True)}
+    meeting = count_session(
+        7, is_meal=False, language="en", people=[1], answers={1: "attending"}, needs=needs
+    )
+    assert meeting.diet_notes == 0 and summarise(meeting) == "1 attending"
