@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,24 @@ class OutboxQuerySetMixin:
         if request.user.is_superuser:
             return queryset
         return queryset.filter(visit__coordinators=request.user.pk)
+
+
+def status_summary(queryset: QuerySet[OutboxMessage]) -> list[tuple[str, int, str]]:
+    """(label, count, status) per status. Queued rows due later (reminders, days ahead) are counted apart
+    from those waiting to go now, so that a queue that is moving is not mistaken for one that is stuck."""
+    rows = queryset.values("status").annotate(
+        n=Count("id"), later=Count("id", filter=Q(send_at__gt=timezone.now()))
+    )
+    counts = {row["status"]: (row["n"], row["later"]) for row in rows}
+    summary: list[tuple[str, int, str]] = []
+    for value, label in OutboxStatus.choices:
+        count, later = counts.get(value, (0, 0))
+        if value == OutboxStatus.QUEUED:
+            summary.append((str(label), count - later, value))
+            summary.append((gettext("Scheduled for later"), later, value))
+        else:
+            summary.append((str(label), count, value))
+    return summary
 
 
 @admin.register(OutboxMessage)
@@ -133,9 +152,9 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
         visit_id = request.GET.get("visit__id__exact")
         if visit_id:
             queryset = queryset.filter(visit_id=visit_id)
-        counts = {row["status"]: row["n"] for row in queryset.values("status").annotate(n=Count("id"))}
-        summary = [(label, counts.get(value, 0), value) for value, label in OutboxStatus.choices]
-        return super().changelist_view(request, {**(extra_context or {}), "status_summary": summary})
+        return super().changelist_view(
+            request, {**(extra_context or {}), "status_summary": status_summary(queryset)}
+        )
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view
