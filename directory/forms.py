@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +13,53 @@ from django.utils.translation import gettext_lazy as _
 from directory.tabular import MAX_FILE_BYTES, too_large_message
 from scheduling.models import AvailabilityException, ExpertHours
 from visits.fields import language_choices, validate_language_code
-from visits.models import DelegationMember, Person, Venue
+from visits.models import Delegation, DelegationMember, Organisation, Person, Venue
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- Delegations -----------------------------------------------------------------------------------------
+
+
+class DelegationForm(forms.ModelForm):
+    """A delegation's own details; its coordinators are not edited here (registering makes you one)."""
+
+    class Meta:
+        model = Delegation
+        fields = ["name", "countries", "organisations", "languages", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"organisations": _("The organisations the delegation comes from; visiting ones first.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = self.fields["organisations"]
+        assert isinstance(organisations, forms.ModelMultipleChoiceField)
+        # Visiting organisations first, but the others too: an organisation's side defaults to host, and one
+        # left so by mistake should still be choosable rather than silently missing.
+        visiting_first = Case(
+            When(side=Organisation.Side.VISITING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        organisations.queryset = Organisation.objects.order_by(visiting_first, "name", "country")
+        for name in ("countries", "organisations"):
+            self.fields[name].widget.attrs.setdefault("size", 8)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        # Case-insensitively, so that "Latvian state police" is not registered beside "Latvian State Police".
+        other = Delegation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "A delegation named “%(name)s” is already registered. Give this one another name (with "
+                    "the year or the city, for instance), or ask that delegation's coordinators to add you."
+                ),
+                params={"name": other.name},
+                code="unique",
+            )
+        return name
 
 
 # --- Members ----------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Writes of the directory. Keyword-only, typed and atomic."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directory.forms import MembershipForm, PersonForm
+from directory.forms import DelegationForm, MembershipForm, PersonForm
 from scheduling.models import TravelTime
 from visits.models import Delegation, DelegationMember, Venue
 
@@ -14,25 +15,48 @@ class Refused(Exception):
 
 
 @transaction.atomic
+def delegation_register(*, form: DelegationForm, actor: User) -> Delegation:
+    """Save a new delegation from a valid form; whoever registers it coordinates it, so that it is theirs to
+    fill in before any visit of it exists."""
+    delegation: Delegation = form.save()
+    delegation.coordinators.add(actor)
+    return delegation
+
+
+@transaction.atomic
+def delegation_update(*, form: DelegationForm) -> Delegation:
+    delegation: Delegation = form.save()
+    return delegation
+
+
+def delegation_removal_refusal(delegation: Delegation) -> str | None:
+    """Why the delegation cannot be deleted (it has visits, named), or None if it can."""
+    titles = list(delegation.visits.order_by("starts_on", "pk").values_list("title", flat=True)[:4])
+    if not titles:
+        return None
+    count = delegation.visits.count()
+    return ngettext(
+        "“%(delegation)s” cannot be deleted: it is the delegation of the visit %(titles)s. Delete "
+        "that visit or give it another delegation first.",
+        "“%(delegation)s” cannot be deleted: it is the delegation of %(count)d visits (%(titles)s). "
+        "Delete those visits or give them another delegation first.",
+        count,
+    ) % {
+        "delegation": delegation.name,
+        "count": count,
+        "titles": ", ".join(f"“{title}”" for title in titles[:3]) + (", …" if count > 3 else ""),
+    }
+
+
+@transaction.atomic
 def delegation_remove(*, delegation: Delegation) -> None:
     """Delete a delegation and its memberships (the people stay in the directory), unless it has visits."""
-    titles = list(delegation.visits.order_by("starts_on", "pk").values_list("title", flat=True)[:4])
-    if titles:
-        count = delegation.visits.count()
-        raise Refused(
-            ngettext(
-                "“%(delegation)s” cannot be deleted: it is the delegation of the visit %(titles)s. Delete "
-                "that visit or give it another delegation first.",
-                "“%(delegation)s” cannot be deleted: it is the delegation of %(count)d visits (%(titles)s). "
-                "Delete those visits or give them another delegation first.",
-                count,
-            )
-            % {
-                "delegation": delegation.name,
-                "count": count,
-                "titles": ", ".join(f"“{title}”" for title in titles[:3]) + (", …" if count > 3 else ""),
-            }
-        )
+    # Lock the row first: a visit being added to it meanwhile (which takes a key-share lock on it on
+    # PostgreSQL) then waits for us, instead of slipping in between the check and the delete.
+    list(Delegation.objects.select_for_update().filter(pk=delegation.pk).values_list("pk", flat=True))
+    refusal = delegation_removal_refusal(delegation)
+    if refusal is not None:
+        raise Refused(refusal)
     delegation.delete()
 
 

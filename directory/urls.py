@@ -28,6 +28,9 @@ venue_patterns = [
 urlpatterns = [
     path("", delegations.index, name="index"),
     path("delegations/", delegations.delegation_list, name="delegations"),
+    path("delegations/new/", delegations.delegation_new, name="delegation_new"),
+    path("delegations/<int:delegation_id>/edit/", delegations.delegation_edit, name="delegation_edit"),
+    path("delegations/<int:delegation_id>/delete/", delegations.delegation_delete, name="delegation_delete"),
     path("delegations/<int:delegation_id>/members/", include(member_patterns)),
     path("members-template.csv", member_import.import_template, name="members_import_template"),
     path("experts/", experts.expert_list, name="experts"),

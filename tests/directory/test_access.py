@@ -17,6 +17,7 @@ def member_pages(delegation_id: int, member_id: int) -> list[str]:
         reverse("directory:member_edit", args=[delegation_id, member_id]),
         reverse("directory:member_remove", args=[delegation_id, member_id]),
         reverse("directory:members_import", args=[delegation_id]),
+        reverse("directory:delegation_edit", args=[delegation_id]),
     ]
 
 
