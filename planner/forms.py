@@ -1,12 +1,17 @@
-"""The session form of the board: times typed in a zone the form names, experts chosen with the session.
+"""The session form of the board: times typed in a zone the form names, and the session's people chosen
+with it: its experts, its interpreters with their languages, and, when only some members attend, which.
 
 It builds on the admin's `SessionForm`, which remembers the version the coordinator opened and refuses a save
 over a newer one. Times are read in the zone the form showed them in (a hidden field carries it), so what the
 coordinator read beside the fields is what their typing means; the page's script keeps that zone in step with
 the chosen venue's.
+
+The interpreters are a small formset inside the form: a row each, with a couple of empty rows to add more,
+so the page works without its script. The form is valid only when its rows are.
 """
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,8 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from visits.admin.forms import SessionForm
-from visits.fields import validate_time_zone
-from visits.models import Organisation, Person, Session, Venue, Visit
+from visits.fields import language_choices, validate_time_zone
+from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -48,12 +53,105 @@ def zone_named(name: object) -> ZoneInfo | None:
     return ZoneInfo(name)
 
 
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Delegation members by name and role: they are all of the visit's delegation, so it goes unsaid."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.name} ({obj.get_role_display()})"
+
+
+class InterpreterForm(forms.Form):
+    """One interpreter on the session: who, and the languages they interpret between."""
+
+    person = forms.TypedChoiceField(label=_("Interpreter"), coerce=int, empty_value=None, required=False)
+    languages = forms.TypedMultipleChoiceField(
+        label=_("Languages"),
+        choices=language_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    def __init__(
+        self, *args: Any, people: Sequence[tuple[int, str]], default_languages: Sequence[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # The people are read once for every row, so that more rows cost no more queries.
+        self.fields["person"].choices = [("", "---------"), *people]  # type: ignore[attr-defined]
+        self.names: Mapping[int, str] = dict(people)
+        self.default_languages = list(default_languages)
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean() or {}
+        person = cleaned.get("person")
+        if person is None or cleaned.get("languages") or self.has_error("languages"):
+            return cleaned
+        if len(self.default_languages) < 2:
+            self.add_error(
+                "languages",
+                gettext(
+                    "Choose the languages %(person)s interprets between, or give the session's language and "
+                    "the language it is interpreted into."
+                )
+                % {"person": self.names[person]},
+            )
+        else:
+            cleaned["languages"] = list(self.default_languages)
+        return cleaned
+
+
+class InterpreterRows(forms.BaseFormSet):
+    """The interpreter rows: those already booked, and empty ones to book more. An empty row is no booking."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[int] = set()
+        for form in self.booking_forms():
+            person = form.cleaned_data["person"]
+            if person in seen:
+                raise ValidationError(
+                    gettext("%(person)s is in the list twice; give each interpreter once.")
+                    % {"person": form.names[person]}
+                )
+            seen.add(person)
+
+    def booking_forms(self) -> list[InterpreterForm]:
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("person") is not None and not form.cleaned_data.get("DELETE")
+        ]
+
+    def bookings(self) -> dict[int, list[str]]:
+        """Each interpreter chosen, with the languages they interpret between."""
+        return {form.cleaned_data["person"]: form.cleaned_data["languages"] for form in self.booking_forms()}
+
+
+InterpreterFormSet = forms.formset_factory(
+    InterpreterForm, formset=InterpreterRows, extra=2, can_delete=True, can_delete_extra=False
+)
+
+
 class PlannerSessionForm(SessionForm):
     experts = forms.ModelMultipleChoiceField(
         label=_("Experts"),
         queryset=Person.objects.select_related("organisation").order_by("name"),
         required=False,
         help_text=_("The people who lead the session. Hold Ctrl (⌘ on a Mac) to choose more than one."),
+    )
+    attendees = MemberChoiceField(
+        label=_("Chosen members"),
+        queryset=DelegationMember.objects.none(),
+        required=False,
+        help_text=_(
+            "When attendance is “Chosen members”: the members of the delegation who attend. Hold Ctrl "
+            "(⌘ on a Mac) to choose more than one."
+        ),
     )
     # The zone the times are typed in: the venue's, or the visit's when there is no venue.
     time_zone = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -98,13 +196,60 @@ class PlannerSessionForm(SessionForm):
             value = self.initial.get(name)
             if isinstance(value, dt.datetime) and timezone.is_aware(value):
                 self.initial[name] = value.astimezone(self.zone).replace(tzinfo=None)
+        self.limit_attendees_to_the_delegation(visit)
+        people: list[tuple[int, str]] = list(Person.objects.order_by("name", "pk").values_list("pk", "name"))
+        booked: list[dict[str, Any]] = []
         if self.instance.pk is not None and not self.is_bound:
             self.initial["experts"] = [e.person_id for e in self.instance.session_experts.all()]
+            self.initial["attendees"] = [a.member_id for a in self.instance.session_attendees.all()]
+            place = {pk: n for n, (pk, _name) in enumerate(people)}  # in the order of the people's names
+            booked = [
+                {"person": row.person_id, "languages": row.languages}
+                for row in sorted(
+                    self.instance.session_interpreters.all(),
+                    key=lambda row: place.get(row.person_id, len(place)),
+                )
+            ]
+        interpreters = InterpreterFormSet(
+            self.data if self.is_bound else None,
+            prefix=self.add_prefix("interpreters"),
+            initial=booked,
+            form_kwargs={"people": people, "default_languages": self.session_languages()},
+        )
+        assert isinstance(interpreters, InterpreterRows)
+        self.interpreters = interpreters
+
+    def limit_attendees_to_the_delegation(self, visit: Visit) -> None:
+        field = self.fields["attendees"]
+        assert isinstance(field, MemberChoiceField)
+        members = DelegationMember.objects.none()
+        if visit.delegation_id is not None:
+            members = DelegationMember.objects.filter(delegation_id=visit.delegation_id)
+        field.queryset = members.select_related("person").order_by("person__name", "pk")
+        # The message is formatted with the refused value; a % in the delegation's name must stay a %.
+        delegation = str(visit.delegation or "–").replace("%", "%%")
+        field.error_messages["invalid_choice"] = gettext(
+            "Choose members of this visit's delegation (%(delegation)s)."
+        ) % {"delegation": delegation}
+
+    def session_languages(self) -> list[str]:
+        """The session's language and the language it is interpreted into, as typed: the languages of an
+        interpreter whose row leaves them out."""
+        if self.is_bound:
+            typed = [self.data.get(self.add_prefix(name)) for name in ("language", "interpretation_language")]
+        else:
+            typed = [self.instance.language, self.instance.interpretation_language]
+        known = dict(language_choices())
+        return list(dict.fromkeys(code for code in typed if isinstance(code, str) and code in known))
 
     def full_clean(self) -> None:
         # The typed times mean wall-clock time in the form's zone.
         with timezone.override(self.zone):
             super().full_clean()
+
+    def is_valid(self) -> bool:
+        session_valid = super().is_valid()
+        return self.interpreters.is_valid() and session_valid
 
     def clean(self) -> dict[str, Any] | None:
         if self.check_only:
@@ -114,8 +259,27 @@ class PlannerSessionForm(SessionForm):
     def is_stale(self) -> bool:
         return self.has_error(NON_FIELD_ERRORS, "stale")
 
+    def problems(self) -> list[str]:
+        """Every error of the form and its interpreter rows, each after the name of its field."""
+        found = []
+        for form in [self, *self.interpreters.forms]:
+            for name, errors in form.errors.items():
+                field = form.fields.get(name)
+                found += [f"{field.label}: {error}" if field is not None else error for error in errors]
+        return found + list(self.interpreters.non_form_errors())
+
     def chosen_experts(self) -> list[int]:
         return [person.pk for person in self.cleaned_data.get("experts") or []]
+
+    def chosen_attendees(self) -> list[int]:
+        """The delegation members chosen; they attend when the session's attendance is "chosen"."""
+        return [member.pk for member in self.cleaned_data.get("attendees") or []]
+
+    def chosen_participants(self) -> list[int]:
+        return [member.person_id for member in self.cleaned_data.get("attendees") or []]
+
+    def chosen_interpreters(self) -> dict[int, list[str]]:
+        return self.interpreters.bookings()
 
 
 class NewVisitForm(forms.ModelForm):

@@ -4,12 +4,17 @@ from django.db import transaction
 
 from planner.forms import PlannerSessionForm
 from visits.models import Session
-from visits.services import session_experts_set
+from visits.services import session_attendees_set, session_experts_set, session_interpreters_set
 
 
 @transaction.atomic
 def session_save(*, form: PlannerSessionForm) -> Session:
-    """Save a valid session form and its experts. Raises StaleEdit if someone saved the session meanwhile."""
+    """Save a valid session form with its people: experts, interpreters and chosen members, all or nothing.
+
+    Raises StaleEdit if someone saved the session meanwhile.
+    """
     session = form.save()
     session_experts_set(session=session, people=form.chosen_experts())
+    session_interpreters_set(session=session, bookings=form.chosen_interpreters())
+    session_attendees_set(session=session, members=form.chosen_attendees())
     return session

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
     path("visits/<int:visit_id>/publish/", publishing.publish, name="publish"),
+    path("visits/<int:visit_id>/acknowledge/", publishing.acknowledge, name="acknowledge"),
     path("visits/<int:visit_id>/delivery/", publishing.delivery, name="delivery"),
     path("visits/<int:visit_id>/delivery.json", publishing.delivery_json, name="delivery_json"),
 ]

@@ -1,4 +1,5 @@
-"""Publishing a programme: the change set in words before, the delivery progress after."""
+"""Publishing a programme: the change set in words before, with its warnings to acknowledge; the delivery
+progress after."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from planner.access import access_visit
 from planner.delivery import delivery_of, failed_messages
 from planner.views import language
 from scheduling.admin.programme_rows import conflict_rows, programme_preview
-from scheduling.checks import visit_conflict_report
+from scheduling.checks import CannotAcknowledge, conflict_acknowledge, visit_conflict_report
 from scheduling.models import ProgrammeVersion
 from scheduling.publishing import (
     PublishBlocked,
@@ -66,6 +68,30 @@ def publish(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
     url = reverse("planner:delivery", args=[visit.pk])
     return HttpResponseRedirect(f"{url}?version={version.number}")
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Accept a warning, by its key, so that it no longer counts as open. Fatal conflicts are refused: they
+    must be resolved on the board."""
+    visit = access_visit(request.user, visit_id)
+    key = request.POST.get("key", "")
+    conflict = next((c for c in visit_conflict_report(visit).conflicts if c.key == key), None)
+    if conflict is None:
+        messages.warning(request, gettext("That conflict no longer arises; there is nothing to acknowledge."))
+    else:
+        assert isinstance(request.user, User)  # login_required let the request in
+        try:
+            conflict_acknowledge(visit=visit, conflict=conflict, actor=request.user)
+        except CannotAcknowledge as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                gettext("Warning acknowledged: %(message)s") % {"message": conflict.message(language())},
+            )
+    return HttpResponseRedirect(reverse("planner:publish", args=[visit.pk]) + "#warnings")
 
 
 def version_number(request: HttpRequest, visit: Visit) -> int:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
-from visits.models import SESSION_TRANSITIONS, Session, StaleEdit, Visit
+from visits.models import SESSION_TRANSITIONS, Session, SessionAttendee, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status
 
 
@@ -33,8 +34,25 @@ def board_url(visit: Visit, session: Session | None = None) -> str:
 
 
 def proposal_conflicts(form: PlannerSessionForm) -> list[Conflict]:
-    """The conflicts of the session as the valid form describes it, nothing saved."""
-    return session_proposal_conflicts(form.instance, experts=form.chosen_experts())
+    """The conflicts of the session as the valid form describes it, with its people, nothing saved."""
+    return session_proposal_conflicts(
+        form.instance,
+        experts=form.chosen_experts(),
+        participants=form.chosen_participants(),
+        interpreters=list(form.chosen_interpreters()),
+    )
+
+
+def with_its_people(session: Session) -> Session:
+    """The session with its experts, interpreters and chosen members read once, for its form and its conflicts
+    alike: a fixed number of queries however many people it has."""
+    prefetch_related_objects(
+        [session],
+        "session_experts",
+        "session_interpreters",
+        Prefetch("session_attendees", queryset=SessionAttendee.objects.select_related("member")),
+    )
+    return session
 
 
 def saved_conflict_message(request: HttpRequest, session: Session, conflicts: list[Conflict]) -> None:
@@ -68,6 +86,8 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
     conflicts: list[Conflict] | None = None
     stale = ""
     if request.method != "POST":
+        if session is not None:
+            with_its_people(session)
         form = PlannerSessionForm(instance=instance, visit=visit, zone=zone)
         if session is not None:
             conflicts = session_conflicts(session)
@@ -163,6 +183,6 @@ def check(request: HttpRequest, visit_id: int) -> HttpResponse:
         request.POST, instance=session or Session(visit=visit), visit=visit, zone=zone, check_only=True
     )
     if not form.is_valid():
-        return render(request, "planner/_conflicts.html", {"form_errors": form.errors, "conflicts": None})
+        return render(request, "planner/_conflicts.html", {"form_errors": form.problems(), "conflicts": None})
     conflicts = [c.message(language()) for c in proposal_conflicts(form)]
     return render(request, "planner/_conflicts.html", {"conflicts": conflicts})

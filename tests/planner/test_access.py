@@ -16,6 +16,7 @@ def pages(visit, session):
         ("get", reverse("planner:session_edit", args=[session.pk])),
         ("get", reverse("planner:publish", args=[visit.pk])),
         ("post", reverse("planner:publish", args=[visit.pk])),
+        ("post", reverse("planner:acknowledge", args=[visit.pk])),
         ("post", reverse("planner:check", args=[visit.pk])),
         ("post", reverse("planner:session_status", args=[session.pk])),
     ]

@@ -1,18 +1,22 @@
-"""Publishing from the planner: the change set in words first, then the delivery progress of the version."""
+"""Publishing from the planner: the change set in words first, with its warnings to acknowledge, then the
+delivery progress of the version."""
 
 import pytest
 from django.urls import reverse
 
 from notifications.models import OutboxMessage
-from scheduling.models import ProgrammeVersion
+from scheduling.checks import visit_conflict_report
+from scheduling.models import ConflictAcknowledgement, ProgrammeVersion
 from tests.factories import (
     DelegationMemberFactory,
     OutboxMessageFactory,
     SessionExpertFactory,
     SessionFactory,
+    UserFactory,
     VenueFactory,
     stockholm,
 )
+from visits.models import Session
 from visits.services import session_change_status
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +70,8 @@ def test_a_second_version_is_described_by_what_changed_since_the_first(
             "time_zone": "Europe/Stockholm",
             "seen_version": morning.version,
             "experts": list(morning.session_experts.values_list("person_id", flat=True)),
+            "interpreters-TOTAL_FORMS": 0,
+            "interpreters-INITIAL_FORMS": 0,
         },
     )
     session_change_status(session=afternoon, status="cancelled")
@@ -155,3 +161,87 @@ def test_the_stylesheet_prints_only_the_programme():
 
     with open(finders.find("planner/planner.css"), encoding="utf-8") as stylesheet:
         assert "@media print" in stylesheet.read()
+
+
+# --- Acknowledging warnings ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def warned(visit):
+    """A session that needs an interpreter into Latvian and has none: a warning, not a fatal conflict."""
+    SessionFactory(visit=visit, title="Shelter visit", interpreter_needed=True, interpretation_language="lv")
+    [warning] = visit_conflict_report(visit).warnings
+    assert not warning.is_fatal
+    return warning
+
+
+def test_a_warning_is_acknowledged_from_the_publish_page(signed_in, visit, warned, coordinator):
+    html = signed_in.get(reverse("planner:publish", args=[visit.pk])).content.decode()
+    assert "needs an interpreter" in html
+    assert f'action="{reverse("planner:acknowledge", args=[visit.pk])}"' in html
+    assert f'name="key" value="{warned.key}"' in html
+
+    response = signed_in.post(reverse("planner:acknowledge", args=[visit.pk]), {"key": warned.key})
+    assert response.status_code == 302
+    assert response.url == reverse("planner:publish", args=[visit.pk]) + "#warnings"
+    acknowledgement = ConflictAcknowledgement.objects.get(visit=visit)
+    assert (acknowledgement.key, acknowledgement.acknowledged_by) == (warned.key, coordinator)
+    assert visit_conflict_report(visit).open_warnings == []
+
+    page = signed_in.get(response.url)
+    html = page.content.decode()
+    assert any(str(m).startswith("Warning acknowledged: “Shelter visit”") for m in page.context["messages"])
+    assert "acknowledged by coordinator" in html
+    assert f'name="key" value="{warned.key}"' not in html  # nothing left to acknowledge
+
+
+def test_a_fatal_conflict_cannot_be_acknowledged_it_must_be_resolved(signed_in, visit):
+    venue = VenueFactory(name="Police HQ")
+    SessionFactory(visit=visit, title="One", venue=venue)
+    SessionFactory(visit=visit, title="Two", venue=venue)
+    [fatal] = visit_conflict_report(visit).fatal
+    html = signed_in.get(reverse("planner:publish", args=[visit.pk])).content.decode()
+    assert f'value="{fatal.key}"' not in html  # no button for it
+
+    response = signed_in.post(
+        reverse("planner:acknowledge", args=[visit.pk]), {"key": fatal.key}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("A fatal conflict cannot be acknowledged; it must be resolved" in m for m in messages)
+    assert not ConflictAcknowledgement.objects.exists()
+
+
+def test_a_warning_that_no_longer_arises_has_nothing_to_acknowledge(signed_in, visit, warned):
+    Session.objects.filter(visit=visit).update(interpreter_needed=False)  # resolved meanwhile
+    response = signed_in.post(
+        reverse("planner:acknowledge", args=[visit.pk]), {"key": warned.key}, follow=True
+    )
+    assert any("no longer arises" in str(m) for m in response.context["messages"])
+    assert not ConflictAcknowledgement.objects.exists()
+
+
+def test_another_coordinator_cannot_acknowledge_a_warning_of_the_visit(client, visit, warned):
+    client.force_login(UserFactory(username="other", is_staff=True))
+    response = client.post(reverse("planner:acknowledge", args=[visit.pk]), {"key": warned.key})
+    assert response.status_code == 404
+    assert not ConflictAcknowledgement.objects.exists()
+
+
+def test_acknowledging_needs_a_post(signed_in, visit, warned):
+    assert signed_in.get(reverse("planner:acknowledge", args=[visit.pk])).status_code == 405
+
+
+def test_the_boards_warning_badge_leads_to_the_warnings_on_the_publish_page(signed_in, visit, warned):
+    html = signed_in.get(reverse("planner:board", args=[visit.pk])).content.decode()
+    url = reverse("planner:publish", args=[visit.pk]) + "#warnings"
+    assert f'<a class="badge badge-warning" href="{url}">1 warning</a>' in html
+
+
+def test_acknowledging_needs_the_csrf_token(visit, coordinator, warned):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("planner:acknowledge", args=[visit.pk]), {"key": warned.key})
+    assert response.status_code == 403
+    assert not ConflictAcknowledgement.objects.exists()

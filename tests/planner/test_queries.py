@@ -115,3 +115,22 @@ def test_the_dashboard_costs_the_same_for_1_visit_as_for_10(client, coordinator,
         fill(visit, 5)
     with django_assert_num_queries(expected):
         client.get(reverse("planner:dashboard"))
+
+
+def test_the_session_form_costs_the_same_for_1_interpreter_and_member_as_for_6(
+    signed_in, visit, django_assert_num_queries
+):
+    def session_with(count):
+        session = SessionFactory(visit=visit, attendance=Session.Attendance.CHOSEN)
+        for _ in range(count):
+            SessionExpertFactory(session=session)
+            SessionInterpreterFactory(session=session)
+            member = DelegationMemberFactory(delegation=visit.delegation)
+            SessionAttendee.objects.create(session=session, member=member)
+        return session
+
+    small, large = session_with(1), session_with(6)
+    expected = queries(signed_in, reverse("planner:session_edit", args=[small.pk]))
+    with django_assert_num_queries(expected):
+        response = signed_in.get(reverse("planner:session_edit", args=[large.pk]))
+    assert len(response.context["form"].interpreters.forms) == 6 + 2  # and two empty rows

@@ -30,6 +30,9 @@ def form_data(**changes):
         "description": "",
         "time_zone": "Europe/Stockholm",
         "action": "save",
+        # The interpreter rows: none unless a test adds some (see `interpreter_rows`).
+        "interpreters-TOTAL_FORMS": "0",
+        "interpreters-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

@@ -1,5 +1,6 @@
 // The planner's small helpers: the conflict check while a session is edited, the venue's time zone beside the
-// times, the delivery progress, and the print button. Every page works without this file.
+// times, the chosen members only while attendance is "chosen", the delivery progress, and the print button.
+// Every page works without this file.
 "use strict";
 
 function checkConflicts(form) {
@@ -24,9 +25,20 @@ function followVenueZone(form) {
   });
 }
 
+// The chosen members matter only when attendance is "chosen": without this script they are always shown.
+function followAttendance(form) {
+  const attendance = form.querySelector("select[name='attendance']");
+  const attendees = form.querySelector("[data-attendees]");
+  if (!attendance || !attendees) return;
+  const show = () => { attendees.hidden = attendance.value !== "chosen"; };
+  attendance.addEventListener("change", show);
+  show();
+}
+
 function watchSessionForm(form) {
   let timer = null;
   followVenueZone(form);
+  followAttendance(form);
   form.addEventListener("change", () => {
     clearTimeout(timer);
     timer = setTimeout(() => checkConflicts(form), 300);
