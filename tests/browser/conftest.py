@@ -12,8 +12,12 @@ import pytest
 # unless told that this test code is not async code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+import re
 
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+
+from tests.factories import UserFactory
 from tests.notifications.conftest import programme  # noqa: F401 (fixtures the browser tests share)
 from tests.responses.conftest import lead, smtp  # noqa: F401
 
@@ -64,3 +68,22 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+PASSWORD = "a long passphrase for the test"
+
+
+def coordinator_named(username: str, **fields: object) -> User:
+    """A coordinator (staff) who signs in with PASSWORD."""
+    user: User = UserFactory.create(username=username, is_staff=True, **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def sign_in(page: Page, base: str, username: str = "maria") -> None:
+    page.goto(base + "/plan/")
+    page.get_by_label(re.compile("Username", re.I)).fill(username)
+    page.get_by_label(re.compile("Password", re.I)).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    expect(page.get_by_role("heading", name="Upcoming visits")).to_be_visible()

@@ -4,12 +4,10 @@ phone the board becomes a list of days that needs no sideways scrolling."""
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_coordinator_journey import PASSWORD, sign_in
+from tests.browser.conftest import coordinator_named, screenshot, sign_in
 from tests.factories import (
     SessionExpertFactory,
     SessionFactory,
-    UserFactory,
     VenueFactory,
     VisitFactory,
     stockholm,
@@ -21,9 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def visit():
     """Two one-hour sessions that share an expert and a venue, and have long titles and a long venue name."""
-    coordinator = UserFactory.create(username="maria", is_staff=True)
-    coordinator.set_password(PASSWORD)
-    coordinator.save()
+    coordinator = coordinator_named("maria")
     visit = VisitFactory.create(title="Riga police visit")
     visit.coordinators.add(coordinator)
     venue = VenueFactory.create(name="The Swedish Prosecution Authority's conference centre, Stockholm")

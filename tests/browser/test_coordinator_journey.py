@@ -8,12 +8,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import coordinator_named, screenshot, sign_in
 from tests.factories import (
     DelegationFactory,
     DelegationMemberFactory,
     PersonFactory,
-    UserFactory,
     VenueFactory,
 )
 from tests.responses.conftest import answer_link
@@ -22,29 +21,17 @@ from visits.models import SessionExpert, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a long passphrase for the test"
-
 
 @pytest.fixture
 def world():
     """What the directory already holds: a delegation with a member, an expert, a venue; and a coordinator."""
-    coordinator = UserFactory.create(username="maria", email="maria@si.example.org", is_staff=True)
-    coordinator.set_password(PASSWORD)
-    coordinator.save()
+    coordinator = coordinator_named("maria", email="maria@si.example.org")
     coordinator.groups.add(coordinators_group())
     delegation = DelegationFactory.create(name="Moldovan Prosecution Service", languages=["en"])
     DelegationMemberFactory.create(delegation=delegation, person__name="Ana Rusu")
     expert = PersonFactory.create(name="Eva Lind", email="eva.lind@polisen.example.se")
     VenueFactory.create(name="Polishuset", city="Stockholm", time_zone="Europe/Stockholm")
     return expert
-
-
-def sign_in(page: Page, base: str) -> None:
-    page.goto(base + "/plan/")
-    page.get_by_label(re.compile("Username", re.I)).fill("maria")
-    page.get_by_label(re.compile("Password", re.I)).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
-    expect(page.get_by_role("heading", name="Upcoming visits")).to_be_visible()
 
 
 def fill_session(page: Page, title: str, starts: str, ends: str, expert: str) -> None:

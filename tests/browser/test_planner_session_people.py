@@ -6,14 +6,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_coordinator_journey import PASSWORD, sign_in
+from tests.browser.conftest import coordinator_named, screenshot, sign_in
 from tests.factories import (
     DelegationMemberFactory,
     PersonFactory,
     SessionFactory,
     SessionInterpreterFactory,
-    UserFactory,
     VisitFactory,
     stockholm,
 )
@@ -25,9 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def visit():
     """Maria's visit, whose delegation has two members; an interpreter already booked elsewhere at 09:30."""
-    coordinator = UserFactory.create(username="maria", is_staff=True)
-    coordinator.set_password(PASSWORD)
-    coordinator.save()
+    coordinator = coordinator_named("maria")
     visit = VisitFactory.create(title="Riga police visit", delegation__languages=["lv"])
     visit.coordinators.add(coordinator)
     DelegationMemberFactory.create(delegation=visit.delegation, person__name="Ana Rusu")
