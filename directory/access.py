@@ -12,12 +12,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from visits.models import Delegation
-from visits.selectors import visits_for_user
+from visits.selectors import delegations_for_user as visible_delegations
 
 View = Callable[..., HttpResponse]
 
@@ -40,16 +40,10 @@ def coordinator_required(view: View) -> View:
 
 
 def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
-    """Superusers see every delegation; a coordinator, those they coordinate themselves or through one of
-    its visits; others, none."""
+    """The delegations a coordinator may see (visits.selectors.delegations_for_user); others, none."""
     if not is_coordinator(user):
         return Delegation.objects.none()
-    if user.is_superuser:
-        return Delegation.objects.all()
-    return Delegation.objects.filter(
-        Q(pk__in=visits_for_user(user).values("delegation"))
-        | Q(pk__in=Delegation.coordinators.through.objects.filter(user=user.pk).values("delegation"))
-    )
+    return visible_delegations(user)
 
 
 def access_delegation(user: User | AnonymousUser, delegation_id: int) -> Delegation:

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from visits.admin.forms import SessionForm
 from visits.fields import language_choices, validate_time_zone
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
+from visits.selectors import delegations_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -302,6 +304,15 @@ class NewVisitForm(forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        delegation = self.fields["delegation"]
+        assert isinstance(delegation, forms.ModelChoiceField)
+        delegation.queryset = delegations_for_user(user).order_by("name")
+        delegation.help_text = _(
+            "A delegation you coordinate. Register a new one under People and places › Delegations."
+        )
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()

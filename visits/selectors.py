@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
+from visits.models import Delegation, DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
 
 
 def visits_for_user(user: User | AnonymousUser) -> QuerySet[Visit]:
@@ -15,6 +15,20 @@ def visits_for_user(user: User | AnonymousUser) -> QuerySet[Visit]:
     if user.is_superuser:
         return Visit.objects.all()
     return Visit.objects.filter(coordinators=user.pk)
+
+
+def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
+    """Superusers see every delegation; anyone else those they coordinate themselves (whoever registered one
+    coordinates it) or through one of its visits. A delegation's members are personal data: being staff is
+    no reason to see them."""
+    if not user.is_authenticated:
+        return Delegation.objects.none()
+    if user.is_superuser:
+        return Delegation.objects.all()
+    return Delegation.objects.filter(
+        Q(pk__in=visits_for_user(user).values("delegation"))
+        | Q(pk__in=Delegation.coordinators.through.objects.filter(user=user.pk).values("delegation"))
+    )
 
 
 def participant_filter(person: Person) -> Q:

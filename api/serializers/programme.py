@@ -21,7 +21,7 @@ from visits.models import (
     Visit,
     VisitStatus,
 )
-from visits.selectors import visits_for_user
+from visits.selectors import delegations_for_user, visits_for_user
 from visits.services import (
     check_transition,
     session_attendees_set,
@@ -62,6 +62,12 @@ class VisitSerializer(ModelValidatedSerializer):
             "updated_at",
         ]
         read_only_fields = ["first_published_at", "created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["delegation"]
+        if isinstance(field, serializers.PrimaryKeyRelatedField):
+            field.queryset = delegations_for_user(user_of(self.context))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         current = self.instance.status if self.instance is not None else VisitStatus.DRAFT

@@ -75,7 +75,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     """A new visit in draft; whoever creates it coordinates it, and lands on its (empty) board."""
     if not request.user.has_perm("visits.add_visit"):
         raise Http404
-    form = NewVisitForm(request.POST or None)
+    form = NewVisitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             visit = form.save()

@@ -182,3 +182,22 @@ def test_another_coordinators_delegation_cannot_be_imported_into(api, other):
     )
     assert response.status_code == 404
     assert not DelegationMember.objects.filter(delegation_id=created["id"]).exists()
+
+
+def test_a_visit_is_for_a_delegation_one_coordinates(api, other):
+    created = register(api)
+    response = other.post(
+        "/api/v1/visits/",
+        {
+            "title": "Borrowed delegation",
+            "delegation": created["id"],
+            "starts_on": "2027-05-03",
+            "ends_on": "2027-05-06",
+            "city": "Stockholm",
+            "programme_languages": ["en"],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "delegation" in response.json()["errors"]
+    assert not Visit.objects.filter(title="Borrowed delegation").exists()

@@ -28,6 +28,7 @@ def world():
     coordinator = coordinator_named("maria", email="maria@si.example.org")
     coordinator.groups.add(coordinators_group())
     delegation = DelegationFactory.create(name="Moldovan Prosecution Service", languages=["en"])
+    delegation.coordinators.add(coordinator)  # she registered it
     DelegationMemberFactory.create(delegation=delegation, person__name="Ana Rusu")
     expert = PersonFactory.create(name="Eva Lind", email="eva.lind@polisen.example.se")
     VenueFactory.create(name="Polishuset", city="Stockholm", time_zone="Europe/Stockholm")

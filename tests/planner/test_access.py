@@ -71,10 +71,12 @@ def test_a_coordinator_creates_a_visit_and_coordinates_it(client, coordinator):
     from visits.models import Visit
 
     client.force_login(coordinator)
+    registered = DelegationFactory.create()
+    registered.coordinators.add(coordinator)
     form = {
         "title": "Tbilisi social workers",
         "kind": "study_visit",
-        "delegation": DelegationFactory.create().pk,
+        "delegation": registered.pk,
         "starts_on": "2027-05-10",
         "ends_on": "2027-05-12",
         "city": "Malmö",
@@ -90,3 +92,31 @@ def test_a_coordinator_creates_a_visit_and_coordinates_it(client, coordinator):
     visit = Visit.objects.get(title="Tbilisi social workers")
     assert created.status_code == 302 and created["Location"] == f"/plan/visits/{visit.pk}/"
     assert list(visit.coordinators.all()) == [coordinator] and visit.status == "draft"
+
+
+def test_a_new_visit_is_for_a_delegation_one_coordinates(client, coordinator):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import DelegationFactory
+
+    coordinator.user_permissions.add(Permission.objects.get(codename="add_visit"))
+    client.force_login(coordinator)
+    strangers = DelegationFactory.create(name="Someone else's delegation")
+    page = client.get("/plan/visits/new/").content.decode()
+    assert "Someone else&#x27;s delegation" not in page and "Someone else's delegation" not in page
+    refused = client.post(
+        "/plan/visits/new/",
+        {
+            "title": "Borrowed",
+            "kind": "study_visit",
+            "delegation": strangers.pk,
+            "starts_on": "2027-05-10",
+            "ends_on": "2027-05-12",
+            "city": "Malmö",
+            "country": "SE",
+            "time_zone": "Europe/Stockholm",
+            "programme_languages": ["en"],
+        },
+    )
+    assert refused.status_code == 400
+    assert "delegation" in refused.context["form"].errors

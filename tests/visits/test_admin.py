@@ -418,3 +418,26 @@ def test_whoever_registers_a_delegation_in_the_admin_coordinates_it(staff_client
     response = staff_client.post(admin_url(Delegation, "add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert list(Delegation.objects.get(name="Moldovan prosecutors").coordinators.all()) == [staff_user]
+
+
+def test_a_coordinator_sees_in_the_admin_only_the_delegations_and_members_they_coordinate(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import DelegationFactory, DelegationMemberFactory
+    from visits.models import DelegationMember
+
+    coordinator = UserFactory(username="karin", is_staff=True)
+    coordinator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_delegation", "view_delegationmember"])
+    )
+    own = DelegationFactory(name="Registered by Karin")
+    own.coordinators.add(coordinator)
+    through_visit = VisitFactory(delegation__name="Of Karin's visit")
+    through_visit.coordinators.add(coordinator)
+    stranger = DelegationMemberFactory(delegation__name="Someone else's")
+    client.force_login(coordinator)
+    listed = client.get(admin_url(Delegation, "changelist")).context["cl"].result_list
+    assert sorted(d.name for d in listed) == ["Of Karin's visit", "Registered by Karin"]
+    members = client.get(admin_url(DelegationMember, "changelist")).context["cl"].result_list
+    assert stranger not in list(members)
+    assert client.get(admin_url(Delegation, "change", stranger.delegation_id)).status_code == 302  # not found

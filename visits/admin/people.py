@@ -11,6 +11,7 @@ from django_countries.filters import CountryFilter
 from visits.admin.base import DomainAdmin
 from visits.fields import language_name
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+from visits.selectors import delegations_for_user
 
 # Organisations, people and places
 
@@ -75,8 +76,12 @@ class DelegationAdmin(DomainAdmin):
             form.instance.coordinators.add(request.user)  # whoever registers a delegation coordinates it
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delegation]:
+        # Only the delegations the user coordinates, here and in every autocomplete that picks one.
+        queryset = (
+            super().get_queryset(request).filter(pk__in=delegations_for_user(request.user).values("pk"))
+        )
         # An aggregate drops Meta.ordering; restore it for the autocomplete's paginator.
-        queryset = super().get_queryset(request).annotate(member_count=Count("members"))
+        queryset = queryset.annotate(member_count=Count("members"))
         return queryset.order_by(*Delegation._meta.ordering)
 
     @admin.display(description=_("countries"))
@@ -99,6 +104,10 @@ class DelegationMemberAdmin(DomainAdmin):
     list_select_related = ["person", "delegation"]
     search_fields = ["person__name", "person__email", "person__organisation__name", "delegation__name"]
     autocomplete_fields = ["delegation", "person"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DelegationMember]:
+        visible = delegations_for_user(request.user).values("pk")
+        return super().get_queryset(request).filter(delegation__in=visible)
 
     @admin.display(description=_("languages"))
     def language_names(self, member: DelegationMember) -> str:
