@@ -304,5 +304,8 @@ SPECTACULAR_SETTINGS = {
         "MessageKindEnum": "notifications.models.MessageKind",
         "ChangeKindEnum": "scheduling.models.ChangeKind",
         "ConflictKindEnum": "scheduling.conflicts.ConflictKind",
+        "VisitStatusEnum": "visits.models.programme.VisitStatus",
+        "SessionStatusEnum": "visits.models.programme.SessionStatus",
+        "OutboxStatusEnum": "notifications.models.OutboxStatus",
     },
 }
