@@ -21,7 +21,7 @@ from django.utils import timezone
 from notifications.compose import message_language
 from notifications.models import OUTBOX_TRANSITIONS, MessageKind, OutboxMessage, OutboxStatus
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
-from visits.models import Visit
+from visits.models import Person, Visit
 
 log = logging.getLogger(__name__)
 
@@ -245,8 +245,18 @@ def dispatch_on_commit(message_ids: Sequence[int]) -> None:
     transaction.on_commit(dispatch)
 
 
+@transaction.atomic
 def outbox_send_again(*, message: OutboxMessage) -> OutboxMessage:
-    """A coordinator's "send again" for a failed message: queue it now, with a fresh count of attempts."""
+    """A coordinator's "send again" for a failed message: queue it now, with a fresh count of attempts.
+
+    A message to a person goes to their address as it is now: a failure is often a wrong address, and the
+    coordinator corrects it in the directory before sending again."""
+    if message.person_id is not None:
+        current = Person.objects.filter(pk=message.person_id).values_list("email", flat=True).first()
+        if current:
+            OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).exclude(
+                to_email=current
+            ).update(to_email=current)
     moved = outbox_move(
         message_ids=[message.pk],
         from_status=OutboxStatus.FAILED,

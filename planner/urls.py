@@ -17,4 +17,9 @@ urlpatterns = [
     path("visits/<int:visit_id>/acknowledge/", publishing.acknowledge, name="acknowledge"),
     path("visits/<int:visit_id>/delivery/", publishing.delivery, name="delivery"),
     path("visits/<int:visit_id>/delivery.json", publishing.delivery_json, name="delivery_json"),
+    path(
+        "visits/<int:visit_id>/messages/<int:message_id>/send-again/",
+        publishing.send_again,
+        name="send_again",
+    ),
 ]

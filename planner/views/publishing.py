@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.outbox import outbox_send_again
 from planner.access import access_visit
 from planner.delivery import delivery_of, failed_messages
 from planner.views import language
@@ -92,6 +94,27 @@ def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
                 gettext("Warning acknowledged: %(message)s") % {"message": conflict.message(language())},
             )
     return HttpResponseRedirect(reverse("planner:publish", args=[visit.pk]) + "#warnings")
+
+
+@login_required
+@require_POST
+def send_again(request: HttpRequest, visit_id: int, message_id: int) -> HttpResponse:
+    """Queue a failed message of the visit again, to its person's address as it is now."""
+    visit = access_visit(request.user, visit_id)
+    message = OutboxMessage.objects.filter(visit=visit, pk=message_id).first()
+    if message is None:
+        raise Http404(gettext("No message with that number for this visit."))
+    url = reverse("planner:delivery", args=[visit.pk])
+    if message.version_number is not None:
+        url += f"?version={message.version_number}"
+    if message.status != OutboxStatus.FAILED:
+        messages.info(request, gettext("That message has not failed; there is nothing to send again."))
+        return HttpResponseRedirect(url)
+    message = outbox_send_again(message=message)
+    messages.success(
+        request, gettext("The message to %(address)s is queued again.") % {"address": message.to_email}
+    )
+    return HttpResponseRedirect(url)
 
 
 def version_number(request: HttpRequest, visit: Visit) -> int:

@@ -245,3 +245,46 @@ def test_acknowledging_needs_the_csrf_token(visit, coordinator, warned):
     response = client.post(reverse("planner:acknowledge", args=[visit.pk]), {"key": warned.key})
     assert response.status_code == 403
     assert not ConflictAcknowledgement.objects.exists()
+
+
+@pytest.fixture
+def bounced(signed_in, visit, programme):
+    """The programme published, and one invitation refused by the server for a mistyped address."""
+    signed_in.post(reverse("planner:publish", args=[visit.pk]))
+    message = OutboxMessage.objects.filter(visit=visit, kind="invitation").first()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status="failed", attempts=8, last_error="550 No such mailbox", to_email="eva.lind@polisen.exmaple.se"
+    )
+    return message
+
+
+def test_a_failed_message_is_sent_again_to_the_address_corrected_since(signed_in, visit, bounced):
+    from visits.models import Person
+
+    Person.objects.filter(pk=bounced.person_id).update(email="eva.lind@polisen.example.se")
+    page = signed_in.get(reverse("planner:delivery", args=[visit.pk])).content.decode()
+    url = reverse("planner:send_again", args=[visit.pk, bounced.pk])
+    assert f'action="{url}"' in page
+    response = signed_in.post(url, follow=True)
+    assert "is queued again" in response.content.decode()
+    bounced.refresh_from_db()
+    assert bounced.to_email == "eva.lind@polisen.example.se"
+    assert bounced.status in {"queued", "sending", "sent"} and bounced.attempts <= 1  # a fresh count
+
+
+def test_only_a_failed_message_is_sent_again(signed_in, visit, bounced):
+    sent = OutboxMessage.objects.filter(visit=visit).exclude(pk=bounced.pk).first()
+    OutboxMessage.objects.filter(pk=sent.pk).update(status="sent")
+    response = signed_in.post(reverse("planner:send_again", args=[visit.pk, sent.pk]), follow=True)
+    assert "nothing to send again" in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == "sent"
+
+
+def test_another_coordinator_cannot_send_a_message_of_the_visit_again(client, visit, bounced):
+    client.force_login(UserFactory(username="other", is_staff=True))
+    response = client.post(reverse("planner:send_again", args=[visit.pk, bounced.pk]))
+    assert response.status_code == 404
+    bounced.refresh_from_db()
+    assert bounced.status == "failed"
+    assert client.get(reverse("planner:send_again", args=[visit.pk, bounced.pk])).status_code in (404, 405)
