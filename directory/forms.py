@@ -47,19 +47,8 @@ class DelegationForm(forms.ModelForm):
             self.fields[name].widget.attrs.setdefault("size", 8)
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        # Case-insensitively, so that "Latvian state police" is not registered beside "Latvian State Police".
-        other = Delegation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
-        if other is not None:
-            raise ValidationError(
-                _(
-                    "A delegation named “%(name)s” is already registered. Give this one another name (with "
-                    "the year or the city, for instance), or ask that delegation's coordinators to add you."
-                ),
-                params={"name": other.name},
-                code="unique",
-            )
-        return name
+        # The model's clean() refuses a name taken in another case.
+        return str(self.cleaned_data["name"]).strip()
 
 
 # --- Members ----------------------------------------------------------------------------------------------

@@ -115,6 +115,8 @@ class DelegationSerializer(ModelValidatedSerializer):
     class Meta:
         model = Delegation
         fields = ["id", "name", "countries", "organisations", "languages", "notes", "coordinators"]
+        # The model's clean() refuses a taken name in any case, with a message that says what to do.
+        extra_kwargs = {"name": {"validators": []}}
 
 
 class DelegationMemberSerializer(ModelValidatedSerializer):

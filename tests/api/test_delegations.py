@@ -82,11 +82,13 @@ def test_a_delegation_with_a_visit_is_not_deleted_and_the_visit_is_named(api, pr
     assert Delegation.objects.filter(pk=programme.visit.delegation_id).exists()
 
 
-def test_a_name_already_taken_is_a_400_on_name(api):
+@pytest.mark.parametrize("name", ["Moldovan prosecutors", "MOLDOVAN Prosecutors"])
+def test_a_name_already_taken_in_any_case_is_a_400_on_name(api, name):
     register(api)
-    response = api.post("/api/v1/delegations/", {"name": "Moldovan prosecutors"}, format="json")
+    response = api.post("/api/v1/delegations/", {"name": name}, format="json")
     assert response.status_code == 400
-    assert "name" in response.json()["errors"]
+    assert "already registered" in response.json()["errors"]["name"][0]
+    assert Delegation.objects.count() == 1
 
 
 # Importing members

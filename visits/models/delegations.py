@@ -1,6 +1,7 @@
 """Delegations: the visiting groups, their members and what each member needs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,28 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # Case-insensitively, so that "Latvian state police" is not registered beside "Latvian State Police"
+        # (the database's own rule only refuses the very same spelling).
+        if not self.name:
+            return
+        other = Delegation.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        _(
+                            "A delegation named “%(name)s” is already registered. Give this one another "
+                            "name (with the year or the city, for instance), or ask that delegation's "
+                            "coordinators to add you."
+                        ),
+                        params={"name": other.name},
+                        code="unique",
+                    )
+                }
+            )
 
 
 class MemberRole(models.TextChoices):
