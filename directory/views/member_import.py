@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -81,7 +82,18 @@ def import_confirm(request: HttpRequest, delegation_id: int) -> HttpResponse:
         return HttpResponseRedirect(_import_url(delegation))
     del request.session[SESSION_KEY]
     rows = [TableRow(line=int(line), values=dict(values)) for line, values in pending["rows"]]
-    outcome = members_import(delegation=delegation, rows=rows)
+    try:
+        outcome = members_import(delegation=delegation, rows=rows)
+    except IntegrityError:
+        # Someone added one of these people or memberships in the moment between planning and writing.
+        messages.error(
+            request,
+            _(
+                "These members were changed by someone else while the file was imported; nothing was "
+                "imported. Upload the file again to see what it would do now."
+            ),
+        )
+        return HttpResponseRedirect(_import_url(delegation))
     messages.success(
         request,
         _("Imported %(file)s: %(added)s added, %(updated)s updated, %(skipped)s rows with errors skipped.")

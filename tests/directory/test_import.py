@@ -281,3 +281,25 @@ def test_an_import_takes_the_same_queries_for_5_rows_as_for_50(scope):
     assert queries_for(5) == queries_for(50)
     assert scope.delegation.members.count() == 55
     assert Organisation.objects.filter(name__startswith="Ministry").count() == 6
+
+
+def test_a_person_added_by_someone_else_during_the_import_undoes_it_and_says_so(scope, monkeypatch):
+    """Between the plan (made in the import's transaction) and its writes, another coordinator adds one of the
+    people: the database refuses the second address, nothing of the file is kept, and the page says why."""
+    import directory.member_import as member_import
+
+    planned = member_import.plan_import
+
+    def plan_then_someone_adds_ilze(**kwargs):
+        rows = planned(**kwargs)
+        PersonFactory(name="Ilze (added meanwhile)", email="ILZE@police.example.lv")
+        return rows
+
+    response = preview(scope, csv_file(ROWS))
+    monkeypatch.setattr(member_import, "plan_import", plan_then_someone_adds_ilze)
+    confirm = reverse("directory:members_import_confirm", args=[scope.delegation.pk])
+    response = scope.client.post(confirm, {"token": response.context["token"]})
+    assert response.status_code == 302 and response.url.endswith("/members/import/")
+    assert "nothing was imported" in str(next(iter(get_messages(response.wsgi_request))))
+    assert not scope.delegation.members.exists()
+    assert not Person.objects.filter(email="Janis@police.example.lv").exists()
