@@ -1,6 +1,6 @@
 """Writes of the directory. Keyword-only, typed and atomic."""
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from directory.forms import DelegationForm, MembershipForm, PersonForm
 from scheduling.models import TravelTime
 from visits.models import Delegation, DelegationMember, Venue
+from visits.selectors import visits_for_user
 
 
 class Refused(Exception):
@@ -29,32 +30,42 @@ def delegation_update(*, form: DelegationForm) -> Delegation:
     return delegation
 
 
-def delegation_removal_refusal(delegation: Delegation) -> str | None:
-    """Why the delegation cannot be deleted (it has visits, named), or None if it can."""
-    titles = list(delegation.visits.order_by("starts_on", "pk").values_list("title", flat=True)[:4])
-    if not titles:
-        return None
+def delegation_removal_refusal(delegation: Delegation, *, user: User | AnonymousUser) -> str | None:
+    """Why the delegation cannot be deleted (it has visits), or None if it can. Of its visits, only those the
+    user coordinates are named; the others are counted."""
     count = delegation.visits.count()
+    if not count:
+        return None
+    titles = list(
+        delegation.visits.filter(pk__in=visits_for_user(user).values("pk"))
+        .order_by("starts_on", "pk")
+        .values_list("title", flat=True)[:3]
+    )
+    named = ", ".join(f"“{title}”" for title in titles) + (", …" if count > len(titles) else "")
+    if not titles:
+        return ngettext(
+            "“%(delegation)s” cannot be deleted: it is the delegation of a visit that another coordinator "
+            "coordinates.",
+            "“%(delegation)s” cannot be deleted: it is the delegation of %(count)d visits that other "
+            "coordinators coordinate.",
+            count,
+        ) % {"delegation": delegation.name, "count": count}
     return ngettext(
         "“%(delegation)s” cannot be deleted: it is the delegation of the visit %(titles)s. Delete "
         "that visit or give it another delegation first.",
         "“%(delegation)s” cannot be deleted: it is the delegation of %(count)d visits (%(titles)s). "
         "Delete those visits or give them another delegation first.",
         count,
-    ) % {
-        "delegation": delegation.name,
-        "count": count,
-        "titles": ", ".join(f"“{title}”" for title in titles[:3]) + (", …" if count > 3 else ""),
-    }
+    ) % {"delegation": delegation.name, "count": count, "titles": named}
 
 
 @transaction.atomic
-def delegation_remove(*, delegation: Delegation) -> None:
+def delegation_remove(*, delegation: Delegation, user: User | AnonymousUser) -> None:
     """Delete a delegation and its memberships (the people stay in the directory), unless it has visits."""
     # Lock the row first: a visit being added to it meanwhile (which takes a key-share lock on it on
     # PostgreSQL) then waits for us, instead of slipping in between the check and the delete.
     list(Delegation.objects.select_for_update().filter(pk=delegation.pk).values_list("pk", flat=True))
-    refusal = delegation_removal_refusal(delegation)
+    refusal = delegation_removal_refusal(delegation, user=user)
     if refusal is not None:
         raise Refused(refusal)
     delegation.delete()

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
@@ -140,7 +141,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     _check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, OSError, ValueError, TypeError):
         raise TableError(
             _("The file could not be read as XLSX. Save it as .xlsx or CSV (UTF-8) and try again.")
         ) from None
@@ -152,6 +153,11 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except (ParseError, IndexError, KeyError, ValueError, TypeError, zipfile.BadZipFile, EOFError, OSError):
+        # A damaged sheet is only found while it is read: a truncated part, a string index out of range.
+        raise TableError(
+            _("The file could not be read as XLSX. Save it as .xlsx or CSV (UTF-8) and try again.")
+        ) from None
     finally:
         workbook.close()
 

@@ -213,11 +213,20 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
             "session_id", "person_id", "answer"
         ):
             answers.setdefault(session_id, {})[person_id] = answer
-        for person_id, dietary, wheelchair, note, language in ParticipantNeeds.objects.filter(
+        for person_id, dietary, diet_note, wheelchair, note, language in ParticipantNeeds.objects.filter(
             visit_id=visit.pk
-        ).values_list("person_id", "dietary", "wheelchair", "accessibility_note", "interpreting_language"):
+        ).values_list(
+            "person_id",
+            "dietary",
+            "dietary_note",
+            "wheelchair",
+            "accessibility_note",
+            "interpreting_language",
+        ):
             stated[person_id] = NeedsFacts(
                 dietary=tuple(dietary or ()),
+                # A note beside "Other" is that diet, counted as such; beside anything else, it is a note.
+                diet_note=bool(diet_note.strip()) and Diet.OTHER not in (dietary or ()),
                 wheelchair=wheelchair,
                 accessibility_note=bool(note.strip()),
                 interpreting_language=language,

@@ -72,6 +72,7 @@ def session_change_status(*, session: Session, status: str) -> Session:
     return session
 
 
+@transaction.atomic
 def session_experts_set(*, session: Session, people: Iterable[int]) -> None:
     """Make the session's experts these people: new ones are added (not asked yet), the others removed.
 

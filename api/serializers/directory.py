@@ -116,7 +116,7 @@ class DelegationSerializer(ModelValidatedSerializer):
         model = Delegation
         fields = ["id", "name", "countries", "organisations", "languages", "notes", "coordinators"]
         # The model's clean() refuses a taken name in any case, with a message that says what to do.
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
 
 class DelegationMemberSerializer(ModelValidatedSerializer):

@@ -121,7 +121,11 @@ class ExpertAnswerSerializer(serializers.ModelSerializer):
 
 class InterpreterSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
-    languages = LanguageList(help_text='The languages interpreted between, such as ["sv", "ru"].')
+    languages = LanguageList(
+        required=True,
+        min_length=2,
+        help_text='The languages interpreted between, at least two, such as ["sv", "ru"].',
+    )
 
 
 class SessionSerializer(ModelValidatedSerializer):
@@ -195,6 +199,11 @@ class SessionSerializer(ModelValidatedSerializer):
     def validate_interpreters(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[int] = set()
         for booking in value:
+            if "languages" not in booking:  # a PATCH makes nested fields optional; a booking needs them
+                raise serializers.ValidationError(
+                    gettext("Give the languages %(person)s interprets between, at least two.")
+                    % {"person": booking["person"]}
+                )
             if booking["person"].pk in seen:
                 raise serializers.ValidationError(
                     gettext("%(person)s is in the list twice; give each interpreter once.")

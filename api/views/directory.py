@@ -165,7 +165,7 @@ class DelegationViewSet(ModelViewSet):
     def perform_destroy(self, instance: Delegation) -> None:
         if not self.request.user.has_perm("visits.delete_delegation"):
             raise exceptions.PermissionDenied(gettext("You may not delete delegations."))
-        delegation_remove(delegation=instance)
+        delegation_remove(delegation=instance, user=self.request.user)
 
 
 class DelegationMemberViewSet(ModelViewSet):

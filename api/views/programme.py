@@ -229,7 +229,7 @@ class SessionViewSet(ModelViewSet):
                 Prefetch("session_experts", queryset=SessionExpert.objects.order_by("person_id")),
                 "experts",
                 "attendees",
-                "interpreters",
+                "session_interpreters",
             )
             .order_by("starts_at", "title", "pk")
         )

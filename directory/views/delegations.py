@@ -78,10 +78,13 @@ def delegation_delete(request: HttpRequest, delegation_id: int) -> HttpResponse:
     if not request.user.has_perm("visits.delete_delegation"):
         raise Http404
     if request.method != "POST":
-        context = {"delegation": delegation, "refusal": delegation_removal_refusal(delegation)}
+        context = {
+            "delegation": delegation,
+            "refusal": delegation_removal_refusal(delegation, user=request.user),
+        }
         return render(request, "directory/delegation_delete.html", context)
     try:
-        delegation_remove(delegation=delegation)
+        delegation_remove(delegation=delegation, user=request.user)
     except Refused as refusal:
         messages.error(request, str(refusal))
         return HttpResponseRedirect(members_url(delegation))

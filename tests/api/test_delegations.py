@@ -203,3 +203,12 @@ def test_a_visit_is_for_a_delegation_one_coordinates(api, other):
     assert response.status_code == 400
     assert "delegation" in response.json()["errors"]
     assert not Visit.objects.filter(title="Borrowed delegation").exists()
+
+
+def test_the_refusal_names_only_the_visits_one_coordinates(api, other, bertil):
+    created = register(api)
+    Visit.objects.filter(title="Bertil's visit").update(delegation_id=created["id"])
+    response = api.delete(f"/api/v1/delegations/{created['id']}/")
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert "another coordinator" in detail and "Bertil's visit" not in detail

@@ -83,7 +83,7 @@ def test_interpreters_are_booked_changed_and_removed_with_their_languages(api, p
         {
             "interpreters": [
                 {"person": first.pk, "languages": ["sv", "lv"]},
-                {"person": second.pk, "languages": ["ru"]},
+                {"person": second.pk, "languages": ["ru", "sv"]},
             ]
         },
         format="json",
@@ -91,7 +91,7 @@ def test_interpreters_are_booked_changed_and_removed_with_their_languages(api, p
     assert booked.status_code == 200, booked.content
     assert booked.json()["interpreters"] == [
         {"person": first.pk, "languages": ["sv", "lv"]},
-        {"person": second.pk, "languages": ["ru"]},
+        {"person": second.pk, "languages": ["ru", "sv"]},
     ]
     kept_row = SessionInterpreter.objects.get(session=programme.session, person=first)
     changed = api.patch(
@@ -112,9 +112,17 @@ def test_interpreters_are_booked_changed_and_removed_with_their_languages(api, p
     [
         ([{"person": 0, "languages": ["sv"]}], "Invalid pk"),
         ([{"person": "PERSON", "languages": ["xx"]}], "not a valid choice"),
-        ([{"person": "PERSON", "languages": ["sv"]}, {"person": "PERSON", "languages": ["ru"]}], "twice"),
+        (
+            [
+                {"person": "PERSON", "languages": ["sv", "lv"]},
+                {"person": "PERSON", "languages": ["ru", "sv"]},
+            ],
+            "twice",
+        ),
+        ([{"person": "PERSON"}], "at least two"),
+        ([{"person": "PERSON", "languages": ["sv"]}], "at least 2"),
     ],
-    ids=["unknown person", "unknown language", "twice"],
+    ids=["unknown person", "unknown language", "twice", "no languages", "one language"],
 )
 def test_bad_interpreters_are_a_400_on_interpreters(api, programme, interpreters, field_text):
     person = PersonFactory()
@@ -198,7 +206,9 @@ def test_checking_a_proposal_counts_the_interpreters_it_names(api, programme):
     interpreter = PersonFactory(name="Tolk")
     busy = SessionFactory(visit=programme.visit, starts_at=stockholm(2027, 3, 24, 9))
     api.patch(
-        session_url(busy), {"interpreters": [{"person": interpreter.pk, "languages": ["lv"]}]}, format="json"
+        session_url(busy),
+        {"interpreters": [{"person": interpreter.pk, "languages": ["lv", "sv"]}]},
+        format="json",
     )
     proposal = {
         "visit": programme.visit.pk,
@@ -212,7 +222,7 @@ def test_checking_a_proposal_counts_the_interpreters_it_names(api, programme):
     assert "interpreter_not_booked" in {c["kind"] for c in bare}
     booked = api.post(
         "/api/v1/sessions/check/",
-        {**proposal, "interpreters": [{"person": interpreter.pk, "languages": ["lv"]}]},
+        {**proposal, "interpreters": [{"person": interpreter.pk, "languages": ["lv", "sv"]}]},
         format="json",
     ).json()["conflicts"]
     kinds = {c["kind"] for c in booked}
@@ -220,7 +230,10 @@ def test_checking_a_proposal_counts_the_interpreters_it_names(api, programme):
     assert "person_double_booked" in kinds  # the interpreter is in the other session then
     stored = api.post(
         "/api/v1/sessions/check/",
-        {"session": programme.session.pk, "interpreters": [{"person": interpreter.pk, "languages": ["lv"]}]},
+        {
+            "session": programme.session.pk,
+            "interpreters": [{"person": interpreter.pk, "languages": ["lv", "sv"]}],
+        },
         format="json",
     ).json()["conflicts"]
     assert "person_double_booked" not in {c["kind"] for c in stored}  # 23 March: the interpreter is free

@@ -303,3 +303,30 @@ def test_a_person_added_by_someone_else_during_the_import_undoes_it_and_says_so(
     assert "nothing was imported" in str(next(iter(get_messages(response.wsgi_request))))
     assert not scope.delegation.members.exists()
     assert not Person.objects.filter(email="Janis@police.example.lv").exists()
+
+
+def damaged(part: str, content: bytes) -> bytes:
+    """A real workbook with one part replaced: what a truncated download or a careless tool leaves."""
+    source = zipfile.ZipFile(xlsx_file(ROWS[:1]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            archive.writestr(item.filename, content if item.filename == part else source.read(item))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "workbook",
+    [
+        damaged("xl/worksheets/sheet1.xml", b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsh'),
+        damaged(
+            "xl/worksheets/sheet1.xml",
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row r="1"><c r="A1" t="s"><v>99</v></c></row></sheetData></worksheet>',
+        ),
+    ],
+    ids=["truncated sheet", "shared string out of range"],
+)
+def test_a_workbook_damaged_inside_is_refused_not_a_server_error(workbook):
+    with pytest.raises(TableError, match="could not be read as XLSX"):
+        read_table(workbook, "members.xlsx")

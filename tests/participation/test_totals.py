@@ -182,3 +182,15 @@ def test_notes_on_diet_count_for_meals_only():
         7, is_meal=False, language="en", people=[1], answers={1: "attending"}, needs=needs
     )
     assert meeting.diet_notes == 0 and summarise(meeting) == "1 attending"
+
+
+def test_a_participants_own_note_on_diet_counts_once(db):
+    visit = published(VisitFactory.create())
+    lunch = SessionFactory.create(visit=visit, kind=Session.Kind.MEAL, title="Lunch", language="en")
+    allergic, other_diet = (DelegationMemberFactory.create(delegation=visit.delegation) for _ in range(2))
+    for member in (allergic, other_diet):
+        answered(lunch, member.person, True)
+    needing(visit, allergic.person, dietary=["none"], dietary_note="nut allergy")
+    needing(visit, other_diet.person, dietary=["other"], dietary_note="pescetarian")
+    totals = session_totals(visit)[lunch.pk]
+    assert (totals.diets, totals.diet_notes) == ({"other": 1}, 1)

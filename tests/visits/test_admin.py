@@ -441,3 +441,35 @@ def test_a_coordinator_sees_in_the_admin_only_the_delegations_and_members_they_c
     members = client.get(admin_url(DelegationMember, "changelist")).context["cl"].result_list
     assert stranger not in list(members)
     assert client.get(admin_url(Delegation, "change", stranger.delegation_id)).status_code == 302  # not found
+
+
+def test_a_coordinator_cannot_post_someone_elses_delegation_into_a_visit_or_a_membership(client):
+    """The autocomplete only lists what a coordinator may see; a posted id of another delegation is refused
+    too, or attaching it to a visit of one's own would show its members."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import DelegationFactory, PersonFactory
+    from visits.models import DelegationMember
+
+    coordinator = UserFactory(username="karin", is_staff=True)
+    coordinator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_visit", "view_visit", "add_delegationmember"])
+    )
+    visit = VisitFactory()
+    visit.coordinators.add(coordinator)
+    strangers = DelegationFactory(name="Someone else's")
+    client.force_login(coordinator)
+    url = admin_url(Visit, "change", visit.pk)
+    data = change_form_data(client.get(url))
+    data["delegation"] = str(strangers.pk)
+    response = client.post(url, data)
+    assert response.status_code == 200 and "delegation" in response.context["adminform"].form.errors
+    visit.refresh_from_db()
+    assert visit.delegation_id != strangers.pk
+
+    add = admin_url(DelegationMember, "add")
+    data = change_form_data(client.get(add))
+    data.update({"delegation": str(strangers.pk), "person": str(PersonFactory().pk), "role": "member"})
+    response = client.post(add, data)
+    assert response.status_code == 200 and "delegation" in response.context["adminform"].form.errors
+    assert not DelegationMember.objects.filter(delegation=strangers).exists()

@@ -109,6 +109,12 @@ class DelegationMemberAdmin(DomainAdmin):
         visible = delegations_for_user(request.user).values("pk")
         return super().get_queryset(request).filter(delegation__in=visible)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The autocomplete only lists; this refuses a posted id of a delegation the user does not coordinate.
+        if db_field.name == "delegation":
+            kwargs["queryset"] = delegations_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=_("languages"))
     def language_names(self, member: DelegationMember) -> str:
         return ", ".join(language_name(code) for code in member.languages)

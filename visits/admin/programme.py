@@ -22,6 +22,7 @@ from django_countries.filters import CountryFilter
 from visits.admin.base import DomainAdmin, format_in_zone, format_span_in_zone, session_when
 from visits.admin.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
+from visits.selectors import delegations_for_user
 from visits.services import visit_change_status
 from visits.signals import expert_row_edited
 
@@ -71,6 +72,9 @@ class CoordinatedOnly:
             kwargs["queryset"] = Visit.objects.filter(coordinators=request.user.pk)
         elif db_field.name == "session" and not request.user.is_superuser:
             kwargs["queryset"] = Session.objects.filter(visit__coordinators=request.user.pk)
+        elif db_field.name == "delegation":
+            # The autocomplete only lists; this refuses a posted id of a delegation the user may not see.
+            kwargs["queryset"] = delegations_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 

@@ -46,17 +46,16 @@ class Delegation(models.Model):
         # (the database's own rule only refuses the very same spelling).
         if not self.name:
             return
-        other = Delegation.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).first()
-        if other is not None:
+        # The stored spelling is not echoed: the delegation may be one the user may not see.
+        if Delegation.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).exists():
             raise ValidationError(
                 {
                     "name": ValidationError(
                         _(
-                            "A delegation named “%(name)s” is already registered. Give this one another "
-                            "name (with the year or the city, for instance), or ask that delegation's "
-                            "coordinators to add you."
+                            "A delegation of this name is already registered (names are compared "
+                            "regardless of case). Give this one another name (with the year or the city, "
+                            "for instance), or ask that delegation's coordinators to add you."
                         ),
-                        params={"name": other.name},
                         code="unique",
                     )
                 }
