@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -222,9 +223,13 @@ class SessionViewSet(ModelViewSet):
     filterset_class = SessionFilter
 
     def get_queryset(self) -> QuerySet[Session]:
+        sessions = sessions_in_scope(self.request.user)
+        if self.request.method not in SAFE_METHODS:
+            # A change holds the row from the If-Match check to its save (AtomicWrites: one transaction), so
+            # that a change made in between by someone else is not overwritten.
+            sessions = sessions.select_for_update(of=("self",))
         return (
-            sessions_in_scope(self.request.user)
-            .select_related("visit")
+            sessions.select_related("visit")
             .prefetch_related(
                 Prefetch("session_experts", queryset=SessionExpert.objects.order_by("person_id")),
                 "experts",
