@@ -11,12 +11,11 @@ session (the facts, the calendar event, who is on it) comes from `notifications.
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +26,7 @@ from notifications import calendar
 from notifications.calendar import Attendee, clean_name
 from notifications.links import OPEN_RESPONSES, expert_links
 from notifications.models import MessageKind, OutboxMessage
+from notifications.notices import Composed, ComposeError, compose_notice
 from notifications.sessions import (
     SessionFacts,
     event_status,
@@ -54,10 +54,6 @@ PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
     SessionExpert.Response.PROPOSED: calendar.TENTATIVE_ANSWER,
     SessionExpert.Response.PASSED: calendar.DELEGATED,
 }
-
-
-class ComposeError(Exception):
-    """The message cannot be composed (its session is gone and no snapshot was kept, or an unknown kind)."""
 
 
 # --- Small helpers ------------------------------------------------------------------------------------------
@@ -153,40 +149,6 @@ def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
 # --- The messages -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Composed:
-    subject: str
-    text: str
-    html: str
-    ics: bytes = b""  # none for a notice to coordinators
-    method: str = ""
-    filename: str = ""
-
-
-# A notice to coordinators (kind "notice") names what it is about in its payload, {"notice": "answer", ...}.
-# The app that knows about it registers its composer in AppConfig.ready() (responses does), so that composing
-# one never imports an app that builds on notifications.
-NoticeComposer = Callable[[OutboxMessage], Composed]
-_notice_composers: dict[str, NoticeComposer] = {}
-
-
-def register_notice_composer(notice: str, composer: NoticeComposer) -> None:
-    """Compose the notices whose payload says {"notice": notice} with `composer`; once per notice."""
-    registered = _notice_composers.setdefault(notice, composer)
-    if registered is not composer:
-        raise ImproperlyConfigured(f"Notice {notice!r} already has a composer: {registered!r}")
-
-
-def _notice(message: OutboxMessage) -> Composed:
-    notice = (message.payload or {}).get("notice")
-    composer = _notice_composers.get(notice) if isinstance(notice, str) else None
-    if composer is None:
-        raise ComposeError(
-            f"Outbox message {message.pk}: unknown notice {notice!r} (no composer is registered for it)"
-        )
-    return composer(message)
-
-
 def compose_message(
     message: OutboxMessage,
     *,
@@ -205,7 +167,7 @@ def compose_message(
     person = message.person
     with translation.override(message_language(message.language)):
         if message.kind == MessageKind.NOTICE:
-            composed = _notice(message)
+            composed = compose_notice(message)
             name = message.user.get_full_name() if message.user is not None else ""
         elif person is None:
             raise ComposeError(f"Outbox message {message.pk} has no recipient")

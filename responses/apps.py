@@ -7,7 +7,7 @@ class ResponsesConfig(AppConfig):
     verbose_name = _("Experts' answers")
 
     def ready(self) -> None:
-        from notifications.compose import register_notice_composer
+        from notifications.notices import register_notice_composer
         from responses.notices import COMPOSERS
         from responses.services import record_from_admin
         from visits.signals import expert_row_edited

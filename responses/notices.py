@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.compose import Composed, ComposeError, NoticeComposer
 from notifications.models import OutboxMessage
+from notifications.notices import Composed, ComposeError, NoticeComposer
 from notifications.sessions import facts_of_session, format_when, with_facts
 from notifications.tokens import absolute
 from responses.models import ExpertAnswer

@@ -7,17 +7,11 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notifications import compose
+from notifications import notices
 from notifications.calendar import clean_name, clean_text
-from notifications.compose import (
-    Composed,
-    ComposeError,
-    compose_message,
-    format_when,
-    register_notice_composer,
-    session_uid,
-)
+from notifications.compose import compose_message, format_when, session_uid
 from notifications.models import OutboxMessage
+from notifications.notices import Composed, ComposeError, register_notice_composer
 from notifications.tokens import programme_page_url
 from notifications.wire import wire_bytes
 from tests.factories import (
@@ -490,7 +484,7 @@ class TestNotice:
         )
 
     def test_a_registered_composer_writes_the_notice(self, programme, monkeypatch):
-        monkeypatch.setattr(compose, "_notice_composers", {})
+        monkeypatch.setattr(notices, "_notice_composers", {})
         register_notice_composer(
             "hello", lambda message: Composed("Hello", "Hello, coordinators", "<p>Hello</p>")
         )
@@ -506,7 +500,7 @@ class TestNotice:
         def first(message):
             return Composed("First", "", "")
 
-        monkeypatch.setattr(compose, "_notice_composers", {})
+        monkeypatch.setattr(notices, "_notice_composers", {})
         register_notice_composer("hello", first)
         register_notice_composer("hello", first)  # again, as a second ready() would: no harm
         with pytest.raises(ImproperlyConfigured, match="'hello' already has a composer"):
