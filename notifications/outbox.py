@@ -200,7 +200,8 @@ def notice_row(
     payload: dict[str, Any],
     **fields: Any,
 ) -> OutboxMessage:
-    """A notice (kind "notice", composed by the composer registered in notifications.notices) to one coordinator, keyed `key:to:<who>`."""
+    """A notice (kind "notice", composed by the composer registered for it in notifications.notices) to one
+    coordinator, keyed `key:to:<who>`."""
     user_id, email = recipient
     return OutboxMessage(
         idempotency_key=f"{key}:to:{user_id or email}",
