@@ -14,5 +14,6 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("api/", include("api.urls")),
     path("", include("notifications.urls")),
+    path("", include("participation.urls")),
     path("", include("responses.urls")),
 ]

@@ -12,12 +12,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from visits.models import Delegation
-from visits.selectors import delegations_for_user as visible_delegations
+from visits.selectors import delegations_for_user
 
 View = Callable[..., HttpResponse]
 
@@ -37,13 +36,6 @@ def coordinator_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
-
-
-def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
-    """The delegations a coordinator may see (visits.selectors.delegations_for_user); others, none."""
-    if not is_coordinator(user):
-        return Delegation.objects.none()
-    return visible_delegations(user)
 
 
 def access_delegation(user: User | AnonymousUser, delegation_id: int) -> Delegation:

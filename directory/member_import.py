@@ -4,6 +4,7 @@ The plan is made twice: for the preview, and again inside the import's transacti
 checked against the database as it is then, not as it was when the preview was shown.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,8 +142,13 @@ def members_import(*, delegation: Delegation, rows: list[TableRow]) -> ImportOut
     organisations = _organisations_add(delegation=delegation, rows=valid)
     people = _people_save(rows=valid, organisations=organisations)
     _memberships_save(delegation=delegation, rows=valid, people=people)
-    added = sum(1 for row in valid if row.action == ADD)
-    return ImportOutcome(added=added, updated=len(valid) - added, skipped=len(planned) - len(valid))
+    return outcome_of(planned)
+
+
+def outcome_of(planned: list[PlannedRow]) -> ImportOutcome:
+    """What importing these planned rows does: each valid row adds or updates, each in error is skipped."""
+    actions = Counter(row.action for row in planned)
+    return ImportOutcome(added=actions[ADD], updated=actions[UPDATE], skipped=actions[ERROR])
 
 
 def _organisations_add(*, delegation: Delegation, rows: list[PlannedRow]) -> dict[str, Organisation]:

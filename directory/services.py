@@ -1,5 +1,7 @@
 """Writes of the directory. Keyword-only, typed and atomic."""
 
+from typing import Any, Protocol
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,10 +17,16 @@ class Refused(Exception):
     """A write the domain refuses; the message says why, in words a coordinator can act on."""
 
 
+class SavesDelegation(Protocol):
+    """A valid form or serializer of a delegation: DelegationForm, or the API's DelegationSerializer."""
+
+    def save(self) -> Any: ...
+
+
 @transaction.atomic
-def delegation_register(*, form: DelegationForm, actor: User) -> Delegation:
-    """Save a new delegation from a valid form; whoever registers it coordinates it, so that it is theirs to
-    fill in before any visit of it exists."""
+def delegation_register(*, form: SavesDelegation, actor: User) -> Delegation:
+    """Save a new delegation from a valid form (or API serializer); whoever registers it coordinates it, so
+    that it is theirs to fill in before any visit of it exists."""
     delegation: Delegation = form.save()
     delegation.coordinators.add(actor)
     return delegation

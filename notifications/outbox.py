@@ -57,6 +57,15 @@ def outbox_move(*, message_ids: Sequence[int], from_status: str, to_status: str,
     return moved
 
 
+def session_message_key(
+    session_key: int | None, person_id: int | None, sequence: int, method: str = ""
+) -> str:
+    """The idempotency key of a calendar message about a session to a person at a SEQUENCE: one row per key,
+    whoever writes it (a publish, a colleague taking a session over, a reminder chain)."""
+    key = f"session:{session_key}:person:{person_id}:seq:{sequence}"
+    return f"{key}:{method}" if method else key
+
+
 @dataclass(frozen=True)
 class Planned:
     """One message the change set calls for, before it is a row."""
@@ -73,7 +82,7 @@ class Planned:
     def key(self) -> str:
         if self.kind == MessageKind.PROGRAMME:
             return f"programme:{self.version_id}:person:{self.person_id}"
-        return f"session:{self.session_key}:person:{self.person_id}:seq:{self.sequence}:{self.method}"
+        return session_message_key(self.session_key, self.person_id, self.sequence, str(self.method))
 
 
 def plan_for_changes(changes: Iterable[tuple[ProgrammeChange, list[ChangeRecipient]]]) -> list[Planned]:
@@ -191,6 +200,25 @@ def coordinators_of(visit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     return {visit_id: people or [(None, settings.ORGANIZER_EMAIL)] for visit_id, people in found.items()}
 
 
+def recipient_tag(recipient: Recipient) -> str:
+    """How a notice's key names its recipient: the user's id, or the address when there is no user."""
+    user_id, email = recipient
+    return str(user_id or email)
+
+
+def notice_key(key: str, recipient: Recipient) -> str:
+    """The idempotency key of the notice `key` to one recipient: `key:to:<recipient_tag>`."""
+    return f"{key}{NOTICE_TO}{recipient_tag(recipient)}"
+
+
+def recipient_tag_of_key(idempotency_key: str) -> str:
+    """The recipient_tag at the end of a notice's key."""
+    return idempotency_key.rsplit(NOTICE_TO, 1)[-1]
+
+
+NOTICE_TO = ":to:"
+
+
 def notice_row(
     recipient: Recipient,
     *,
@@ -204,12 +232,12 @@ def notice_row(
     coordinator, keyed `key:to:<who>`."""
     user_id, email = recipient
     return OutboxMessage(
-        idempotency_key=f"{key}:to:{user_id or email}",
+        idempotency_key=notice_key(key, recipient),
         kind=MessageKind.NOTICE,
         visit_id=visit_id,
         user_id=user_id,
         to_email=email,
-        language=settings.LANGUAGE_CODE.split("-")[0],
+        language=message_language(settings.LANGUAGE_CODE),
         send_at=send_at,
         message_id=new_message_id(),
         payload=payload,

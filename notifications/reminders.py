@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from notifications.links import OPEN_RESPONSES
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import coordinators_of, new_message_id, notice_row, outbox_move
+from notifications.outbox import coordinators_of, new_message_id, notice_row, outbox_move, session_message_key
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange
 from visits.models import SessionExpert
 from visits.selectors import session_cancelled
@@ -115,7 +115,7 @@ def next_rows(reminder: OutboxMessage, *, since: dt.datetime) -> list[OutboxMess
 
 
 def _chain(message: OutboxMessage) -> str:
-    return f"session:{message.session_id}:person:{message.person_id}:seq:{message.sequence}"
+    return session_message_key(message.session_id, message.person_id, message.sequence)
 
 
 def still_wanted(message: OutboxMessage) -> bool:

@@ -13,6 +13,4 @@ urlpatterns = [
     re_path(rf"^feeds/{KEY}\.ics$", views.person_feed_view, name="person_feed"),
     re_path(rf"^p/{KEY}/$", views.programme_view, name="programme"),
     re_path(rf"^p/{KEY}/programme\.ics$", views.programme_ics_view, name="programme_ics"),
-    re_path(rf"^p/{KEY}/answer/$", views.programme_answer_view, name="programme_answer"),
-    re_path(rf"^p/{KEY}/needs/$", views.programme_needs_view, name="programme_needs"),
 ]

@@ -1,14 +1,16 @@
 """What coordinators see of participants' answers: the totals on each session, and who said what.
 
 Participants give their answers and needs on their programme page; here they are read, not edited. The Session
-admin that visits.admin registers is extended with the session's totals (visits knows nothing of
-participation, so the extension lives here; this app comes after visits in INSTALLED_APPS).
+admin that visits.admin registers is extended with the session's totals, and the programme page that
+scheduling.admin registers with each session's totals and its experts' answers (visits and scheduling know
+nothing of participation, so the extensions live here; this app comes after visits in INSTALLED_APPS, and
+imports scheduling.admin itself so that the programme admin is registered before it is replaced).
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,25 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.models import Attendance, ParticipantNeeds
 from participation.totals import session_totals
-from visits.admin import DomainAdmin
+from scheduling.admin.programme import ProgrammeAdmin
+from scheduling.models import Programme
+from visits.admin import DomainAdmin, format_span_in_zone
+from visits.admin.base import ReadOnlyMixin
 from visits.admin.programme import CoordinatedOnly, SessionAdmin
 from visits.fields import language_name
-from visits.models import Session
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from visits.models import Session, SessionExpert, Visit
 
 
 @admin.register(ParticipantNeeds)
-class ParticipantNeedsAdmin(ReadOnly, CoordinatedOnly, DomainAdmin):
+class ParticipantNeedsAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
     visit_path = "visit__"
 
     list_display = ["person", "visit", "diet", "wheelchair", "interpreting", "has_notes", "updated_at"]
@@ -54,9 +48,6 @@ class ParticipantNeedsAdmin(ReadOnly, CoordinatedOnly, DomainAdmin):
         "updated_at",
     ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ParticipantNeeds]:
-        return self.coordinated(request, super().get_queryset(request))
-
     @admin.display(description=_("diet"))
     def diet(self, needs: ParticipantNeeds) -> str:
         return ", ".join(needs.diets) or "–"
@@ -71,16 +62,13 @@ class ParticipantNeedsAdmin(ReadOnly, CoordinatedOnly, DomainAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ReadOnly, CoordinatedOnly, DomainAdmin):
+class AttendanceAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
     visit_path = "session__visit__"
 
     list_display = ["person", "session", "answer", "answered_at"]
     list_filter = ["answer", ("session__visit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "session"]
     search_fields = ["person__name", "person__email", "session__title"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Attendance]:
-        return self.coordinated(request, super().get_queryset(request))
 
 
 admin.site.unregister(Session)
@@ -113,3 +101,56 @@ class SessionWithAnswersAdmin(SessionAdmin):
             needs_url,
             gettext("Each participant's needs and notes"),
         )
+
+
+# The programme page, with the participants' answers to each session
+
+
+@dataclass(frozen=True)
+class AnswersRow:
+    session: str
+    url: str  # the session's admin page, or "" when the user may not see it
+    when: str
+    totals: str
+    experts: str = ""  # each expert with their answer so far: "Eva Lind: Confirmed; Per Ek: Invited"
+
+
+def answers_rows(visit: Visit, *, link_sessions: bool) -> list[AnswersRow]:
+    """Each live session with its participants' totals, in the request's language. Five queries at most."""
+    sessions = list(
+        Session.objects.filter(visit_id=visit.pk).active().select_related("venue").order_by("starts_at", "id")
+    )
+    for session in sessions:
+        session.visit = visit  # for its zone, without a query each
+    totals = session_totals(visit, sessions)
+    experts: dict[int, list[str]] = {}
+    for row in (
+        SessionExpert.objects.filter(session__in=sessions).select_related("person").order_by("person__name")
+    ):
+        experts.setdefault(row.session_id, []).append(f"{row.person.name}: {row.get_response_display()}")
+    return [
+        AnswersRow(
+            session=session.title,
+            url=reverse("admin:visits_session_change", args=[session.pk]) if link_sessions else "",
+            when=format_span_in_zone(session.starts_at, session.ends_at, session.zone),
+            totals=totals[session.pk].summary,
+            experts="; ".join(experts.get(session.pk, [])),
+        )
+        for session in sessions
+    ]
+
+
+admin.site.unregister(Programme)
+
+
+@admin.register(Programme)
+class ProgrammeWithAnswersAdmin(ProgrammeAdmin):
+    """The programme page of scheduling.admin, with each session's totals and its experts' answers."""
+
+    programme_template = "admin/participation/programme.html"
+
+    def programme_context(self, request: HttpRequest, visit: Visit) -> dict[str, Any]:
+        return {
+            **super().programme_context(request, visit),
+            "answers": answers_rows(visit, link_sessions=request.user.has_perm("visits.view_session")),
+        }

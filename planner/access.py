@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from visits.models import Session, Visit
-from visits.selectors import visits_for_user
+from visits.selectors import sessions_for_user, visits_for_user
 
 
 def access_visit(user: User | AnonymousUser, visit_id: int) -> Visit:
@@ -23,9 +23,7 @@ def access_visit(user: User | AnonymousUser, visit_id: int) -> Visit:
 def access_session(user: User | AnonymousUser, session_id: int) -> Session:
     """The session with its visit and venue, if the user may see its visit."""
     session = (
-        Session.objects.select_related("visit__delegation", "venue")
-        .filter(visit__in=visits_for_user(user).values("pk"), pk=session_id)
-        .first()
+        sessions_for_user(user).select_related("visit__delegation", "venue").filter(pk=session_id).first()
     )
     if session is None:
         raise Http404(gettext("No session with that number in a visit you coordinate."))

@@ -5,12 +5,11 @@ visits.admin sends visits.signals.expert_row_edited, which responses.services.re
 """
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from responses.models import ExpertAnswer, ProposedTime
-from visits.admin.base import session_when
+from visits.admin.base import ReadOnlyMixin, session_when
 from visits.admin.programme import CoordinatedOnly
 
 
@@ -26,7 +25,8 @@ class ProposedTimeInline(admin.TabularInline):
 
 
 @admin.register(ExpertAnswer)
-class ExpertAnswerAdmin(CoordinatedOnly, admin.ModelAdmin):
+class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
+    # Read only: answers come from the expert's link, or from changing the answer on the session.
     visit_path = "expert__session__visit__"
 
     list_display = [
@@ -59,18 +59,6 @@ class ExpertAnswerAdmin(CoordinatedOnly, admin.ModelAdmin):
     ]
     inlines = [ProposedTimeInline]
     date_hierarchy = "created_at"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertAnswer]:
-        return self.coordinated(request, super().get_queryset(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # answers come from the expert's link, or from changing the answer on the session
-
-    def has_change_permission(self, request: HttpRequest, obj: ExpertAnswer | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: ExpertAnswer | None = None) -> bool:
-        return False
 
     @admin.display(description=_("expert"), ordering="expert__person__name")
     def expert_name(self, answer: ExpertAnswer) -> str:

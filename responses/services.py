@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from notifications.compose import FRESH_LINK_PREFIX, message_language
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import coordinators_of, dispatch_on_commit, new_message_id, notice_row
+from notifications.outbox import (
+    REQUEST,
+    coordinators_of,
+    dispatch_on_commit,
+    new_message_id,
+    notice_row,
+    session_message_key,
+)
 from notifications.reminders import reminder_row, withdraw_waiting
 from responses.models import Channel, ExpertAnswer, ProposedTime
 from scheduling.models import ChangeRecipient
@@ -134,7 +141,7 @@ def expert_pass(
             by=by,
             colleague=colleague,
         )
-        invite(taken_over, key=f"session:{session.pk}:person:{colleague.pk}:seq:{session.sequence}:REQUEST")
+        invite(taken_over, key=session_message_key(session.pk, colleague.pk, session.sequence, REQUEST))
         tell_coordinators_now(answer)
     return answer
 
@@ -154,7 +161,9 @@ def fresh_link(expert: SessionExpert) -> bool:
     if recent.exists():
         return False
     invite(
-        expert, key=f"fresh:session:{session.pk}:person:{expert.person_id}:{uuid.uuid4().hex}", remind=False
+        expert,
+        key=f"{FRESH_LINK_PREFIX}session:{session.pk}:person:{expert.person_id}:{uuid.uuid4().hex}",
+        remind=False,
     )
     return True
 

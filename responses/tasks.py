@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import Recipient, coordinators_of, dispatch_on_commit, notice_row
+from notifications.outbox import (
+    Recipient,
+    coordinators_of,
+    dispatch_on_commit,
+    notice_key,
+    notice_row,
+    recipient_tag,
+    recipient_tag_of_key,
+)
 from responses.models import ExpertAnswer
 from visits.models import SessionExpert
 
@@ -42,10 +50,17 @@ def send_confirmation_digests(now: dt.datetime | None = None) -> int:
                 by_recipient[recipient].append(answer)
         has = _digested_since(pending[0].created_at)
         key = f"{DIGEST_KEY}{local.date().isoformat()}"
+        # Today's digest went out already to these: what they have not had waits for tomorrow's.
+        sent_today = set(
+            OutboxMessage.objects.filter(
+                idempotency_key__in=[notice_key(key, recipient) for recipient in by_recipient]
+            ).values_list("idempotency_key", flat=True)
+        )
         written: list[int] = []
         for recipient, answers in by_recipient.items():
-            fresh = [a for a in answers if a.pk not in has[_who(recipient)]]
-            if not fresh:
+            who = recipient_tag(recipient)
+            fresh = [a for a in answers if a.pk not in has[who]]
+            if not fresh or notice_key(key, recipient) in sent_today:
                 continue
             message = notice_row(
                 recipient,
@@ -54,15 +69,13 @@ def send_confirmation_digests(now: dt.datetime | None = None) -> int:
                 send_at=now,
                 payload={"notice": "digest", "answers": [a.pk for a in fresh]},
             )
-            if OutboxMessage.objects.filter(idempotency_key=message.idempotency_key).exists():
-                continue  # today's digest went out already: these wait for tomorrow's
             message.save(force_insert=True)
             written.append(message.pk)
-            has[_who(recipient)].update(a.pk for a in fresh)
+            has[who].update(a.pk for a in fresh)
         told = [
             answer.pk
             for answer in pending
-            if all(answer.pk in has[_who(r)] for r in coordinators[answer.expert.session.visit_id])
+            if all(answer.pk in has[recipient_tag(r)] for r in coordinators[answer.expert.session.visit_id])
         ]
         ExpertAnswer.objects.filter(pk__in=told).update(told_at=now)
         dispatch_on_commit(written)
@@ -72,19 +85,12 @@ def send_confirmation_digests(now: dt.datetime | None = None) -> int:
 DIGEST_KEY = "digest:"
 
 
-def _who(recipient: Recipient) -> str:
-    """How notice_row names a recipient at the end of its key."""
-    user_id, email = recipient
-    return str(user_id or email)
-
-
 def _digested_since(since: dt.datetime) -> defaultdict[str, set[int]]:
-    """The answers each recipient has had in a digest written since `since`, by how notice_row names them."""
+    """The answers each recipient has had in a digest written since `since`, by recipient_tag."""
     has: defaultdict[str, set[int]] = defaultdict(set)
     digests = OutboxMessage.objects.filter(
         kind=MessageKind.NOTICE, idempotency_key__startswith=DIGEST_KEY, send_at__gte=since
     ).values_list("idempotency_key", "payload")
     for idempotency_key, payload in digests:
-        who = idempotency_key.rsplit(":to:", 1)[-1]
-        has[who].update((payload or {}).get("answers", []))
+        has[recipient_tag_of_key(idempotency_key)].update((payload or {}).get("answers", []))
     return has

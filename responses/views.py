@@ -18,9 +18,8 @@ from django.views.decorators.http import require_http_methods
 from notifications.compose import message_language
 from notifications.links import OPEN_RESPONSES, CheckedLink, LinkStatus, expert_links
 from notifications.sessions import facts_of_session, facts_of_snapshot, with_facts
-from notifications.views import _private as private
+from notifications.views import private, unlogged
 from responses.forms import AnswerForm
-from responses.models import ExpertAnswer
 from responses.services import AnswerRefused, expert_answer, expert_pass, fresh_link
 from scheduling.models import ProgrammeVersion
 from visits.models import Person, Session, SessionExpert
@@ -143,7 +142,6 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
             "when_home": facts.when_in(home),
             "home_zone": home,
             "answered": expert.response not in OPEN_RESPONSES,
-            "history": ExpertAnswer.objects.filter(expert=expert).prefetch_related("proposed_times")[:5],
             "coordinators": coordinators,
             "zone_name": facts.zone.key,
             "cancelled": facts.status == Session.Status.CANCELLED,
@@ -153,7 +151,7 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
 
 
 def _base(context: dict[str, Any]) -> dict[str, Any]:
-    return {"organizer_email": settings.ORGANIZER_EMAIL, "organizer_name": settings.ORGANIZER_NAME, **context}
+    return {"organizer_email": settings.ORGANIZER_EMAIL, **context}
 
 
 def _page(
@@ -174,5 +172,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseBase:
     with translation.override(language):
         response = render(request, "responses/csrf_failure.html", _base({"back": request.path}), status=403)
     response["Content-Language"] = language
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return private(response, referrer_policy="same-origin")
+    return private(unlogged(response), referrer_policy="same-origin")

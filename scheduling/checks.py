@@ -273,15 +273,14 @@ def proposal_conflicts(
                 session_id=session.pk, response=SessionExpert.Response.DECLINED
             ).values_list("person_id", flat=True)
         )
-        return session_conflicts(
-            session,
-            experts=wanted,
-            interpreters=interpreters,
-            participants=participants if chosen_members else None,
-        )
-    chosen: list[int] | None = list(participants or []) if chosen_members else None
+    else:  # None would mean "its own", and a new session has none
+        participants = list(participants or []) if chosen_members else None
+        interpreters = list(interpreters or [])
     return session_conflicts(
-        session, experts=wanted, interpreters=list(interpreters or []), participants=chosen
+        session,
+        experts=wanted,
+        interpreters=interpreters,
+        participants=participants if chosen_members else None,
     )
 
 
@@ -301,6 +300,10 @@ class ConflictReport:
     @property
     def open_warnings(self) -> list[Conflict]:
         return [c for c in self.warnings if c.key not in self.acknowledged]
+
+    def get(self, key: str) -> Conflict | None:
+        """The conflict with this key, or None when it no longer arises."""
+        return next((c for c in self.conflicts if c.key == key), None)
 
     def by_session(self) -> dict[int, list[Conflict]]:
         grouped: dict[int, list[Conflict]] = defaultdict(list)

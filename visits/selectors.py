@@ -17,6 +17,11 @@ def visits_for_user(user: User | AnonymousUser) -> QuerySet[Visit]:
     return Visit.objects.filter(coordinators=user.pk)
 
 
+def sessions_for_user(user: User | AnonymousUser) -> QuerySet[Session]:
+    """The sessions of the visits the user may see (visits_for_user)."""
+    return Session.objects.filter(visit__in=visits_for_user(user).values("pk"))
+
+
 def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
     """Superusers see every delegation; anyone else those they coordinate themselves (whoever registered one
     coordinates it) or through one of its visits. A delegation's members are personal data: being staff is

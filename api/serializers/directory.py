@@ -8,10 +8,10 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
-from directory.access import delegations_for_user
 from directory.services import Refused, travel_time_set
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+from visits.selectors import delegations_for_user
 
 
 class OrganisationSerializer(ModelValidatedSerializer):

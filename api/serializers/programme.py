@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext
 from rest_framework import serializers
 
@@ -312,7 +310,3 @@ class SessionProposalSerializer(SessionSerializer):
 
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "session"]
-
-
-def sessions_in_scope(user: User | AnonymousUser) -> QuerySet[Session]:
-    return Session.objects.filter(visit__in=visits_for_user(user).values("pk"))

@@ -1,9 +1,9 @@
 """People and places (shared between coordinators on purpose: one expert serves many visits), and the
 delegations of the visits a coordinator coordinates, with their members."""
 
-from collections import Counter
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
@@ -36,14 +36,14 @@ from api.serializers.directory import (
     TravelTimeSerializer,
     VenueSerializer,
 )
-from api.serializers.results import MemberImportResultSerializer, MemberImportSerializer
+from api.serializers.results import ImportRowSerializer, MemberImportResultSerializer, MemberImportSerializer
 from api.views.base import ModelViewSet
-from directory.access import delegations_for_user
-from directory.member_import import ADD, ERROR, UPDATE, ImportOutcome, members_import, plan_import
-from directory.services import delegation_remove, member_remove, travel_time_remove
+from directory.member_import import members_import, outcome_of, plan_import
+from directory.services import delegation_register, delegation_remove, member_remove, travel_time_remove
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+from visits.selectors import delegations_for_user
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -116,8 +116,8 @@ class DelegationViewSet(ModelViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
-        delegation = serializer.save()
-        delegation.coordinators.add(self.request.user)  # so that it is theirs before it has visits
+        assert isinstance(self.request.user, User)  # IsCoordinator let the request in
+        delegation_register(form=serializer, actor=self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": MemberImportSerializer},
@@ -137,20 +137,12 @@ class DelegationViewSet(ModelViewSet):
             raise ValidationError({"file": [str(error)]}) from None
         dry_run = serializer.validated_data["dry_run"]
         planned = plan_import(delegation=delegation, rows=table.rows)
-        actions = Counter(row.action for row in planned)
         outcome = (
-            ImportOutcome(added=actions[ADD], updated=actions[UPDATE], skipped=actions[ERROR])
+            outcome_of(planned)
             if dry_run
             else members_import(delegation=delegation, rows=table.rows)  # it plans again, in its transaction
         )
-        rows = [
-            {
-                "line": row.line,
-                "action": row.action,
-                "errors": [{"field": error.field, "message": error.message} for error in row.errors],
-            }
-            for row in planned
-        ]
+        rows = ImportRowSerializer(planned, many=True).data
         return Response(
             {
                 "imported": not dry_run,

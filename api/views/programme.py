@@ -22,7 +22,6 @@ from api.serializers.programme import (
     SessionProposalSerializer,
     SessionSerializer,
     VisitSerializer,
-    sessions_in_scope,
 )
 from api.serializers.results import (
     AcknowledgeSerializer,
@@ -52,7 +51,7 @@ from scheduling.publishing import (
     programme_snapshot,
 )
 from visits.models import Session, SessionExpert, Visit
-from visits.selectors import visits_for_user
+from visits.selectors import sessions_for_user, visits_for_user
 from visits.services import session_change_status
 
 IF_MATCH = OpenApiParameter(
@@ -107,7 +106,7 @@ class VisitViewSet(ModelViewSet):
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = serializer.validated_data["key"]
-        conflict = next((c for c in visit_conflict_report(visit).conflicts if c.key == key), None)
+        conflict = visit_conflict_report(visit).get(key)
         if conflict is None:
             raise serializers.ValidationError(
                 {"key": [gettext("No conflict of this visit has that key now: read its conflicts again.")]}
@@ -223,7 +222,7 @@ class SessionViewSet(ModelViewSet):
     filterset_class = SessionFilter
 
     def get_queryset(self) -> QuerySet[Session]:
-        sessions = sessions_in_scope(self.request.user)
+        sessions = sessions_for_user(self.request.user)
         if self.request.method not in SAFE_METHODS:
             # A change holds the row from the If-Match check to its save (AtomicWrites: one transaction), so
             # that a change made in between by someone else is not overwritten.

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from directory.access import access_delegation, coordinator_required
 from directory.forms import ImportUploadForm
-from directory.member_import import ERROR, members_import, plan_import
+from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, TableRow, read_table, template_headers
 from directory.views.members import members_url
 from visits.models import Delegation
@@ -54,13 +54,13 @@ def import_upload(request: HttpRequest, delegation_id: int) -> HttpResponse:
         "rows": [[row.line, row.values] for row in table.rows],
     }
     planned = plan_import(delegation=delegation, rows=table.rows)
-    errors = sum(1 for row in planned if row.action == ERROR)
+    outcome = outcome_of(planned)
     context = {
         "delegation": delegation,
         "filename": upload.name,
         "planned": planned,
-        "valid_count": len(planned) - errors,
-        "error_count": errors,
+        "valid_count": outcome.added + outcome.updated,
+        "error_count": outcome.skipped,
         "ignored_headers": table.ignored_headers,
         "token": token,
     }

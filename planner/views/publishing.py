@@ -79,7 +79,7 @@ def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
     must be resolved on the board."""
     visit = access_visit(request.user, visit_id)
     key = request.POST.get("key", "")
-    conflict = next((c for c in visit_conflict_report(visit).conflicts if c.key == key), None)
+    conflict = visit_conflict_report(visit).get(key)
     if conflict is None:
         messages.warning(request, gettext("That conflict no longer arises; there is nothing to acknowledge."))
     else:

@@ -1,7 +1,8 @@
-"""Programmes: the coordinator's page to see every conflict, acknowledge warnings, preview and publish, and
-the participants' answers to each session.
+"""Programmes: the coordinator's page to see every conflict, acknowledge warnings, preview and publish.
 
-The page reads only; the two buttons POST. What it shows is built in `scheduling.admin.programme_rows`.
+The page reads only; the two buttons POST. What it shows is built in `scheduling.admin.programme_rows`. An
+app that comes later may add to it: it registers a subclass that overrides `programme_context` and a template
+that extends this one and fills its `answers` block.
 """
 
 from typing import Any
@@ -20,13 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from scheduling.admin.programme_rows import (
-    VersionRow,
-    answers_rows,
-    conflict_rows,
-    programme_preview,
-    user_name,
-)
+from scheduling.admin.programme_rows import VersionRow, conflict_rows, programme_preview, user_name
 from scheduling.checks import CannotAcknowledge, conflict_acknowledge, visit_conflict_report
 from scheduling.models import Programme, ProgrammeVersion
 from scheduling.publishing import (
@@ -115,6 +110,12 @@ class ProgrammeAdmin(DomainAdmin):
     def programme_page(
         self, request: HttpRequest, visit: Visit, extra_context: dict[str, Any] | None
     ) -> TemplateResponse:
+        context = {**self.programme_context(request, visit), **(extra_context or {})}
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.programme_template, context)
+
+    def programme_context(self, request: HttpRequest, visit: Visit) -> dict[str, Any]:
+        """What `programme_template` shows of the visit's programme."""
         versions = list(versions_for_visit(visit))  # without their snapshots
         previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
         current = programme_snapshot(visit)
@@ -125,7 +126,7 @@ class ProgrammeAdmin(DomainAdmin):
             report, visit, titles, link_sessions=request.user.has_perm("visits.view_session")
         )
         user = request.user
-        context = {
+        return {
             **self.admin_site.each_context(request),
             "title": visit.title,
             "subtitle": None,
@@ -138,7 +139,6 @@ class ProgrammeAdmin(DomainAdmin):
             "fatal": fatal,
             "warnings": warnings,
             "preview": preview,
-            "answers": answers_rows(visit, link_sessions=request.user.has_perm("visits.view_session")),
             "versions": [
                 VersionRow(
                     number=version.number,
@@ -154,10 +154,7 @@ class ProgrammeAdmin(DomainAdmin):
             "visit_url": reverse("admin:visits_visit_change", args=[visit.pk])
             if user.has_perm("visits.view_visit") or user.has_perm("visits.change_visit")
             else "",
-            **(extra_context or {}),
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.programme_template, context)
 
     # --- Acting ---
 
@@ -175,7 +172,7 @@ class ProgrammeAdmin(DomainAdmin):
 
     def acknowledge(self, request: HttpRequest, visit: Visit, key: str) -> None:
         language = translation.get_language() or settings.LANGUAGE_CODE
-        conflict = next((c for c in visit_conflict_report(visit).conflicts if c.key == key), None)
+        conflict = visit_conflict_report(visit).get(key)
         if conflict is None:
             messages.warning(
                 request, gettext("That conflict no longer arises; there is nothing to acknowledge.")

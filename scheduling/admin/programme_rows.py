@@ -1,5 +1,4 @@
-"""What a programme's page shows, as rows: its conflicts, what publishing would change, its versions, and the
-participants' answers to each session.
+"""What a programme's page shows, as rows: its conflicts, what publishing would change, and its versions.
 
 The preview is computed as `programme_publish` computes its changes, and nothing is saved. Each part is read
 in a fixed number of queries, so a programme of fifty sessions costs what one of five does.
@@ -18,13 +17,12 @@ from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
 
-from participation.totals import session_totals
 from scheduling.checks import ConflictReport
 from scheduling.conflicts import Conflict
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeVersion
 from scheduling.publishing import NOTHING_TO_PUBLISH, ChangeSpec, Recipient, SessionSnapshot, compute_changes
 from visits.admin import format_in_zone, format_span_in_zone
-from visits.models import Person, Session, SessionExpert, Venue, Visit
+from visits.models import Person, Venue, Visit
 
 
 @dataclass(frozen=True)
@@ -48,15 +46,6 @@ class ChangeRow:
 class Preview:
     summary: str
     changes: list[ChangeRow]
-
-
-@dataclass(frozen=True)
-class AnswersRow:
-    session: str
-    url: str  # the session's admin page, or "" when the user may not see it
-    when: str
-    totals: str
-    experts: str = ""  # each expert with their answer so far: "Eva Lind: Confirmed; Per Ek: Invited"
 
 
 @dataclass(frozen=True)
@@ -221,28 +210,3 @@ def conflict_rows(
         )
 
     return [row(c) for c in report.fatal], [row(c) for c in report.warnings]
-
-
-def answers_rows(visit: Visit, *, link_sessions: bool) -> list[AnswersRow]:
-    """Each live session with its participants' totals, in the request's language. Five queries at most."""
-    sessions = list(
-        Session.objects.filter(visit_id=visit.pk).active().select_related("venue").order_by("starts_at", "id")
-    )
-    for session in sessions:
-        session.visit = visit  # for its zone, without a query each
-    totals = session_totals(visit, sessions)
-    experts: dict[int, list[str]] = {}
-    for row in (
-        SessionExpert.objects.filter(session__in=sessions).select_related("person").order_by("person__name")
-    ):
-        experts.setdefault(row.session_id, []).append(f"{row.person.name}: {row.get_response_display()}")
-    return [
-        AnswersRow(
-            session=session.title,
-            url=reverse("admin:visits_session_change", args=[session.pk]) if link_sessions else "",
-            when=format_span_in_zone(session.starts_at, session.ends_at, session.zone),
-            totals=totals[session.pk].summary,
-            experts="; ".join(experts.get(session.pk, [])),
-        )
-        for session in sessions
-    ]

@@ -3,8 +3,6 @@
 They are a record of what was sent: the admin shows them and offers no way to add, change or delete them.
 """
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
@@ -13,19 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from visits.admin import format_in_zone
-
-
-class ReadOnlyMixin:
-    """Viewing only: a published record is never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from visits.admin.base import ReadOnlyMixin
 
 
 def describe_recipients(change: ProgrammeChange) -> str:

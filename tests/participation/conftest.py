@@ -84,11 +84,11 @@ def page_url(person: Person) -> str:
 
 
 def answer_url(person: Person) -> str:
-    return reverse("notifications:programme_answer", args=[person_token(person).token])
+    return reverse("participation:programme_answer", args=[person_token(person).token])
 
 
 def needs_url(person: Person) -> str:
-    return reverse("notifications:programme_needs", args=[person_token(person).token])
+    return reverse("participation:programme_needs", args=[person_token(person).token])
 
 
 @pytest.fixture

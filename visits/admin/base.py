@@ -1,7 +1,8 @@
-"""What every admin of the domain shares: times shown in their zone, and `DomainAdmin`.
+"""What every admin of the domain shares: times shown in their zone, `DomainAdmin`, and two mixins.
 
 `DomainAdmin` shows and reads a change form's times in the zone of the object it edits, and a refused deletion
-says why, in the words of the model that refused it.
+says why, in the words of the model that refused it. `ReadOnlyMixin` is for records that are only read;
+`VisibleDelegationsOnly` keeps a delegation field to the delegations the user may see.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from django.utils.translation import gettext
 
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
+from visits.selectors import delegations_for_user
 
 DAY_AND_TIME = "D j M Y H:i"
 
@@ -64,6 +66,29 @@ def deletion_refusals(objs: Any, using: str) -> list[str]:
     if not explained:
         return []
     return [str(explain_protection(ProtectedError("", explained)).args[0])]
+
+
+class ReadOnlyMixin:
+    """Viewing only: a record (a published version, an answer given) is never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VisibleDelegationsOnly:
+    """A delegation field offers only the delegations the user may see, superusers included."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "delegation":
+            # The autocomplete only lists; this refuses a posted id of a delegation the user may not see.
+            kwargs["queryset"] = delegations_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class DomainAdmin(admin.ModelAdmin):

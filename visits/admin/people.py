@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from visits.admin.base import DomainAdmin
+from visits.admin.base import DomainAdmin, VisibleDelegationsOnly
 from visits.fields import language_name
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 from visits.selectors import delegations_for_user
@@ -98,7 +98,7 @@ class DelegationAdmin(DomainAdmin):
 
 
 @admin.register(DelegationMember)
-class DelegationMemberAdmin(DomainAdmin):
+class DelegationMemberAdmin(VisibleDelegationsOnly, DomainAdmin):
     list_display = ["person", "delegation", "role", "language_names", "dietary_needs", "accessibility_needs"]
     list_filter = ["role", ("delegation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "delegation"]
@@ -108,12 +108,6 @@ class DelegationMemberAdmin(DomainAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[DelegationMember]:
         visible = delegations_for_user(request.user).values("pk")
         return super().get_queryset(request).filter(delegation__in=visible)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # The autocomplete only lists; this refuses a posted id of a delegation the user does not coordinate.
-        if db_field.name == "delegation":
-            kwargs["queryset"] = delegations_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("languages"))
     def language_names(self, member: DelegationMember) -> str:

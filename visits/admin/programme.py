@@ -19,10 +19,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from visits.admin.base import DomainAdmin, format_in_zone, format_span_in_zone, session_when
+from visits.admin.base import (
+    DomainAdmin,
+    VisibleDelegationsOnly,
+    format_in_zone,
+    format_span_in_zone,
+    session_when,
+)
 from visits.admin.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
-from visits.selectors import delegations_for_user
 from visits.services import visit_change_status
 from visits.signals import expert_row_edited
 
@@ -56,9 +61,11 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
 
 
-class CoordinatedOnly:
+class CoordinatedOnly(VisibleDelegationsOnly):
     """Rows of visits the user coordinates; superusers see all. Another coordinator's visit is simply absent
-    (the admin answers as for a row that does not exist), never refused in a way that confirms it exists."""
+    (the admin answers as for a row that does not exist), never refused in a way that confirms it exists.
+
+    `visit_path` leads from a row to its visit: "" for a visit, "visit__" for a session, and so on."""
 
     visit_path = "visit"
 
@@ -67,15 +74,15 @@ class CoordinatedOnly:
             return queryset
         return queryset.filter(**{f"{self.visit_path}coordinators": request.user.pk}).distinct()
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.coordinated(request, super().get_queryset(request))  # type: ignore[misc]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "visit" and not request.user.is_superuser:
             kwargs["queryset"] = Visit.objects.filter(coordinators=request.user.pk)
         elif db_field.name == "session" and not request.user.is_superuser:
             kwargs["queryset"] = Session.objects.filter(visit__coordinators=request.user.pk)
-        elif db_field.name == "delegation":
-            # The autocomplete only lists; this refuses a posted id of a delegation the user may not see.
-            kwargs["queryset"] = delegations_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Visit)
@@ -163,9 +170,6 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
                 )
         return to_delete, model_count, perms_needed, protected
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Visit]:
-        return self.coordinated(request, super().get_queryset(request))
-
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if not change:
@@ -203,9 +207,6 @@ class SessionInterpreterInline(admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(CoordinatedOnly, DomainAdmin):
     visit_path = "visit__"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
-        return self.coordinated(request, super().get_queryset(request))
 
     form = SessionForm
     list_display = ["title", "when", "visit", "kind", "venue", "status", "attendance", "interpreter_needed"]
@@ -273,9 +274,6 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
 @admin.register(SessionExpert)
 class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
     visit_path = "session__visit__"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[SessionExpert]:
-        return self.coordinated(request, super().get_queryset(request))
 
     list_display = ["person", "session", "session__visit", "session_time", "response", "responded"]
     list_filter = ["response", "session__visit__status", ("session__visit", admin.RelatedOnlyFieldListFilter)]
