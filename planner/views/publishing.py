@@ -45,7 +45,6 @@ def publish_page(request: HttpRequest, visit: Visit, *, status: int = 200) -> Ht
             "preview": programme_preview(visit, previous, current),
             "fatal": fatal,
             "warnings": warnings,
-            "open_warnings": len(report.open_warnings),
         },
         status=status,
     )
@@ -142,7 +141,6 @@ def delivery(request: HttpRequest, visit_id: int) -> HttpResponse:
             "progress": progress,
             "failed": failed_messages(visit, number),
             "refresh_seconds": DELIVERY_REFRESH_SECONDS,
-            "language": language(),
         },
     )
 
