@@ -9,8 +9,8 @@ from django.utils.translation import ngettext
 
 from directory.forms import DelegationForm, MembershipForm, PersonForm
 from scheduling.models import TravelTime
+from visits.access import visits_for_user
 from visits.models import Delegation, DelegationMember, Venue
-from visits.selectors import visits_for_user
 
 
 class Refused(Exception):

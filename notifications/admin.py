@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import OutboxMessage, OutboxStatus, PersonalToken
 from notifications.outbox import outbox_send_again
+from visits.access import visible_visits
 
 
 class OutboxQuerySetMixin:
     def scoped(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
-        """Superusers see every visit's mail; other staff the mail of the visits they coordinate."""
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(visit__coordinators=request.user.pk)
+        """The mail of the visits the user may see (visits.access: their own; superusers every visit's)."""
+        return queryset.filter(visible_visits(request.user, "visit"))
 
 
 def status_summary(queryset: QuerySet[OutboxMessage]) -> list[tuple[str, int, str]]:

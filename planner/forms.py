@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from visits.access import delegations_for_user
 from visits.admin.forms import SessionForm
 from visits.fields import language_choices, validate_time_zone
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
-from visits.selectors import delegations_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

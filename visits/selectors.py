@@ -1,39 +1,9 @@
-"""Reads that are reused: what a user may see, which sessions a participant is on, whether a session is on."""
+"""Reads that are reused: which sessions a participant is on, whether a session is on. What a user may see is
+visits.access."""
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from visits.models import Delegation, DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
-
-
-def visits_for_user(user: User | AnonymousUser) -> QuerySet[Visit]:
-    """Superusers see every visit; a coordinator sees the visits they coordinate; anyone else, none.
-
-    Coordinators are staff (the admin is part of their toolbox), so being staff is no reason to see more."""
-    if not user.is_authenticated:
-        return Visit.objects.none()
-    if user.is_superuser:
-        return Visit.objects.all()
-    return Visit.objects.filter(coordinators=user.pk)
-
-
-def sessions_for_user(user: User | AnonymousUser) -> QuerySet[Session]:
-    """The sessions of the visits the user may see (visits_for_user)."""
-    return Session.objects.filter(visit__in=visits_for_user(user).values("pk"))
-
-
-def delegations_for_user(user: User | AnonymousUser) -> QuerySet[Delegation]:
-    """Superusers see every delegation; anyone else those they coordinate themselves (whoever registered one
-    coordinates it) or through one of its visits. A delegation's members are personal data: being staff is
-    no reason to see them."""
-    if not user.is_authenticated:
-        return Delegation.objects.none()
-    if user.is_superuser:
-        return Delegation.objects.all()
-    return Delegation.objects.filter(
-        Q(pk__in=visits_for_user(user).values("delegation"))
-        | Q(pk__in=Delegation.coordinators.through.objects.filter(user=user.pk).values("delegation"))
-    )
+from visits.models import DelegationMember, Person, Session, SessionAttendee, VisitStatus
 
 
 def participant_filter(person: Person) -> Q:

@@ -10,8 +10,8 @@ from rest_framework import serializers
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
 from directory.services import Refused, travel_time_set
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from visits.access import delegations_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
-from visits.selectors import delegations_for_user
 
 
 class OrganisationSerializer(ModelValidatedSerializer):

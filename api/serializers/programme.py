@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from api.errors import django_errors
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
+from visits.access import delegations_for_user, visits_for_user
 from visits.models import (
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
@@ -19,7 +20,6 @@ from visits.models import (
     Visit,
     VisitStatus,
 )
-from visits.selectors import delegations_for_user, visits_for_user
 from visits.services import (
     check_transition,
     session_attendees_set,

@@ -42,8 +42,8 @@ from directory.member_import import members_import, outcome_of, plan_import
 from directory.services import delegation_register, delegation_remove, member_remove, travel_time_remove
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from visits.access import delegations_for_user, members_for_user, people_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
-from visits.selectors import delegations_for_user
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -55,9 +55,11 @@ class OrganisationViewSet(ModelViewSet):
 class PersonViewSet(ModelViewSet):
     """Experts, delegation members and interpreters: one row per person, whatever their roles."""
 
-    queryset = Person.objects.order_by("name", "pk")
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return people_for_user(self.request.user).order_by("name", "pk")
 
 
 class VenueViewSet(ModelViewSet):
@@ -168,9 +170,7 @@ class DelegationMemberViewSet(ModelViewSet):
     filterset_class = DelegationMemberFilter
 
     def get_queryset(self) -> QuerySet[DelegationMember]:
-        return DelegationMember.objects.filter(
-            delegation__in=delegations_for_user(self.request.user).values("pk")
-        ).order_by("delegation", "role", "person__name", "pk")
+        return members_for_user(self.request.user).order_by("delegation", "role", "person__name", "pk")
 
     def perform_destroy(self, instance: DelegationMember) -> None:
         member_remove(member=instance)

@@ -13,7 +13,7 @@ from api.serializers.results import ErrorSerializer, OutboxMessageSerializer
 from api.views.base import GenericViewSet
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_send_again
-from visits.selectors import visits_for_user
+from visits.access import visible_visits
 
 
 class OutboxMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
@@ -21,9 +21,7 @@ class OutboxMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Gen
     filterset_class = OutboxMessageFilter
 
     def get_queryset(self) -> QuerySet[OutboxMessage]:
-        return OutboxMessage.objects.filter(
-            visit__in=visits_for_user(self.request.user).values("pk")
-        ).order_by("pk")
+        return OutboxMessage.objects.filter(visible_visits(self.request.user, "visit")).order_by("pk")
 
     @extend_schema(
         request=None,

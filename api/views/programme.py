@@ -50,8 +50,8 @@ from scheduling.publishing import (
     programme_publish,
     programme_snapshot,
 )
+from visits.access import sessions_for_user, visits_for_user
 from visits.models import Session, SessionExpert, Visit
-from visits.selectors import sessions_for_user, visits_for_user
 from visits.services import session_change_status
 
 IF_MATCH = OpenApiParameter(

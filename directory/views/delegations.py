@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from directory.access import access_delegation, coordinator_required
 from directory.forms import DelegationForm
 from directory.services import (
     Refused,
@@ -19,8 +18,8 @@ from directory.services import (
     delegation_update,
 )
 from directory.views.members import members_url
+from visits.access import access_delegation, coordinator_required, delegations_for_user
 from visits.models import Delegation
-from visits.selectors import delegations_for_user
 
 
 @require_safe

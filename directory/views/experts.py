@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory.access import coordinator_required
 from directory.forms import AvailabilityExceptionForm, ExpertHoursFormSet
 from scheduling.models import AvailabilityException, ExpertHours
+from visits.access import access_person, coordinator_required
 from visits.models import Organisation, Person, SessionExpert
 
 EXPERTS_PER_PAGE = 25
@@ -72,14 +72,10 @@ def _availability_page(
     return render(request, "directory/expert_availability.html", context)
 
 
-def _person(person_id: int) -> Person:
-    return get_object_or_404(Person.objects.select_related("organisation"), pk=person_id)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def expert_availability(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(person_id)
+    person = access_person(request.user, person_id)
     if request.method != "POST":
         return _availability_page(request, person)
     hours = ExpertHoursFormSet(request.POST, person=person)
@@ -94,7 +90,7 @@ def expert_availability(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 @coordinator_required
 def exception_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(person_id)
+    person = access_person(request.user, person_id)
     form = AvailabilityExceptionForm(
         request.POST,
         zone=person.home_time_zone,
@@ -111,7 +107,7 @@ def exception_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 @coordinator_required
 def exception_remove(request: HttpRequest, person_id: int, exception_id: int) -> HttpResponse:
-    person = _person(person_id)
+    person = access_person(request.user, person_id)
     exception = get_object_or_404(AvailabilityException, pk=exception_id, person=person)
     exception.delete()
     messages.success(request, _("The exception was removed."))

@@ -19,11 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory.access import access_delegation, coordinator_required
 from directory.forms import ImportUploadForm
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, TableRow, read_table, template_headers
 from directory.views.members import members_url
+from visits.access import access_delegation, coordinator_required
 from visits.models import Delegation
 
 SESSION_KEY = "directory.member_import"

@@ -2,28 +2,20 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from directory.access import access_delegation, coordinator_required
 from directory.forms import MembershipForm, PersonForm
 from directory.services import Refused, member_is_on_record, member_remove, member_save
+from visits.access import access_delegation, access_member, coordinator_required
 from visits.fields import language_name
 from visits.models import Delegation, DelegationMember, Person
 
 
 def members_url(delegation: Delegation) -> str:
     return reverse("directory:members", args=[delegation.pk])
-
-
-def _member(delegation: Delegation, member_id: int) -> DelegationMember:
-    return get_object_or_404(
-        DelegationMember.objects.select_related("person", "person__organisation"),
-        pk=member_id,
-        delegation=delegation,
-    )
 
 
 @require_safe
@@ -73,7 +65,7 @@ def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
 @coordinator_required
 def member_edit(request: HttpRequest, delegation_id: int, member_id: int) -> HttpResponse:
     delegation = access_delegation(request.user, delegation_id)
-    member = _member(delegation, member_id)
+    member = access_member(request.user, delegation, member_id)
     if request.method != "POST":
         person_form = PersonForm(instance=member.person)
         return _form_page(request, delegation, person_form, MembershipForm(instance=member), member)
@@ -106,7 +98,7 @@ def _form_page(
 @coordinator_required
 def member_remove_view(request: HttpRequest, delegation_id: int, member_id: int) -> HttpResponse:
     delegation = access_delegation(request.user, delegation_id)
-    member = _member(delegation, member_id)
+    member = access_member(request.user, delegation, member_id)
     if request.method != "POST":
         context = {"delegation": delegation, "member": member, "on_record": member_is_on_record(member)}
         return render(request, "directory/member_remove.html", context)

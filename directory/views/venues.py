@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from directory.access import coordinator_required
 from directory.forms import TravelTimeForm
 from directory.services import Refused, travel_time_remove, travel_time_set
 from scheduling.models import TravelTime
+from visits.access import coordinator_required
 from visits.models import Venue
 
 

@@ -1,4 +1,4 @@
-"""The coordinators' pages. Every view needs a signed-in user, and finds its visit through planner.access."""
+"""The coordinators' pages. Every view needs a signed-in user, and finds its visit through visits.access."""
 
 from django.conf import settings
 from django.utils import translation

@@ -1,7 +1,6 @@
 """The dashboard, the programme board, the print view, and the page that starts a new visit."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,24 +8,23 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from planner.access import access_visit
 from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
 from planner.forms import NewVisitForm
 from planner.views import language
+from visits.access import access_visit, signed_in_required, visits_for_user
 from visits.models import Session, SessionExpert
-from visits.selectors import visits_for_user
 
 STATUS_LEGEND = list(Session.Status.choices)
 
 
-@login_required
+@signed_in_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     rows = dashboard_figures(upcoming_visits(visits_for_user(request.user)))
     return render(request, "planner/dashboard.html", {"rows": rows})
 
 
-@login_required
+@signed_in_required
 def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     return render(
@@ -36,7 +34,7 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def programme_print(request: HttpRequest, visit_id: int) -> HttpResponse:
     """The programme as a delegation takes it along: live sessions by day, each time in its own zone."""
     visit = access_visit(request.user, visit_id)
@@ -70,7 +68,7 @@ def programme_print(request: HttpRequest, visit_id: int) -> HttpResponse:
     return render(request, "planner/print.html", {"visit": visit, "days": list(days.items())})
 
 
-@login_required
+@signed_in_required
 def visit_new(request: HttpRequest) -> HttpResponse:
     """A new visit in draft; whoever creates it coordinates it, and lands on its (empty) board."""
     if not request.user.has_perm("visits.add_visit"):

@@ -2,7 +2,6 @@
 progress after."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_send_again
-from planner.access import access_visit
 from planner.delivery import delivery_of, failed_messages
 from planner.views import language
 from scheduling.admin.programme_rows import conflict_rows, programme_preview
@@ -24,6 +22,7 @@ from scheduling.publishing import (
     programme_publish,
     programme_snapshot,
 )
+from visits.access import access_visit, signed_in_required
 from visits.models import Visit
 
 # The delivery page asks again this often while messages are on their way.
@@ -50,7 +49,7 @@ def publish_page(request: HttpRequest, visit: Visit, *, status: int = 200) -> Ht
     )
 
 
-@login_required
+@signed_in_required
 def publish(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     if request.method != "POST":
@@ -71,7 +70,7 @@ def publish(request: HttpRequest, visit_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"{url}?version={version.number}")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Accept a warning, by its key, so that it no longer counts as open. Fatal conflicts are refused: they
@@ -82,7 +81,7 @@ def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
     if conflict is None:
         messages.warning(request, gettext("That conflict no longer arises; there is nothing to acknowledge."))
     else:
-        assert isinstance(request.user, User)  # login_required let the request in
+        assert isinstance(request.user, User)  # signed_in_required let the request in
         try:
             conflict_acknowledge(visit=visit, conflict=conflict, actor=request.user)
         except CannotAcknowledge as refused:
@@ -95,7 +94,7 @@ def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("planner:publish", args=[visit.pk]) + "#warnings")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def send_again(request: HttpRequest, visit_id: int, message_id: int) -> HttpResponse:
     """Queue a failed message of the visit again, to its person's address as it is now."""
@@ -128,7 +127,7 @@ def version_number(request: HttpRequest, visit: Visit) -> int:
     return number
 
 
-@login_required
+@signed_in_required
 def delivery(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     number = version_number(request, visit)
@@ -145,7 +144,7 @@ def delivery(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def delivery_json(request: HttpRequest, visit_id: int) -> JsonResponse:
     visit = access_visit(request.user, visit_id)
     return JsonResponse(delivery_of(visit, version_number(request, visit)).as_json())

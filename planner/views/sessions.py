@@ -8,7 +8,6 @@ shown while the form is filled in, by the page's script asking `check`, and afte
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from planner.access import access_session, access_visit
 from planner.board import time_span
 from planner.forms import PlannerSessionForm
 from planner.services import session_save
@@ -24,6 +22,7 @@ from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
+from visits.access import access_session, access_visit, signed_in_required
 from visits.models import SESSION_TRANSITIONS, Session, SessionAttendee, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status
 
@@ -132,18 +131,18 @@ def allowed_statuses(session: Session | None) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Session.Status.choices if value in allowed]
 
 
-@login_required
+@signed_in_required
 def session_new(request: HttpRequest, visit_id: int) -> HttpResponse:
     return session_page(request, access_visit(request.user, visit_id), None)
 
 
-@login_required
+@signed_in_required
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     return session_page(request, session.visit, session)
 
 
-@login_required
+@signed_in_required
 @require_POST
 def session_status(request: HttpRequest, session_id: int) -> HttpResponse:
     """Cancel, confirm or take up again: the one function that moves a session's status does it."""
@@ -165,7 +164,7 @@ def session_status(request: HttpRequest, session_id: int) -> HttpResponse:
     return HttpResponseRedirect(board_url(session.visit, session))
 
 
-@login_required
+@signed_in_required
 @require_POST
 def check(request: HttpRequest, visit_id: int) -> HttpResponse:
     """An HTML fragment: the conflicts of the session the posted form describes, nothing saved."""

@@ -31,6 +31,7 @@ from scheduling.publishing import (
     programme_snapshot,
     versions_for_visit,
 )
+from visits.access import visible_visits
 from visits.admin import DomainAdmin, format_in_zone
 from visits.models import Visit
 
@@ -56,9 +57,7 @@ class ProgrammeAdmin(DomainAdmin):
     programme_template = "admin/scheduling/programme/programme.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Visit]:
-        queryset = super().get_queryset(request)
-        if not request.user.is_superuser:
-            queryset = queryset.filter(coordinators=request.user)
+        queryset = super().get_queryset(request).filter(visible_visits(request.user))
         queryset = queryset.annotate(published_version=Max("versions__number"))
         return queryset.order_by(*Visit._meta.ordering)
 

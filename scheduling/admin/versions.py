@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
+from visits.access import visible_visits
 from visits.admin import format_in_zone
 from visits.admin.base import ReadOnlyMixin
 
@@ -56,8 +57,7 @@ class ProgrammeVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgrammeVersion]:
         queryset = super().get_queryset(request).annotate(change_count=Count("changes"))
-        if not request.user.is_superuser:  # a coordinator sees the versions of the visits they coordinate
-            queryset = queryset.filter(visit__coordinators=request.user.pk)
+        queryset = queryset.filter(visible_visits(request.user, "visit"))  # as their visits
         return queryset.order_by(*ProgrammeVersion._meta.ordering)
 
     @admin.display(description=_("published at"), ordering="published_at")
@@ -116,9 +116,7 @@ class ProgrammeChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgrammeChange]:
         queryset = super().get_queryset(request).prefetch_related(RECIPIENTS)
-        if not request.user.is_superuser:  # a coordinator sees the changes of the visits they coordinate
-            queryset = queryset.filter(version__visit__coordinators=request.user.pk)
-        return queryset
+        return queryset.filter(visible_visits(request.user, "version__visit"))  # as their visits
 
     @admin.display(description=_("people concerned"))
     def people_concerned(self, change: ProgrammeChange) -> str:

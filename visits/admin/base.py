@@ -18,9 +18,9 @@ from django.template.response import TemplateResponse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 
+from visits.access import delegations_for_user
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
-from visits.selectors import delegations_for_user
 
 DAY_AND_TIME = "D j M Y H:i"
 
@@ -82,7 +82,7 @@ class ReadOnlyMixin:
 
 
 class VisibleDelegationsOnly:
-    """A delegation field offers only the delegations the user may see, superusers included."""
+    """A delegation field offers only the delegations the user may see (visits.access), superusers all."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "delegation":

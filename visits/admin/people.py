@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from visits.access import visible_delegations
 from visits.admin.base import DomainAdmin, VisibleDelegationsOnly
 from visits.fields import language_name
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
-from visits.selectors import delegations_for_user
 
 # Organisations, people and places
 
@@ -77,9 +77,7 @@ class DelegationAdmin(DomainAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delegation]:
         # Only the delegations the user coordinates, here and in every autocomplete that picks one.
-        queryset = (
-            super().get_queryset(request).filter(pk__in=delegations_for_user(request.user).values("pk"))
-        )
+        queryset = super().get_queryset(request).filter(visible_delegations(request.user))
         # An aggregate drops Meta.ordering; restore it for the autocomplete's paginator.
         queryset = queryset.annotate(member_count=Count("members"))
         return queryset.order_by(*Delegation._meta.ordering)
@@ -106,8 +104,7 @@ class DelegationMemberAdmin(VisibleDelegationsOnly, DomainAdmin):
     autocomplete_fields = ["delegation", "person"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DelegationMember]:
-        visible = delegations_for_user(request.user).values("pk")
-        return super().get_queryset(request).filter(delegation__in=visible)
+        return super().get_queryset(request).filter(visible_delegations(request.user, "delegation"))
 
     @admin.display(description=_("languages"))
     def language_names(self, member: DelegationMember) -> str:

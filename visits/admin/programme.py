@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from visits.access import sessions_for_user, visible_visits, visits_for_user
 from visits.admin.base import (
     DomainAdmin,
     VisibleDelegationsOnly,
@@ -62,26 +63,25 @@ class SessionInline(admin.TabularInline):
 
 
 class CoordinatedOnly(VisibleDelegationsOnly):
-    """Rows of visits the user coordinates; superusers see all. Another coordinator's visit is simply absent
-    (the admin answers as for a row that does not exist), never refused in a way that confirms it exists.
+    """Rows of visits the user may see (visits.access: their own; superusers all). Another coordinator's visit
+    is simply absent (the admin answers as for a row that does not exist), never refused in a way that
+    confirms it exists.
 
     `visit_path` leads from a row to its visit: "" for a visit, "visit__" for a session, and so on."""
 
-    visit_path = "visit"
+    visit_path = "visit__"
 
     def coordinated(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.visit_path}coordinators": request.user.pk}).distinct()
+        return queryset.filter(visible_visits(request.user, f"{self.visit_path}pk"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.coordinated(request, super().get_queryset(request))  # type: ignore[misc]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "visit" and not request.user.is_superuser:
-            kwargs["queryset"] = Visit.objects.filter(coordinators=request.user.pk)
-        elif db_field.name == "session" and not request.user.is_superuser:
-            kwargs["queryset"] = Session.objects.filter(visit__coordinators=request.user.pk)
+        if db_field.name == "visit":
+            kwargs["queryset"] = visits_for_user(request.user)
+        elif db_field.name == "session":
+            kwargs["queryset"] = sessions_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

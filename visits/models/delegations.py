@@ -23,7 +23,7 @@ class Delegation(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     # Who looks after the delegation besides the coordinators of its visits: whoever registered it, so that
-    # a delegation is theirs to fill in before any visit of it exists (visits.selectors.delegations_for_user).
+    # a delegation is theirs to fill in before any visit of it exists (visits.access.delegations_for_user).
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),

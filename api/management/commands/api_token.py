@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework.authtoken.models import Token
 
+from visits.access import is_coordinator
+
 
 class Command(BaseCommand):
     help = "Print the API token of a coordinator (a staff user), creating it if they have none."
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}. Create the coordinator in the admin first.")
-        if not (user.is_active and user.is_staff):
+        if not is_coordinator(user):
             raise CommandError(
                 f"{username!r} is not an active staff user, so the API would refuse the token. "
                 "Coordinators are staff: tick 'Staff status' in the admin."

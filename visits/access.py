@@ -1,0 +1,160 @@
+"""What a user may see and change: the one module that decides, for the planner, the directory, the API and
+the admin alike. What someone may not see is a 404 (`access_*`), never a 403 that confirms it exists.
+
+Who may come in: two entry rules, on purpose.
+- `is_coordinator` (signed in, active, staff) lets in to the directory, the API and the admin. Coordinators
+  are staff because the admin is part of their toolbox. The directory's people, organisations and venues are
+  shared between all coordinators, so a signed-in person who is not staff must find nothing there (404).
+- `signed_in_required` lets in to the planner (and the home page): every page there is of a visit, and shows
+  only what `visits_for_user` allows, so signing in is enough. Whoever is named coordinator of a visit plans
+  it even if they are not staff; someone who coordinates nothing finds no visit (404).
+
+What each may see, once let in:
+- visits: a superuser every visit; anyone else the visits they coordinate. Being staff is no reason to see
+  more (every coordinator is staff). Make a person a superuser to let them see all.
+- everything of a visit (its sessions and their experts, its outbox messages, its programme versions and
+  changes, answers, participants' needs): what its visit is. `visible_visits(user, path)` says so over any
+  lookup path to a visit, so that apps above visits apply the rule to their own models without restating it.
+- delegations: a superuser every delegation; anyone else those they coordinate themselves (whoever registers
+  one coordinates it) or through one of its visits. Their members (personal data) go with them.
+- people, organisations and venues: shared by everyone let in; one expert serves many visits.
+- personal tokens: the admin lists them to every coordinator with the admin's permission (they are rows of
+  shared people, and carry no secret there); the token pages are reached by the token alone
+  (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+
+from visits.models import Delegation, DelegationMember, Person, Session, Visit
+
+AnyUser = User | AnonymousUser
+View = Callable[..., HttpResponse]
+
+NOTHING = Q(pk__in=[])  # matches no row, and the database is not asked
+
+
+# --- Who may come in ---
+
+
+def is_coordinator(user: AnyUser) -> bool:
+    """The directory's, the API's and the admin's entry rule: signed in, active and staff."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def coordinator_required(view: View) -> View:
+    """Sign-in first; then a signed-in person who is not a coordinator finds nothing here (404)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_coordinator(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def signed_in_required(view: View) -> View:
+    """The planner's entry rule: signed in (anyone else is sent to sign in). Its pages are of visits, and
+    what the person does not coordinate is a 404 from `access_visit` and `access_session`."""
+    return login_required(view)
+
+
+# --- What each may see: conditions over a lookup path, for any model ---
+
+
+def visible_visits(user: AnyUser, path: str = "pk") -> Q:
+    """Rows whose `path` leads to a visit the user may see: "pk" for a visit, "visit" for a session or an
+    outbox message, "session__visit" for a session's expert, and so on."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    coordinated = Visit.coordinators.through.objects.filter(user=user.pk).values("visit")
+    return Q(**{f"{path}__in": coordinated})
+
+
+def visible_delegations(user: AnyUser, path: str = "pk") -> Q:
+    """Rows whose `path` leads to a delegation the user may see: "pk" for a delegation, "delegation" for a
+    member. Members are personal data: being staff is no reason to see them."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    through_visits = Visit.coordinators.through.objects.filter(user=user.pk).values("visit__delegation")
+    their_own = Delegation.coordinators.through.objects.filter(user=user.pk).values("delegation")
+    return Q(**{f"{path}__in": through_visits}) | Q(**{f"{path}__in": their_own})
+
+
+def visible_people(user: AnyUser, path: str = "pk") -> Q:
+    """People are shared by everyone let in: the entry rules decide who reaches a page that lists them."""
+    return Q() if user.is_authenticated else NOTHING
+
+
+# --- The same as querysets ---
+
+
+def visits_for_user(user: AnyUser) -> QuerySet[Visit]:
+    return Visit.objects.filter(visible_visits(user))
+
+
+def sessions_for_user(user: AnyUser) -> QuerySet[Session]:
+    return Session.objects.filter(visible_visits(user, "visit"))
+
+
+def delegations_for_user(user: AnyUser) -> QuerySet[Delegation]:
+    return Delegation.objects.filter(visible_delegations(user))
+
+
+def members_for_user(user: AnyUser) -> QuerySet[DelegationMember]:
+    return DelegationMember.objects.filter(visible_delegations(user, "delegation"))
+
+
+def people_for_user(user: AnyUser) -> QuerySet[Person]:
+    return Person.objects.filter(visible_people(user))
+
+
+# --- One object, or a 404 ---
+
+
+def access_visit(user: AnyUser, visit_id: int) -> Visit:
+    """The visit with its delegation, if the user may see it."""
+    visit = visits_for_user(user).select_related("delegation").filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404(gettext("No visit with that number that you coordinate."))
+    return visit
+
+
+def access_session(user: AnyUser, session_id: int) -> Session:
+    """The session with its visit and venue, if the user may see its visit."""
+    session = (
+        sessions_for_user(user).select_related("visit__delegation", "venue").filter(pk=session_id).first()
+    )
+    if session is None:
+        raise Http404(gettext("No session with that number in a visit you coordinate."))
+    return session
+
+
+def access_delegation(user: AnyUser, delegation_id: int) -> Delegation:
+    return get_object_or_404(delegations_for_user(user), pk=delegation_id)
+
+
+def access_member(user: AnyUser, delegation: Delegation, member_id: int) -> DelegationMember:
+    """A member of `delegation` (already accessed), with their person and organisation."""
+    return get_object_or_404(
+        members_for_user(user).select_related("person", "person__organisation"),
+        pk=member_id,
+        delegation=delegation,
+    )
+
+
+def access_person(user: AnyUser, person_id: int) -> Person:
+    return get_object_or_404(people_for_user(user).select_related("organisation"), pk=person_id)
