@@ -79,6 +79,28 @@ def has_expired(token: PersonalToken, today: dt.date | None = None) -> bool:
     return today > last + dt.timedelta(days=settings.PERSONAL_LINK_DAYS_AFTER_VISIT)
 
 
+def _usable(key: str, purpose: str) -> PersonalToken | None:
+    found = (
+        PersonalToken.objects.select_related("person", "visit")
+        .filter(token=key, purpose=purpose, revoked_at__isnull=True)
+        .first()
+    )
+    return None if found is None or has_expired(found) else found
+
+
+def find_person_token(key: str) -> PersonalToken | None:
+    """The token pages' access step for a person's page and feeds: the live token `key` names, with its
+    person, or None (the page answers 404): unknown, revoked, expired or not a person's."""
+    found = _usable(key, PersonalToken.Purpose.PERSON_FEED)
+    return found if found is not None and found.person is not None else None
+
+
+def find_visit_token(key: str) -> PersonalToken | None:
+    """The access step for a visit's feed: the live token `key` names, with its visit, or None (404)."""
+    found = _usable(key, PersonalToken.Purpose.VISIT_FEED)
+    return found if found is not None and found.visit is not None else None
+
+
 def token_revoke(*, token: PersonalToken) -> PersonalToken:
     """Revoke a token: its feed and page answer 404 from now on; person_token then makes a new one."""
     PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

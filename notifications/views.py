@@ -26,23 +26,8 @@ from notifications.compose import message_language
 from notifications.feeds import Feed, person_feed, person_programme_file, programme_items, visit_feed
 from notifications.models import PersonalToken
 from notifications.programme_sections import programme_sections
-from notifications.tokens import absolute, has_expired, programme_url_of
+from notifications.tokens import absolute, find_person_token, find_visit_token, programme_url_of
 from visits.models import Person
-
-
-def _live_token(token: str, purpose: str) -> PersonalToken | None:
-    found = (
-        PersonalToken.objects.select_related("person", "visit")
-        .filter(token=token, purpose=purpose, revoked_at__isnull=True)
-        .first()
-    )
-    return None if found is None or has_expired(found) else found
-
-
-def find_person_token(token: str) -> PersonalToken | None:
-    """The live person token `token` names, or None: unknown, revoked, expired or not a person's."""
-    found = _live_token(token, PersonalToken.Purpose.PERSON_FEED)
-    return found if found is not None and found.person is not None else None
 
 
 def private(response: HttpResponseBase, *, referrer_policy: str = "no-referrer") -> HttpResponseBase:
@@ -92,7 +77,7 @@ def person_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
 
 @require_safe
 def visit_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
-    found = _live_token(token, PersonalToken.Purpose.VISIT_FEED)
+    found = find_visit_token(token)
     if found is None or found.visit is None:
         return not_found(request)
     feed = visit_feed(found.visit, now=timezone.now(), since=found.created_at)

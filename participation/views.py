@@ -25,7 +25,8 @@ from django.utils.translation import gettext
 from notifications.compose import message_language
 from notifications.feeds import ProgrammeItem, programme_items
 from notifications.models import PersonalToken
-from notifications.views import find_person_token, not_found, private, programme_page, unlogged
+from notifications.tokens import find_person_token
+from notifications.views import not_found, private, programme_page, unlogged
 from participation.forms import AnswerForm, NeedsForm
 from participation.selectors import needs_visits, participant_answers
 from participation.services import CannotAnswer, attendance_answer, needs_save
