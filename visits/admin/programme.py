@@ -55,7 +55,7 @@ class PublishedFilter(admin.SimpleListFilter):
 class SessionInline(admin.TabularInline):
     model = Session
     form = SessionForm
-    fields = ["title", "kind", "starts_at", "ends_at", "venue", "status", "seen_version"]
+    fields = ["title", "kind", "starts_at", "ends_at", "venue", "status", "seen_revision"]
     autocomplete_fields = ["venue"]
     extra = 0
     show_change_link = True
@@ -231,7 +231,7 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     autocomplete_fields = ["visit", "venue", "host_organisation"]
     readonly_fields = ["when", "sequence"]
     fieldsets = [
-        (None, {"fields": ["visit", "title", "kind", "status", "description", "seen_version"]}),
+        (None, {"fields": ["visit", "title", "kind", "status", "description", "seen_revision"]}),
         (
             _("Time and place"),
             {"fields": ["starts_at", "ends_at", "when", "outside_visit_dates", "venue", "host_organisation"]},
