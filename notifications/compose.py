@@ -37,7 +37,6 @@ from notifications.sessions import (
     site_host,
     with_facts,
 )
-from notifications.sessions import format_when as format_when  # re-exported: callers import it from here
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
 from notifications.tokens import absolute, person_tokens, programme_page_url, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
