@@ -10,7 +10,6 @@ session (the facts, the calendar event, who is on it) comes from `notifications.
 """
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +33,6 @@ from notifications.sessions import (
     facts_of_snapshot,
     session_event,
     sessions_of_person,
-    site_host,
     with_facts,
 )
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
@@ -62,11 +60,6 @@ def message_language(code: str | None) -> str:
     """The language a message or page is written in: Swedish for sv (sv-SE too), otherwise English."""
     language = (code or "").lower().split("-")[0].split("_")[0]
     return language if language in LANGUAGES else "en"
-
-
-def new_message_id(message: OutboxMessage) -> str:
-    """A Message-ID short enough for one header line, naming the outbox row it came from."""
-    return f"<outbox.{message.pk}.{secrets.token_hex(6)}@{site_host()}>"
 
 
 def mailbox(name: str, email: str) -> str:
@@ -159,8 +152,8 @@ def compose_message(
 
     `now` is the DTSTAMP (the time of sending); `response_url`, for an expert's invitation, is where they
     answer (shown in the calendar's DESCRIPTION and in the body). Raises ComposeError when there is nothing
-    to compose from. The Message-ID is message.message_id when set, else a new one: store it before sending
-    so that a retry carries the same one. `preloaded` (from preload() over a batch) saves the queries.
+    to compose from. The Message-ID is the row's, given when the row was written, so that a retry carries
+    the same one. `preloaded` (from preload() over a batch) saves the queries.
     """
     stamp = now or timezone.now()
     person = message.person
@@ -193,7 +186,7 @@ def compose_message(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mailbox(name, message.to_email)],
         reply_to=[mailbox(settings.ORGANIZER_NAME, settings.ORGANIZER_EMAIL)],
-        headers={"Message-ID": message.message_id or new_message_id(message)},
+        headers={"Message-ID": message.message_id},
     )
     email.attach_alternative(composed.html, "text/html")
     if composed.ics:
