@@ -12,7 +12,6 @@ from notifications.calendar import clean_name, clean_text
 from notifications.compose import compose_message, session_uid
 from notifications.models import OutboxMessage
 from notifications.notices import Composed, ComposeError, register_notice_composer
-from notifications.tokens import programme_page_url
 from notifications.wire import wire_bytes
 from tests.factories import (
     OrganisationFactory,
@@ -36,6 +35,7 @@ from tests.notifications.conftest import (
     parse_ics,
     part_of_type,
     programme_message,
+    programme_page_url,
     publish,
     raw_value,
     undefined_tzids,
