@@ -15,10 +15,11 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from scheduling.availability import Calendar, local_days, merge
+from visits.models.programme import SessionKind
 from visits.timefmt import CHECK, format_span
 
-NON_WORK_KINDS = frozenset({"meal", "break", "transfer"})
-MEAL_KINDS = frozenset({"meal", "break"})
+NON_WORK_KINDS = frozenset({SessionKind.MEAL, SessionKind.BREAK, SessionKind.TRANSFER})
+MEAL_KINDS = frozenset({SessionKind.MEAL, SessionKind.BREAK})
 
 
 class Severity(StrEnum):
@@ -74,7 +75,7 @@ class Slot:
     experts: frozenset[int] = frozenset()
     interpreters: frozenset[int] = frozenset()
     participants: frozenset[int] = frozenset()
-    kind: str = "meeting"
+    kind: str = SessionKind.MEETING
     language: str = ""
     interpreter_needed: bool = False
     interpretation_language: str = ""
