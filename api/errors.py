@@ -24,14 +24,14 @@ from visits.models import StaleEdit
 
 
 class StaleCopy(exceptions.APIException):
-    """An If-Match header or a `version` field that is not the session's current version."""
+    """An If-Match header or a `version` field that is not the session's current revision."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "stale"
 
-    def __init__(self, detail: str, current_version: int) -> None:
+    def __init__(self, detail: str, current_revision: int) -> None:
         super().__init__(detail)
-        self.current_version = current_version
+        self.current_revision = current_revision
 
 
 def field_errors(detail: Any) -> dict[str, Any]:
@@ -74,12 +74,12 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
 def _response_for(error: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(error, StaleCopy):
         return Response(
-            {"detail": str(error.detail), "current_version": error.current_version},
+            {"detail": str(error.detail), "current_version": error.current_revision},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(error, StaleEdit):
         session = error.session
-        current = type(session).objects.filter(pk=session.pk).values_list("version", flat=True).first()
+        current = type(session).objects.filter(pk=session.pk).values_list("revision", flat=True).first()
         return Response({"detail": str(error), "current_version": current}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, PublishBlocked):
         return Response(

@@ -104,13 +104,13 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-ROLE_WORDS_SV = {
-    "delegationsledare": "head",
-    "ledare": "head",
-    "medlem": "member",
-    "deltagare": "member",
-    "tolk": "interpreter",
-    "medföljande": "accompanying",
+ROLE_WORDS_SV: dict[str, str] = {
+    "delegationsledare": DelegationMember.Role.HEAD,
+    "ledare": DelegationMember.Role.HEAD,
+    "medlem": DelegationMember.Role.MEMBER,
+    "deltagare": DelegationMember.Role.MEMBER,
+    "tolk": DelegationMember.Role.INTERPRETER,
+    "medföljande": DelegationMember.Role.ACCOMPANYING,
 }
 
 
@@ -125,7 +125,7 @@ def role_from_text(text: str) -> str | None:
 @functools.cache
 def _role_words() -> dict[str, str]:
     """Every word for a role, folded: built once, not once per row of an import of up to 2,000."""
-    known = dict(ROLE_WORDS_SV)
+    known: dict[str, str] = dict(ROLE_WORDS_SV)
     for value, label in DelegationMember.Role.choices:
         known[value] = value
         for language in ("en", "sv"):

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import OutboxMessage, OutboxStatus, PersonalToken
+from notifications.models import MessageKind, OutboxMessage, OutboxStatus, PersonalToken
 from notifications.outbox import outbox_send_again
 from visits.access import visible_visits
 
@@ -96,13 +96,18 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
     def session_title(self, message: OutboxMessage) -> str:
         if message.session is not None:
             return message.session.title
-        return (
-            (message.snapshot or {}).get("title", "") if message.kind != "programme" else gettext("Programme")
-        )
+        if message.kind == MessageKind.PROGRAMME:
+            return gettext("Programme")
+        return (message.snapshot or {}).get("title", "")
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, message: OutboxMessage) -> str:
-        colours = {"queued": "#8a6d00", "sending": "#0b5cad", "sent": "#1b7f3b", "failed": "#a40000"}
+        colours: dict[str, str] = {
+            OutboxStatus.QUEUED: "#8a6d00",
+            OutboxStatus.SENDING: "#0b5cad",
+            OutboxStatus.SENT: "#1b7f3b",
+            OutboxStatus.FAILED: "#a40000",
+        }
         return format_html(
             '<strong style="color:{}">{}</strong>', colours[message.status], message.get_status_display()
         )

@@ -10,7 +10,6 @@ session (the facts, the calendar event, who is on it) comes from `notifications.
 """
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +33,10 @@ from notifications.sessions import (
     facts_of_snapshot,
     session_event,
     sessions_of_person,
-    site_host,
     with_facts,
 )
-from notifications.sessions import format_when as format_when  # re-exported: callers import it from here
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
-from notifications.tokens import absolute, person_tokens, programme_page_url, programme_url_of
+from notifications.tokens import absolute, person_tokens, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
 from visits.models import Person, Session, SessionExpert
 from visits.selectors import session_cancelled
@@ -65,11 +62,6 @@ def message_language(code: str | None) -> str:
     return language if language in LANGUAGES else "en"
 
 
-def new_message_id(message: OutboxMessage) -> str:
-    """A Message-ID short enough for one header line, naming the outbox row it came from."""
-    return f"<outbox.{message.pk}.{secrets.token_hex(6)}@{site_host()}>"
-
-
 def mailbox(name: str, email: str) -> str:
     """An address header value. clean_name leaves no quote or backslash, so quoting is always safe."""
     name = clean_name(name)
@@ -79,25 +71,15 @@ def mailbox(name: str, email: str) -> str:
 # --- An expert's answer, and what a batch reads once --------------------------------------------------------
 
 
-def partstat_of(
-    session: Session | None, person: Person, role: str, preloaded: "Preloaded | None" = None
-) -> str:
+def partstat_of(session: Session | None, person: Person, role: str, preloaded: "Preloaded") -> str:
     """PARTSTAT: an expert's answer so far; everyone else has yet to act."""
     if role != ChangeRecipient.Role.EXPERT or session is None:
         return calendar.NEEDS_ACTION
-    expert = expert_of(session.pk, person.pk, preloaded)
+    expert = preloaded.experts.get((session.pk, person.pk))
     return PARTSTAT_OF_RESPONSE.get(expert.response if expert else "", calendar.NEEDS_ACTION)
 
 
-def expert_of(session_id: int, person_id: int, preloaded: "Preloaded | None" = None) -> SessionExpert | None:
-    if preloaded is not None:
-        return preloaded.experts.get((session_id, person_id))
-    return SessionExpert.objects.filter(session_id=session_id, person_id=person_id).first()
-
-
-def answer_url(
-    message: OutboxMessage, session: Session | None, preloaded: "Preloaded | None" = None
-) -> str | None:
+def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str | None:
     """The expert's link to answer, in an invitation or reminder: only while they have yet to answer, and only
     for the session's current time (an invitation for an older SEQUENCE, sent late, gets none), and never
     for a session that is off, by itself or with its visit."""
@@ -109,7 +91,7 @@ def answer_url(
         or session_cancelled(session)
     ):
         return None
-    expert = expert_of(session.pk, message.person_id, preloaded)
+    expert = preloaded.experts.get((session.pk, message.person_id))
     # A fresh link the expert asked for (responses.services.fresh_link) may be for a change of mind.
     asked_for = message.idempotency_key.startswith(FRESH_LINK_PREFIX)
     if expert is None or (expert.response not in OPEN_RESPONSES and not asked_for):
@@ -121,7 +103,8 @@ def answer_url(
 
 @dataclass(frozen=True)
 class Preloaded:
-    """What a batch of messages reads, fetched once for the batch (three queries), not once per row."""
+    """What a batch of messages reads, fetched once for the batch (three queries), not once per row. A message
+    composed alone is a batch of one: there is one way to compose, whatever the batch's size."""
 
     sessions: dict[int, Session]
     experts: dict[tuple[int, int], SessionExpert]
@@ -160,11 +143,14 @@ def compose_message(
 
     `now` is the DTSTAMP (the time of sending); `response_url`, for an expert's invitation, is where they
     answer (shown in the calendar's DESCRIPTION and in the body). Raises ComposeError when there is nothing
-    to compose from. The Message-ID is message.message_id when set, else a new one: store it before sending
-    so that a retry carries the same one. `preloaded` (from preload() over a batch) saves the queries.
+    to compose from. The Message-ID is the row's, given when the row was written, so that a retry carries
+    the same one. `preloaded` is preload() over the batch the row is sent in; without it, the row is a batch
+    of one.
     """
     stamp = now or timezone.now()
     person = message.person
+    if preloaded is None:
+        preloaded = preload([message])
     with translation.override(message_language(message.language)):
         if message.kind == MessageKind.NOTICE:
             composed = compose_notice(message)
@@ -173,10 +159,7 @@ def compose_message(
             raise ComposeError(f"Outbox message {message.pk} has no recipient")
         else:
             name = person.name
-            if preloaded is not None and person.pk in preloaded.programme_urls:
-                url = preloaded.programme_urls[person.pk]
-            else:
-                url = programme_page_url(person)
+            url = preloaded.programme_urls[person.pk]
             if message.kind in (MessageKind.INVITATION, MessageKind.REMINDER):
                 composed = _invitation(
                     message, stamp=stamp, url=url, response_url=response_url, preloaded=preloaded
@@ -194,7 +177,7 @@ def compose_message(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mailbox(name, message.to_email)],
         reply_to=[mailbox(settings.ORGANIZER_NAME, settings.ORGANIZER_EMAIL)],
-        headers={"Message-ID": message.message_id or new_message_id(message)},
+        headers={"Message-ID": message.message_id},
     )
     email.attach_alternative(composed.html, "text/html")
     if composed.ics:
@@ -219,16 +202,10 @@ PERSONAL = ("name", "programme_url", "response_url")
 
 
 def _render(
-    template: str,
-    context: Mapping[str, Any],
-    *,
-    preloaded: Preloaded | None = None,
-    alike: tuple[Any, ...] = (),
+    template: str, context: Mapping[str, Any], *, preloaded: Preloaded, alike: tuple[Any, ...]
 ) -> tuple[str, str, str]:
-    """Subject, text and HTML. In a batch, the messages that share `alike` (everything in the context but
+    """Subject, text and HTML. The messages of a batch that share `alike` (everything in the context but
     the PERSONAL values) are rendered once, and each gets its own name and links put in."""
-    if preloaded is None:
-        return _render_now(template, context)
     key = (template, translation.get_language(), *alike, *(bool(context.get(k)) for k in PERSONAL))
     if key not in preloaded.renders:
         stand_ins = {k: f"\x00{k}\x00" for k in PERSONAL if context.get(k)}
@@ -252,12 +229,10 @@ def _render_now(template: str, context: Mapping[str, Any]) -> tuple[str, str, st
     )
 
 
-def _live_session(message: OutboxMessage, preloaded: Preloaded | None = None) -> Session | None:
+def _live_session(message: OutboxMessage, preloaded: Preloaded) -> Session | None:
     if message.session_id is None:
         return None
-    if preloaded is not None:
-        return preloaded.sessions.get(message.session_id)
-    return with_facts(Session.objects.filter(pk=message.session_id)).first()
+    return preloaded.sessions.get(message.session_id)
 
 
 def _facts_of(message: OutboxMessage, session: Session | None) -> SessionFacts:
@@ -285,7 +260,7 @@ def _invitation(
     stamp: dt.datetime,
     url: str,
     response_url: str | None,
-    preloaded: Preloaded | None = None,
+    preloaded: Preloaded,
 ) -> Composed:
     person = message.person
     assert person is not None  # compose_message checked
@@ -308,9 +283,7 @@ def _invitation(
         attendees=[attendee],
         response_url=response_url,
     )
-    ics = calendar.build_calendar(
-        [event], method=calendar.REQUEST, stamp=stamp, cache=preloaded.calendars if preloaded else None
-    )
+    ics = calendar.build_calendar([event], method=calendar.REQUEST, stamp=stamp, cache=preloaded.calendars)
     context = _context(
         message,
         url,
@@ -337,9 +310,7 @@ def _invitation(
     return Composed(subject, text, html, ics, calendar.REQUEST, "invite.ics")
 
 
-def _cancellation(
-    message: OutboxMessage, *, stamp: dt.datetime, url: str, preloaded: Preloaded | None = None
-) -> Composed:
+def _cancellation(message: OutboxMessage, *, stamp: dt.datetime, url: str, preloaded: Preloaded) -> Composed:
     assert message.person is not None  # compose_message checked
     session = _live_session(message, preloaded)
     facts = _facts_of(message, session)
@@ -347,9 +318,7 @@ def _cancellation(
     event = session_event(
         facts, sequence=message.sequence, status=calendar.CANCELLED, url=url, attendees=[attendee]
     )
-    ics = calendar.build_calendar(
-        [event], method=calendar.CANCEL, stamp=stamp, cache=preloaded.calendars if preloaded else None
-    )
+    ics = calendar.build_calendar([event], method=calendar.CANCEL, stamp=stamp, cache=preloaded.calendars)
     # The session goes on without them: they were taken off it, it was not cancelled.
     taken_off = facts.status != Session.Status.CANCELLED and session is not None
     context = _context(message, url, session=facts, taken_off=taken_off)
@@ -386,5 +355,6 @@ def _programme(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Compo
             for s, f in zip(sessions, facts, strict=True)
         ],
     )
-    subject, text, html = _render("programme", context)
+    # Each person's programme is their own: nothing in a batch renders alike, so no stand-ins.
+    subject, text, html = _render_now("programme", context)
     return Composed(subject, text, html, ics, calendar.PUBLISH, "programme.ics")

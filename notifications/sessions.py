@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.utils import dateformat
 from django.utils.translation import gettext
 
 from notifications import calendar
@@ -22,6 +21,7 @@ from notifications.calendar import Attendee, CalendarEvent
 from visits.models import Person, Session, SessionExpert, SessionInterpreter, Venue, Visit
 from visits.models.programme import SessionQuerySet
 from visits.selectors import participant_filter, session_cancelled
+from visits.timefmt import MESSAGE, format_moment, format_span
 
 # --- Times and identity -------------------------------------------------------------------------------------
 
@@ -33,20 +33,6 @@ def site_host() -> str:
 def session_uid(session_id: int) -> str:
     """The session's UID in every calendar, for its whole life."""
     return calendar.event_uid("session", session_id, site_host())
-
-
-def format_when(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
-    """'Tuesday 23 March 2027, 09:00–10:30 (Europe/Stockholm)' in the active language."""
-    start, end = start.astimezone(zone), end.astimezone(zone)
-    day = dateformat.format(start, "l j F Y")
-    if start.date() == end.date():
-        return f"{day}, {start:%H:%M}–{end:%H:%M} ({zone.key})"
-    return f"{day}, {start:%H:%M} – {dateformat.format(end, 'l j F Y')}, {end:%H:%M} ({zone.key})"
-
-
-def format_start(start: dt.datetime, zone: ZoneInfo) -> str:
-    """'Tuesday 23 March 2027, 09:00', for subjects."""
-    return dateformat.format(start.astimezone(zone), "l j F Y, H:i")
 
 
 # --- What a message or page says about a session ------------------------------------------------------------
@@ -71,17 +57,17 @@ class SessionFacts:
 
     @property
     def when(self) -> str:
-        return format_when(self.starts_at, self.ends_at, self.zone)
+        return format_span(self.starts_at, self.ends_at, self.zone, MESSAGE)
 
     @property
     def start_text(self) -> str:
-        return format_start(self.starts_at, self.zone)
+        return format_moment(self.starts_at, self.zone, MESSAGE, name_zone=False)  # for subjects
 
     def when_in(self, zone_name: str) -> str | None:
         """The time in another zone, or None when that zone is the session's own."""
         if zone_name == self.zone.key:
             return None
-        return format_when(self.starts_at, self.ends_at, ZoneInfo(zone_name))
+        return format_span(self.starts_at, self.ends_at, ZoneInfo(zone_name), MESSAGE)
 
 
 def venue_location(venue: Venue | None, fallback: str = "") -> str:

@@ -87,11 +87,6 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
                 email = compose_message(message, now=stamp, preloaded=preloaded)
                 # Lets a mail log, a bounce or a test tie a delivered copy back to its row.
                 email.extra_headers["X-Visitplan-Outbox-Id"] = str(message.pk)
-                if not message.message_id:
-                    # Rows get their Message-ID when written (outbox.new_message_id), so a retry carries the
-                    # same one; a row from before that is given one now.
-                    message.message_id = email.extra_headers["Message-ID"]
-                    OutboxMessage.objects.filter(pk=message.pk).update(message_id=message.message_id)
                 send_one(connection, email)
             except Exception as error:
                 outcome = classify(error)

@@ -112,17 +112,5 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def programme_page_url(person: Person) -> str:
-    return programme_url_of(person_token(person))
-
-
 def programme_url_of(token: PersonalToken) -> str:
     return absolute(reverse("notifications:programme", args=[token.token]))
-
-
-def person_feed_url(person: Person) -> str:
-    return absolute(reverse("notifications:person_feed", args=[person_token(person).token]))
-
-
-def visit_feed_url(visit: Visit) -> str:
-    return absolute(reverse("notifications:visit_feed", args=[visit_token(visit).token]))

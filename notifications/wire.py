@@ -79,8 +79,6 @@ def wire_bytes(message: EmailMultiAlternatives) -> bytes:
     extra = {name.lower(): (name, value) for name, value in message.extra_headers.items()}
     if "date" not in extra:
         headers.append(("Date", email.utils.formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
-    if "message-id" not in extra:
-        headers.append(("Message-ID", email.utils.make_msgid()))
     headers.extend((name, _text_header(name, str(value))) for name, value in extra.values())
     headers.append(("MIME-Version", "1.0"))
     headers.append(("Content-Type", f'multipart/mixed; boundary="{outer}"'))

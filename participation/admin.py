@@ -21,11 +21,12 @@ from participation.models import Attendance, ParticipantNeeds
 from participation.totals import session_totals
 from scheduling.admin.programme import ProgrammeAdmin
 from scheduling.models import Programme
-from visits.admin import DomainAdmin, format_span_in_zone
+from visits.admin import DomainAdmin
 from visits.admin.base import ReadOnlyMixin
 from visits.admin.programme import CoordinatedOnly, SessionAdmin
 from visits.fields import language_name
 from visits.models import Session, SessionExpert, Visit
+from visits.timefmt import format_span
 
 
 @admin.register(ParticipantNeeds)
@@ -132,7 +133,7 @@ def answers_rows(visit: Visit, *, link_sessions: bool) -> list[AnswersRow]:
         AnswersRow(
             session=session.title,
             url=reverse("admin:visits_session_change", args=[session.pk]) if link_sessions else "",
-            when=format_span_in_zone(session.starts_at, session.ends_at, session.zone),
+            when=format_span(session.starts_at, session.ends_at, session.zone),
             totals=totals[session.pk].summary,
             experts="; ".join(experts.get(session.pk, [])),
         )

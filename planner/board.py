@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from scheduling.checks import visit_conflict_report
 from scheduling.conflicts import Conflict
 from visits.models import Session, SessionExpert, Visit
+from visits.timefmt import BOARD, format_span
 
 # The hours a board shows at least; a session earlier or later widens them.
 DAY_OPENS, DAY_CLOSES = 8, 18
@@ -112,10 +113,7 @@ def days_of(visit: Visit, placed: Sequence[Placed]) -> list[dt.date]:
 
 def time_span(session: Session) -> str:
     """'09:00–10:30 (Europe/Stockholm)' in the session's own zone; the end's date only when it differs."""
-    zone = session.zone
-    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-    end_format = "H:i" if end.date() == start.date() else "D j M H:i"
-    return f"{dateformat.format(start, 'H:i')}–{dateformat.format(end, end_format)} ({zone})"
+    return format_span(session.starts_at, session.ends_at, session.zone, BOARD)
 
 
 def answers_of(experts: Sequence[SessionExpert]) -> str:

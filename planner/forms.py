@@ -1,7 +1,7 @@
 """The session form of the board: times typed in a zone the form names, and the session's people chosen
 with it: its experts, its interpreters with their languages, and, when only some members attend, which.
 
-It builds on the admin's `SessionForm`, which remembers the version the coordinator opened and refuses a save
+It builds on the admin's `SessionForm`, which remembers the revision the coordinator opened and refuses a save
 over a newer one. Times are read in the zone the form showed them in (a hidden field carries it), so what the
 coordinator read beside the fields is what their typing means; the page's script keeps that zone in step with
 the chosen venue's.
@@ -255,7 +255,7 @@ class PlannerSessionForm(SessionForm):
 
     def clean(self) -> dict[str, Any] | None:
         if self.check_only:
-            self.cleaned_data["seen_version"] = None  # a check saves nothing, so a newer version is no matter
+            self.cleaned_data["seen_revision"] = None  # a check saves nothing: a newer revision is no matter
         return super().clean()
 
     def is_stale(self) -> bool:

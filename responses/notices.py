@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from notifications.models import OutboxMessage
 from notifications.notices import Composed, ComposeError, NoticeComposer
-from notifications.sessions import facts_of_session, format_when, with_facts
+from notifications.sessions import facts_of_session, with_facts
 from notifications.tokens import absolute
 from responses.models import ExpertAnswer
 from visits.models import Session, SessionExpert
+from visits.timefmt import MESSAGE, format_span
 
 
 def compose_answer(message: OutboxMessage) -> Composed:
@@ -101,7 +102,8 @@ def _answers(ids: list[Any]) -> list[dict[str, Any]]:
                 "answer": answer,
                 "session": facts,
                 "proposed": [
-                    format_when(p.starts_at, p.ends_at, facts.zone) for p in answer.proposed_times.all()
+                    format_span(p.starts_at, p.ends_at, facts.zone, MESSAGE)
+                    for p in answer.proposed_times.all()
                 ],
                 "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
             }

@@ -77,7 +77,8 @@ def slot_of(
     """The checker's view of a session. People may be given for a session not saved yet (a proposal)."""
     visit, venue = session.visit, session.venue
     if experts is None:
-        experts = (e.person_id for e in session.session_experts.all() if e.response != "declined")
+        declined = SessionExpert.Response.DECLINED
+        experts = (e.person_id for e in session.session_experts.all() if e.response != declined)
     if interpreters is None:
         interpreters = (i.person_id for i in session.session_interpreters.all())
     delegation = visit.delegation

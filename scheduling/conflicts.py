@@ -15,9 +15,11 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from scheduling.availability import Calendar, local_days, merge
+from visits.models.programme import SessionKind
+from visits.timefmt import CHECK, format_span
 
-NON_WORK_KINDS = frozenset({"meal", "break", "transfer"})
-MEAL_KINDS = frozenset({"meal", "break"})
+NON_WORK_KINDS = frozenset({SessionKind.MEAL, SessionKind.BREAK, SessionKind.TRANSFER})
+MEAL_KINDS = frozenset({SessionKind.MEAL, SessionKind.BREAK})
 
 
 class Severity(StrEnum):
@@ -73,7 +75,7 @@ class Slot:
     experts: frozenset[int] = frozenset()
     interpreters: frozenset[int] = frozenset()
     participants: frozenset[int] = frozenset()
-    kind: str = "meeting"
+    kind: str = SessionKind.MEETING
     language: str = ""
     interpreter_needed: bool = False
     interpretation_language: str = ""
@@ -158,10 +160,7 @@ class Context:
 
 def when(slot: Slot) -> str:
     """The slot's time in its own zone, with the zone named."""
-    zone = ZoneInfo(slot.zone)
-    start, end = slot.start.astimezone(zone), slot.end.astimezone(zone)
-    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
-    return f"{start:%Y-%m-%d %H:%M}–{end_text} {slot.zone}"
+    return format_span(slot.start, slot.end, ZoneInfo(slot.zone), CHECK)
 
 
 def conflict(kind: ConflictKind, slots: Sequence[Slot], subject: str, **params: str) -> Conflict:

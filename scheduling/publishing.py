@@ -322,10 +322,10 @@ def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion |
         if not changes:
             return None
 
-        # One UPDATE, so a session is raised once per publish however many changes it has. `version` moves
+        # One UPDATE, so a session is raised once per publish however many changes it has. `revision` moves
         # too: a copy of the session opened before publishing must not save over the raised SEQUENCE.
         Session.objects.filter(pk__in=sessions_to_raise(before, changes)).update(
-            sequence=F("sequence") + 1, version=F("version") + 1
+            sequence=F("sequence") + 1, revision=F("revision") + 1
         )
         version = ProgrammeVersion.objects.create(
             visit=locked,

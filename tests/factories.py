@@ -1,6 +1,7 @@
 """factory_boy factories for the domain. Times default to a visit in Stockholm in spring 2027."""
 
 import datetime as dt
+import secrets
 from zoneinfo import ZoneInfo
 
 import factory
@@ -160,6 +161,7 @@ class SessionInterpreterFactory(factory.django.DjangoModelFactory[SessionInterpr
 
 
 from notifications.models import OutboxMessage, PersonalToken  # noqa: E402 (kept with its factories)
+from notifications.sessions import site_host  # noqa: E402
 
 
 class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
@@ -167,6 +169,7 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
 
     class Meta:
         model = OutboxMessage
+        skip_postgeneration_save = True
 
     kind = "invitation"
     session = factory.SubFactory(SessionFactory)
@@ -179,6 +182,13 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
     language = factory.LazyAttribute(lambda m: m.person.preferred_language)
     idempotency_key = factory.Sequence(lambda n: f"test:{n}")
     send_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+    @factory.post_generation
+    def message_id(obj: OutboxMessage, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """Every outbox row has its Message-ID (the writers give it); here one that names the row."""
+        obj.message_id = extracted or f"<outbox.{obj.pk}.{secrets.token_hex(6)}@{site_host()}>"
+        if create:
+            OutboxMessage.objects.filter(pk=obj.pk).update(message_id=obj.message_id)
 
 
 class PersonalTokenFactory(factory.django.DjangoModelFactory[PersonalToken]):

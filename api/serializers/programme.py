@@ -153,7 +153,9 @@ class SessionSerializer(ModelValidatedSerializer):
         help_text="Moves along the allowed transitions: tentative ↔ confirmed, either → cancelled, "
         "cancelled → tentative. The people concerned are told when the programme is published next.",
     )
+    # The API keeps the name `version` for the session's optimistic lock, the model's `revision`.
     version = serializers.IntegerField(
+        source="revision",
         required=False,
         min_value=1,
         help_text="The version this change is made from (as the ETag); a change from an older one is a 409.",
@@ -211,8 +213,8 @@ class SessionSerializer(ModelValidatedSerializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # Not saved: the view compares it with the stored version before saving anything.
-        self.sent_version: int | None = attrs.pop("version", None)
+        # Not saved: the view compares it with the stored revision before saving anything.
+        self.sent_revision: int | None = attrs.pop("revision", None)
         current = self.instance.status if self.instance is not None else Session.Status.TENTATIVE
         try:
             check_transition(

@@ -188,25 +188,25 @@ class VisitViewSet(ModelViewSet):
 
 
 def with_etag(response: Response, session: Session) -> Response:
-    response["ETag"] = f'"{session.version}"'
+    response["ETag"] = f'"{session.revision}"'
     return response
 
 
 def check_if_match(request: Request, session: Session) -> None:
-    """An If-Match header that names another version than the stored one refuses the change."""
+    """An If-Match header that names another revision than the stored one refuses the change."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return
     tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
-    if str(session.version) not in tags:
-        raise StaleCopy(stale_message(session, header), session.version)
+    if str(session.revision) not in tags:
+        raise StaleCopy(stale_message(session, header), session.revision)
 
 
 def stale_message(session: Session, sent: object) -> str:
     return gettext(
         "“%(title)s” was changed after the copy you sent was read (you sent %(sent)s; it is now at version "
         "%(current)d). Nothing was saved: read the session again, then make your change again."
-    ) % {"title": session.title, "sent": sent, "current": session.version}
+    ) % {"title": session.title, "sent": sent, "current": session.revision}
 
 
 @extend_schema_view(
@@ -215,7 +215,7 @@ def stale_message(session: Session, sent: object) -> str:
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
 class SessionViewSet(ModelViewSet):
-    """Sessions of the visits you coordinate. Each carries its version as its ETag: send it back in If-Match
+    """Sessions of the visits you coordinate. Each carries its revision as its ETag: send it back in If-Match
     (or as `version`) and a change made meanwhile by someone else is a 409 instead of being overwritten."""
 
     serializer_class = SessionSerializer
@@ -257,9 +257,9 @@ class SessionViewSet(ModelViewSet):
         serializer = self.get_serializer(session, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         assert isinstance(serializer, SessionSerializer)
-        sent = serializer.sent_version  # as validated: "3" and 3 are the same version
-        if sent is not None and sent != session.version:
-            raise StaleCopy(stale_message(session, sent), session.version)
+        sent = serializer.sent_revision  # as validated: "3" and 3 are the same revision
+        if sent is not None and sent != session.revision:
+            raise StaleCopy(stale_message(session, sent), session.revision)
         session = self.fresh(serializer.save())
         return with_etag(Response(self.get_serializer(session).data), session)
 

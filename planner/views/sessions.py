@@ -99,16 +99,16 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             try:
                 saved = session_save(form=form)
             except StaleEdit:
-                saved_meanwhile = True  # between the form's check of the version and the save
+                saved_meanwhile = True  # between the form's check of the revision and the save
             else:
                 saved_conflict_message(request, saved, session_conflicts(saved))
                 return HttpResponseRedirect(board_url(visit, saved))
         if session is not None and (saved_meanwhile or form.is_stale()):
-            # Keep what they typed; the form now carries the current version, so saving again is deliberate.
+            # Keep what they typed; the form now carries the current revision, so saving again is deliberate.
             current = access_session(request.user, session.pk)
             stale = stale_notice(current)
             data = request.POST.copy()
-            data["seen_version"] = str(current.version)
+            data["seen_revision"] = str(current.revision)
             form = PlannerSessionForm(data, instance=current, visit=visit, zone=zone)
     return render(
         request,

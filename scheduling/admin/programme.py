@@ -32,8 +32,9 @@ from scheduling.publishing import (
     versions_for_visit,
 )
 from visits.access import visible_visits
-from visits.admin import DomainAdmin, format_in_zone
+from visits.admin import DomainAdmin
 from visits.models import Visit
+from visits.timefmt import format_moment
 
 
 def actor_of(request: HttpRequest) -> User:
@@ -141,7 +142,7 @@ class ProgrammeAdmin(DomainAdmin):
             "versions": [
                 VersionRow(
                     number=version.number,
-                    published_at=format_in_zone(version.published_at, visit.zone),
+                    published_at=format_moment(version.published_at, visit.zone),
                     published_by=user_name(version.published_by),
                     change_count=version.change_count,  # type: ignore[attr-defined]
                     url=reverse("admin:scheduling_programmeversion_change", args=[version.pk])

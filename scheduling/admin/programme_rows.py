@@ -21,8 +21,8 @@ from scheduling.checks import ConflictReport
 from scheduling.conflicts import Conflict
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeVersion
 from scheduling.publishing import NOTHING_TO_PUBLISH, ChangeSpec, Recipient, SessionSnapshot, compute_changes
-from visits.admin import format_in_zone, format_span_in_zone
 from visits.models import Person, Venue, Visit
+from visits.timefmt import format_moment, format_span
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def summarise(changes: Sequence[ChangeSpec]) -> str:
 
 def _span(session: Mapping[str, Any], zone: ZoneInfo) -> str:
     starts, ends = (dt.datetime.fromisoformat(session[name]) for name in ("starts_at", "ends_at"))
-    return format_span_in_zone(starts, ends, zone)
+    return format_span(starts, ends, zone)
 
 
 def _people(recipients: Iterable[Recipient], names: Mapping[int, str], *, with_roles: bool = False) -> str:
@@ -206,7 +206,7 @@ def conflict_rows(
             conflict.message(language),
             sessions,
             acknowledged_by=user_name(users.get(acknowledgement.acknowledged_by_id)),
-            acknowledged_at=format_in_zone(acknowledgement.acknowledged_at, visit.zone),
+            acknowledged_at=format_moment(acknowledgement.acknowledged_at, visit.zone),
         )
 
     return [row(c) for c in report.fatal], [row(c) for c in report.warnings]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from visits.access import visible_visits
-from visits.admin import format_in_zone
 from visits.admin.base import ReadOnlyMixin
+from visits.timefmt import format_moment
 
 
 def describe_recipients(change: ProgrammeChange) -> str:
@@ -62,7 +62,7 @@ class ProgrammeVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("published at"), ordering="published_at")
     def published(self, version: ProgrammeVersion) -> str:
-        return format_in_zone(version.published_at, version.visit.zone)
+        return format_moment(version.published_at, version.visit.zone)
 
     @admin.display(description=_("changes"), ordering="change_count")
     def change_count(self, version: ProgrammeVersion) -> int:

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar, Component
 
 from notifications.models import OutboxMessage
+from notifications.tokens import person_token, programme_url_of
 from notifications.wire import wire_bytes
 from scheduling.models import ChangeRecipient, ProgrammeVersion
 from scheduling.publishing import programme_publish
@@ -164,6 +165,11 @@ def programme(db) -> Programme:
     )
     SessionAttendee.objects.create(session=afternoon, member=head)
     return Programme(visit, morning, afternoon, expert, interpreter, head, member)
+
+
+def programme_page_url(person: Person) -> str:
+    """The person's programme page, as their messages link to it."""
+    return programme_url_of(person_token(person))
 
 
 def publish(visit: Visit) -> ProgrammeVersion:

@@ -9,10 +9,9 @@ from hypothesis import strategies as st
 
 from notifications import notices
 from notifications.calendar import clean_name, clean_text
-from notifications.compose import compose_message, format_when, session_uid
+from notifications.compose import compose_message, session_uid
 from notifications.models import OutboxMessage
 from notifications.notices import Composed, ComposeError, register_notice_composer
-from notifications.tokens import programme_page_url
 from notifications.wire import wire_bytes
 from tests.factories import (
     OrganisationFactory,
@@ -36,12 +35,14 @@ from tests.notifications.conftest import (
     parse_ics,
     part_of_type,
     programme_message,
+    programme_page_url,
     publish,
     raw_value,
     undefined_tzids,
 )
 from visits.models import Session, SessionExpert
 from visits.services import session_change_status
+from visits.timefmt import MESSAGE, format_span
 
 SENT_AT = dt.datetime(2027, 3, 1, 7, 30, tzinfo=dt.UTC)
 pytestmark = [
@@ -456,7 +457,7 @@ def test_format_when_spans_midnight():
 
     zone = ZoneInfo("Europe/Stockholm")
     start = dt.datetime(2027, 3, 23, 23, 0, tzinfo=zone)
-    assert format_when(start, start + dt.timedelta(hours=2), zone) == (
+    assert format_span(start, start + dt.timedelta(hours=2), zone, MESSAGE) == (
         "Tuesday 23 March 2027, 23:00 – Wednesday 24 March 2027, 01:00 (Europe/Stockholm)"
     )
 

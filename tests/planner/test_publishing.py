@@ -68,7 +68,7 @@ def test_a_second_version_is_described_by_what_changed_since_the_first(
             "attendance": "delegation",
             "language": "en",
             "time_zone": "Europe/Stockholm",
-            "seen_version": morning.version,
+            "seen_revision": morning.revision,
             "experts": list(morning.session_experts.values_list("person_id", flat=True)),
             "interpreters-TOTAL_FORMS": 0,
             "interpreters-INITIAL_FORMS": 0,

@@ -253,7 +253,7 @@ def test_an_edit_from_a_stale_copy_books_nobody_and_keeps_the_people_chosen(sign
 
     session.refresh_from_db()
     signed_in.post(
-        reverse("planner:session_edit", args=[session.pk]), {**opened, "seen_version": session.version}
+        reverse("planner:session_edit", args=[session.pk]), {**opened, "seen_revision": session.revision}
     )
     assert bookings(session) == {"Anna Berg": ["lv", "sv"]}
     assert list(session.session_attendees.values_list("member", flat=True)) == [member.pk]

@@ -42,7 +42,7 @@ def edit_data(session, **changes):
     current = {
         "title": session.title,
         "venue": str(session.venue_id or ""),
-        "seen_version": str(session.version),
+        "seen_revision": str(session.revision),
     }
     return form_data(**{**current, **changes})
 
@@ -108,7 +108,7 @@ def test_a_session_is_moved_by_editing_its_time_and_venue(signed_in, visit):
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.starts_at, session.venue) == (stockholm(2027, 3, 24, 13), other)
-    assert session.version == 2
+    assert session.revision == 2
 
 
 def test_experts_are_added_and_removed_with_the_session_and_keep_their_answers(signed_in, visit):
@@ -143,9 +143,9 @@ def test_an_edit_from_a_stale_copy_is_refused_with_a_clear_message_and_nothing_t
     session.refresh_from_db()
     assert session.title == "Site visit (moved)"
     # The form now carries the current version: saving again is a deliberate overwrite.
-    assert response.context["form"]["seen_version"].value() == str(session.version)
+    assert response.context["form"]["seen_revision"].value() == str(session.revision)
     signed_in.post(
-        reverse("planner:session_edit", args=[session.pk]), {**opened, "seen_version": session.version}
+        reverse("planner:session_edit", args=[session.pk]), {**opened, "seen_revision": session.revision}
     )
     session.refresh_from_db()
     assert session.title == "Site visit to the shelter"

@@ -356,7 +356,7 @@ def test_looking_at_the_page_changes_nothing(staff_client, programme, clashing):
     programme_publish(visit=programme.visit, actor=None)
     move(programme.morning, stockholm(2027, 3, 24, 10))
     programme.morning.refresh_from_db()
-    before = (programme.morning.sequence, programme.morning.version)
+    before = (programme.morning.sequence, programme.morning.revision)
 
     for visit in (programme.visit, clashing.visit):
         with CaptureQueriesContext(connection) as captured:
@@ -364,7 +364,7 @@ def test_looking_at_the_page_changes_nothing(staff_client, programme, clashing):
         assert writes(captured) == []
 
     programme.morning.refresh_from_db()
-    assert (programme.morning.sequence, programme.morning.version) == before
+    assert (programme.morning.sequence, programme.morning.revision) == before
     assert ProgrammeVersion.objects.filter(visit=programme.visit).count() == 1
     assert not ProgrammeVersion.objects.filter(visit=clashing.visit).exists()
     assert not ConflictAcknowledgement.objects.exists()

@@ -223,7 +223,7 @@ class TestOptimisticLocking:
             session.title = title
             session.save()
         session.refresh_from_db()
-        assert (session.title, session.version) == ("Three", 4)
+        assert (session.title, session.revision) == ("Three", 4)
 
 
 class TestOverlapping:

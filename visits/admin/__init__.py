@@ -14,7 +14,7 @@ Where it lives: `base` (DomainAdmin and the zone helpers every admin here uses, 
 `programme` (themes, visits, sessions). Importing the package registers every ModelAdmin.
 """
 
-from visits.admin.base import DomainAdmin, format_in_zone, format_span_in_zone, session_when
+from visits.admin.base import DomainAdmin, session_when
 from visits.admin.forms import SessionForm, StatusTransitionForm, VisitForm
 from visits.admin.people import (
     DelegationAdmin,
@@ -39,7 +39,5 @@ __all__ = [
     "VenueAdmin",
     "VisitAdmin",
     "VisitForm",
-    "format_in_zone",
-    "format_span_in_zone",
     "session_when",
 ]

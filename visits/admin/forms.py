@@ -40,16 +40,16 @@ class SessionForm(StatusTransitionForm):
     statuses = Session.Status
     transitions = SESSION_TRANSITIONS
 
-    # The version the coordinator opened; Session.save() moves it on every save.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The revision the coordinator opened; Session.save() moves it on every save.
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["seen_version"].initial = self.instance.version
+            self.fields["seen_revision"].initial = self.instance.revision
 
     def clean(self) -> dict[str, Any] | None:
-        seen = self.cleaned_data.get("seen_version")
-        if self.instance.pk is not None and seen is not None and seen != self.instance.version:
+        seen = self.cleaned_data.get("seen_revision")
+        if self.instance.pk is not None and seen is not None and seen != self.instance.revision:
             raise ValidationError(str(StaleEdit(self.instance)), code="stale")
         return super().clean()

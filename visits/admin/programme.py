@@ -23,14 +23,13 @@ from visits.access import sessions_for_user, visible_visits, visits_for_user
 from visits.admin.base import (
     DomainAdmin,
     VisibleDelegationsOnly,
-    format_in_zone,
-    format_span_in_zone,
     session_when,
 )
 from visits.admin.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import visit_change_status
 from visits.signals import expert_row_edited
+from visits.timefmt import format_moment, format_span
 
 
 @admin.register(Theme)
@@ -56,7 +55,7 @@ class PublishedFilter(admin.SimpleListFilter):
 class SessionInline(admin.TabularInline):
     model = Session
     form = SessionForm
-    fields = ["title", "kind", "starts_at", "ends_at", "venue", "status", "seen_version"]
+    fields = ["title", "kind", "starts_at", "ends_at", "venue", "status", "seen_revision"]
     autocomplete_fields = ["venue"]
     extra = 0
     show_change_link = True
@@ -132,13 +131,13 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
 
     @admin.display(description=_("first published"))
     def first_published(self, visit: Visit) -> str:
-        return format_in_zone(visit.first_published_at, visit.zone)
+        return format_moment(visit.first_published_at, visit.zone)
 
     @admin.display(description=_("window checked by the database"))
     def window(self, visit: Visit) -> str:
         if visit.pk is None:
             return "–"
-        return format_span_in_zone(visit.window_starts_at, visit.window_ends_at, dt.UTC)
+        return format_span(visit.window_starts_at, visit.window_ends_at, dt.UTC)
 
     def has_delete_permission(self, request: HttpRequest, obj: Visit | None = None) -> bool:
         # A published programme is a record; cancel the visit instead.
@@ -231,7 +230,7 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     autocomplete_fields = ["visit", "venue", "host_organisation"]
     readonly_fields = ["when", "sequence"]
     fieldsets = [
-        (None, {"fields": ["visit", "title", "kind", "status", "description", "seen_version"]}),
+        (None, {"fields": ["visit", "title", "kind", "status", "description", "seen_revision"]}),
         (
             _("Time and place"),
             {"fields": ["starts_at", "ends_at", "when", "outside_visit_dates", "venue", "host_organisation"]},
@@ -298,4 +297,4 @@ class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
 
     @admin.display(description=_("responded at"), ordering="responded_at")
     def responded(self, row: SessionExpert) -> str:
-        return format_in_zone(row.responded_at, timezone.get_current_timezone())
+        return format_moment(row.responded_at, timezone.get_current_timezone())

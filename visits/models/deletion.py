@@ -6,21 +6,15 @@ cascade as usual for what was only ever a draft. The database backs this up: its
 ON DELETE action, so a raw DELETE of a referenced row fails too.
 """
 
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import models
 from django.db.models.deletion import CASCADE, ProtectedError
 
 
-class PublishedAware(Protocol):
-    @classmethod
-    def published_filter(cls) -> models.Q: ...
-
-    @classmethod
-    def protected_deletion_message(cls, rows: list[Any]) -> str: ...
-
-
 def PROTECT_IF_PUBLISHED(collector: Any, field: models.ForeignKey, sub_objs: Any, using: str) -> None:
+    """The model of `field` says which of its rows are published (`published_filter()`) and why those may
+    not be deleted (`protected_deletion_message(rows)`)."""
     model: Any = field.model
     pks = [obj.pk for obj in sub_objs]
     published = list(

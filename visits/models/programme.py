@@ -259,8 +259,9 @@ class Session(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TENTATIVE)
     # Raised on every change a calendar must see; becomes SEQUENCE in the session's invitations.
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
-    # Raised on every save; a save from a copy whose version is no longer current is refused (StaleEdit).
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The optimistic lock: raised on every save; a save from a copy whose revision is no longer current is
+    # refused (StaleEdit). Not to be confused with a published ProgrammeVersion.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     experts: "models.ManyToManyField[Person, SessionExpert]" = models.ManyToManyField(
         Person, through="SessionExpert", related_name="expert_sessions", blank=True
     )
@@ -307,28 +308,28 @@ class Session(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, refusing to overwrite a newer version (optimistic locking).
+        """Save, refusing to overwrite a newer revision (optimistic locking).
 
-        The conditional UPDATE takes the row lock, so of two editors holding the same version exactly one
+        The conditional UPDATE takes the row lock, so of two editors holding the same revision exactly one
         moves it on; the other finds no row to update and gets StaleEdit.
         """
         if self.pk is not None and not kwargs.get("force_insert") and not self._state.adding:
             claimed = (
                 type(self)
                 ._default_manager.using(kwargs.get("using") or self._state.db)
-                .filter(pk=self.pk, version=self.version)
-                .update(version=F("version") + 1)
+                .filter(pk=self.pk, revision=self.revision)
+                .update(revision=F("revision") + 1)
             )
             if not claimed:
                 raise StaleEdit(self)
-            self.version += 1
+            self.revision += 1
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version"}
+                kwargs["update_fields"] = {*update_fields, "revision"}
             try:
                 super().save(*args, **kwargs)
             except Exception:
-                self.version -= 1  # the transaction rolls back the claim; keep the copy consistent with it
+                self.revision -= 1  # the transaction rolls back the claim; keep the copy consistent with it
                 raise
             return
         super().save(*args, **kwargs)
