@@ -76,7 +76,7 @@ def unwanted_reminders(messages: Sequence[OutboxMessage]) -> set[int]:
     """Of a delivery batch, the reminders and no-answer alerts that have lost their reason: the expert has
     answered the session at the time the reminder is about, or the session is off. Every other message is
     wanted. The chain of each reminder still wanted goes on: its next row is written before it is sent, and
-    only once (the key is unique). Two queries for the batch, and one write."""
+    only once (the key is unique). One query for the batch, and one write."""
     waiting = [
         m
         for m in messages
