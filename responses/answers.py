@@ -30,7 +30,8 @@ from visits.models import ANSWERS, AWAITING_ANSWER, EXPERT_ANSWER_TRANSITIONS, P
 from visits.selectors import session_cancelled
 from visits.services import InvalidTransition, check_transition
 
-# Doors through which the expert answers: a move through them counts as an answer of theirs.
+# Doors through which the expert answers: a move through them counts as an answer of theirs. A calendar reply
+# (an iMIP REPLY with the expert's PARTSTAT) will be one more.
 ANSWERING_DOORS = frozenset({Door.LINK, Door.PHONE, Door.API})
 
 
