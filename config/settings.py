@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "participation",
     "scheduling",
     "notifications",
+    # After participation: responses.admin extends the Session admin registered by then.
     "responses",
     "planner",
     "directory",

@@ -23,7 +23,7 @@ from django.utils.html import escape
 
 from notifications import calendar
 from notifications.calendar import Attendee, clean_name
-from notifications.links import OPEN_RESPONSES, expert_links
+from notifications.links import expert_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.notices import Composed, ComposeError, compose_notice
 from notifications.sessions import (
@@ -38,7 +38,7 @@ from notifications.sessions import (
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
 from notifications.tokens import absolute, person_tokens, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
-from visits.models import Person, Session, SessionExpert
+from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert
 from visits.selectors import session_cancelled
 
 LANGUAGES = ("en", "sv")
@@ -94,7 +94,7 @@ def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Prel
     expert = preloaded.experts.get((session.pk, message.person_id))
     # A fresh link the expert asked for (responses.services.fresh_link) may be for a change of mind.
     asked_for = message.idempotency_key.startswith(FRESH_LINK_PREFIX)
-    if expert is None or (expert.response not in OPEN_RESPONSES and not asked_for):
+    if expert is None or (expert.response not in AWAITING_ANSWER and not asked_for):
         return None
     return absolute(
         reverse("responses:answer", args=[expert_links.make_token(expert, sequence=message.sequence)])

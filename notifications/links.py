@@ -7,6 +7,10 @@ covers those and how many answers the row had recorded when the link was made (S
 link dies once an answer has been recorded (through it, another link, or by a coordinator), a link for an
 old time of the session is recognised as such (and can say what changed), and any altered character makes
 it invalid. Links expire after settings.EXPERT_LINK_DAYS.
+
+The links belong to the expert's answer (responses), but live here: composing an invitation
+(notifications.compose) makes them, and notifications does not import the apps that build on it. The answer
+page (responses.views) checks them.
 """
 
 import datetime as dt
@@ -20,8 +24,6 @@ from django.utils.http import base36_to_int, int_to_base36
 from visits.models import SessionExpert
 
 EPOCH = dt.datetime(2001, 1, 1, tzinfo=dt.UTC)
-# Answers an invitation's link is for; once one of the others is recorded, the expert has answered.
-OPEN_RESPONSES = frozenset({SessionExpert.Response.NOT_ASKED, SessionExpert.Response.INVITED})
 # How far back a used link is recognised as used rather than altered: the answers recorded since it was made.
 USED_LOOKBACK = 50
 

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.compose import message_language
+from notifications.hooks import after_enqueue
 from notifications.models import OUTBOX_TRANSITIONS, MessageKind, OutboxMessage, OutboxStatus
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from visits.models import Person, Visit
@@ -169,9 +170,7 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
-    from notifications.reminders import experts_after_publish  # it builds on this module
-
-    experts_after_publish(changes, created)
+    after_enqueue(changes, created)
     return created
 
 

@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.delivery import backoff, classify
+from notifications.hooks import unwanted
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import due, outbox_move
-from notifications.reminders import still_wanted
 from notifications.wire import WireError, envelope_of, wire_bytes
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,16 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     messages = list(
         OutboxMessage.objects.filter(pk__in=claimed).select_related("person", "visit", "user").order_by("pk")
     )
+    # A reminder whose expert has answered, or whose session was cancelled or moved: withdrawn, not sent.
+    withdrawn = unwanted(messages)
+    if withdrawn:
+        outbox_move(
+            message_ids=sorted(withdrawn),
+            from_status=OutboxStatus.SENDING,
+            to_status=OutboxStatus.WITHDRAWN,
+            sending_since=None,
+        )
+        messages = [m for m in messages if m.pk not in withdrawn]
     preloaded = preload(messages)
     # DTSTAMP, the time of sending: one for the batch, which goes out within seconds, so that the calendar
     # lines a session's recipients share are written once.
@@ -74,15 +84,6 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
         return 0
     try:
         for index, message in enumerate(messages):
-            if not still_wanted(message):
-                # A reminder whose expert has answered, or whose session was cancelled or moved since.
-                outbox_move(
-                    message_ids=[message.pk],
-                    from_status=OutboxStatus.SENDING,
-                    to_status=OutboxStatus.WITHDRAWN,
-                    sending_since=None,
-                )
-                continue
             try:
                 email = compose_message(message, now=stamp, preloaded=preloaded)
                 # Lets a mail log, a bounce or a test tie a delivered copy back to its row.

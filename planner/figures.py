@@ -11,10 +11,9 @@ from typing import Any
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from notifications.links import OPEN_RESPONSES
 from notifications.models import OutboxMessage
 from scheduling.checks import visits_conflict_reports
-from visits.models import Session, SessionExpert, Visit, VisitStatus
+from visits.models import AWAITING_ANSWER, Session, SessionExpert, Visit, VisitStatus
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def dashboard_figures(visits: QuerySet[Visit]) -> list[VisitFigures]:
         Session.objects.filter(visit_id__in=ids).active().values("visit").annotate(n=Count("id")).order_by()
     )
     unanswered = _by_visit(
-        SessionExpert.objects.filter(session__visit_id__in=ids, response__in=OPEN_RESPONSES)
+        SessionExpert.objects.filter(session__visit_id__in=ids, response__in=AWAITING_ANSWER)
         .exclude(session__status=Session.Status.CANCELLED)
         .values(visit=F("session__visit_id"))
         .annotate(n=Count("id"))

@@ -1,16 +1,25 @@
-"""Experts' answers as the coordinators see them: every answer, with the times proposed, read-only.
+"""Experts' answers as the coordinators see them: every answer, with the times proposed, read-only; and the
+admin's pages where a coordinator changes an expert's answer (on the session, or on the expert's row).
 
-An answer given by phone is recorded by changing the expert's answer on the session (or the expert's row);
-visits.admin sends visits.signals.expert_row_edited, which responses.services.record_from_admin receives.
+Those pages are visits.admin's, registered again here so that the answer they save moves through
+responses.answers.answer_move (an answer given by phone is recorded as such) rather than being written on the
+row. They offer only the answers the current one may move to (EXPERT_ANSWER_TRANSITIONS).
 """
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import ModelAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from responses.answers import AnswerRefused
 from responses.models import ExpertAnswer, ProposedTime
+from responses.services import answer_from_admin
 from visits.admin.base import ReadOnlyMixin, session_when
-from visits.admin.programme import CoordinatedOnly
+from visits.admin.programme import CoordinatedOnly, SessionExpertAdmin, SessionExpertInline
+from visits.models import EXPERT_ANSWER_TRANSITIONS, Session, SessionExpert
 
 
 class ProposedTimeInline(admin.TabularInline):
@@ -71,3 +80,85 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
     @admin.display(description=_("when"), ordering="expert__session__starts_at")
     def session_time(self, answer: ExpertAnswer) -> str:
         return session_when(answer.expert.session)
+
+
+# The admin's pages that change an expert's answer
+
+
+class AnswerTransitionForm(forms.ModelForm):
+    """Offers only the answers the current one may move to, so a wrong move is a form error, not a 500."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("response")
+        if isinstance(field, forms.ChoiceField):
+            current = self.instance.response
+            allowed = {current, *EXPERT_ANSWER_TRANSITIONS[current]}
+            field.choices = [
+                (value, label) for value, label in SessionExpert.Response.choices if value in allowed
+            ]
+
+
+def hold_answer(form: forms.ModelForm) -> str:
+    """The answer chosen on the form; the row keeps its stored one while the form saves it."""
+    chosen: str = form.instance.response
+    stored = form.initial.get("response") if form.instance.pk else None
+    form.instance.response = stored or SessionExpert.Response.NOT_ASKED
+    return chosen
+
+
+def move_answer(request: HttpRequest, expert: SessionExpert, to: str) -> None:
+    if to == expert.response:
+        return
+    try:
+        answer_from_admin(expert=expert, to=to, actor=request.user)
+    except AnswerRefused as refused:
+        messages.error(request, "; ".join(refused.messages))
+
+
+class SessionExpertAnswerInline(SessionExpertInline):
+    form = AnswerTransitionForm
+    readonly_fields = ["responded_at"]
+
+
+class ExpertAnswersOnSession(ModelAdmin):
+    """Added to the Session admin that is registered (visits', as extended by participation)."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not SessionExpert:
+            super().save_formset(request, form, formset, change)
+            return
+        deleted = set(formset.deleted_forms)
+        chosen = {f: hold_answer(f) for f in formset.forms if f.has_changed() and f not in deleted}
+        super().save_formset(request, form, formset, change)
+        for inline_form, to in chosen.items():
+            if inline_form.instance.pk:
+                move_answer(request, inline_form.instance, to)
+
+
+def _with_expert_answers(registered: type[ModelAdmin]) -> type[ModelAdmin]:
+    inlines = [SessionExpertAnswerInline if i is SessionExpertInline else i for i in registered.inlines]
+    return type(
+        registered.__name__,
+        (ExpertAnswersOnSession, registered),
+        {"inlines": inlines, "__module__": __name__, "__doc__": registered.__doc__},
+    )
+
+
+_session_admin = type(admin.site.get_model_admin(Session))
+admin.site.unregister(Session)
+admin.site.register(Session, _with_expert_answers(_session_admin))
+
+
+admin.site.unregister(SessionExpert)
+
+
+@admin.register(SessionExpert)
+class SessionExpertAnswerAdmin(SessionExpertAdmin):
+    form = AnswerTransitionForm
+    readonly_fields = ["responded_at"]
+
+    def save_model(self, request: HttpRequest, obj: SessionExpert, form: Any, change: bool) -> None:
+        to = hold_answer(form)
+        super().save_model(request, obj, form, change)
+        move_answer(request, obj, to)

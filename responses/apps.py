@@ -7,11 +7,13 @@ class ResponsesConfig(AppConfig):
     verbose_name = _("Experts' answers")
 
     def ready(self) -> None:
+        from notifications.hooks import register_after_enqueue, register_unwanted
         from notifications.notices import register_notice_composer
         from responses.notices import COMPOSERS
-        from responses.services import record_from_admin
-        from visits.signals import expert_row_edited
+        from responses.receivers import experts_after_publish
+        from responses.reminders import unwanted_reminders
 
-        expert_row_edited.connect(record_from_admin, dispatch_uid="responses.record_from_admin")
+        register_after_enqueue(experts_after_publish)
+        register_unwanted(unwanted_reminders)
         for notice, composer in COMPOSERS.items():
             register_notice_composer(notice, composer)

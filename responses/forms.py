@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from responses.services import NOTE_MAX, Proposal
+from responses.answers import Proposal
+from responses.services import NOTE_MAX
 
 PROPOSAL_ROWS = 3
 

@@ -1,7 +1,11 @@
-"""Experts' answers as a record: who answered what, when, through which channel, and the times they proposed.
+"""Experts' answers as a record: every move of an expert's answer, who made it, when, through which door, and
+the times they proposed.
 
-The current answer lives on the expert's row (visits.SessionExpert.response); each answer recorded here is
-one line of its history, kept for the coordinators and for the daily digest of confirmations.
+The current answer lives on the expert's row (visits.SessionExpert.response); every move of it is one line of
+its history here, written by responses.answers.answer_move, so the latest line is always the row's state. The
+answers the expert gave (`ExpertAnswer.objects`) are kept for the coordinators and for the daily digest of
+confirmations; the moves made for them (invited at publish, a colleague's invitation, a coordinator's change
+in the admin) are in `ExpertAnswer.history` too, and do not count as answers.
 """
 
 from django.conf import settings
@@ -12,18 +16,32 @@ from django.utils.translation import gettext_lazy as _
 from visits.models import Person, SessionExpert
 
 
-class Channel(models.TextChoices):
+class Door(models.TextChoices):
+    """Through which door an answer came (its column keeps the name `channel`); calendar replies come next."""
+
     LINK = "link", _("Link in the invitation")
     PHONE = "phone", _("Recorded by a coordinator")
+    API = "api", _("Through the API")
+    # Moves made for the expert, not answers of theirs: they do not count in SessionExpert.answers.
+    ADMIN = "admin", _("Changed in the admin")
+    REMINDER = "reminder", _("Invitation or reminder")
+    COLLEAGUE = "colleague", _("Passed on by a colleague")
+
+
+class AnswersOnly(models.Manager["ExpertAnswer"]):
+    def get_queryset(self) -> models.QuerySet["ExpertAnswer"]:
+        return super().get_queryset().filter(is_answer=True)
 
 
 class ExpertAnswer(models.Model):
-    Channel = Channel
+    Door = Door
 
     expert = models.ForeignKey(SessionExpert, on_delete=models.CASCADE, related_name="answer_history")
     response = models.CharField(_("answer"), max_length=20, choices=SessionExpert.Response.choices)
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Door.choices)
+    # An answer the expert gave (it uses up their links), or a move made for them (see Door).
+    is_answer = models.BooleanField(default=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -47,17 +65,22 @@ class ExpertAnswer(models.Model):
     # Set once the answer has been in a coordinators' digest (confirmations) or notice (the rest).
     told_at = models.DateTimeField(_("coordinators told at"), null=True, blank=True)
 
+    history = models.Manager()  # every move: the expert's answers and the moves made for them alike
+    objects = AnswersOnly()  # the expert's answers: the default, which the admin, digest and notices read
+
     class Meta:
+        default_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         verbose_name = _("expert's answer")
         verbose_name_plural = _("experts' answers")
         constraints = [
             models.CheckConstraint(
-                condition=Q(response__in=["confirmed", "declined", "proposed", "passed"]),
+                condition=Q(is_answer=False)
+                | Q(response__in=["confirmed", "declined", "proposed", "passed"]),
                 name="expert_answer_is_an_answer",
             ),
             models.CheckConstraint(
-                condition=Q(channel__in=[c.value for c in Channel]), name="expert_answer_channel_valid"
+                condition=Q(channel__in=[c.value for c in Door]), name="expert_answer_channel_valid"
             ),
         ]
 

@@ -47,7 +47,7 @@ def compose_digest(message: OutboxMessage) -> Composed:
 
 
 def compose_no_answer(message: OutboxMessage) -> Composed:
-    """No answer after every reminder (written by notifications.reminders), {"notice": "no_answer",
+    """No answer after every reminder (written by responses.reminders), {"notice": "no_answer",
     "expert": id, "reminders": n}, about message.session."""
     payload = message.payload or {}
     expert_id, session_id = payload.get("expert"), message.session_id

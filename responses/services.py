@@ -1,78 +1,58 @@
-"""Recording experts' answers: through their link, or by a coordinator who took it by phone.
-
-Every answer is one transaction: the expert's row (SessionExpert) takes the answer, which is also their
-PARTSTAT in every later invitation; a line of history is written (ExpertAnswer); reminders waiting for the
-answer are withdrawn; and the coordinators are told: at once for a decline, a proposal or a colleague, in
-the next daily digest for a confirmation (responses.tasks).
+"""The answer page's writes and a coordinator's: an expert's answer checked field by field, a session passed
+to a colleague, a fresh link, an answer given by phone. Each answer moves through
+responses.answers.answer_move, which records it, withdraws the reminders waiting for it and tells the
+coordinators.
 """
 
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.compose import FRESH_LINK_PREFIX, message_language
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import (
-    REQUEST,
-    coordinators_of,
-    dispatch_on_commit,
-    new_message_id,
-    notice_row,
-    session_message_key,
-)
-from notifications.reminders import reminder_row, withdraw_waiting
-from responses.models import Channel, ExpertAnswer, ProposedTime
+from notifications.outbox import REQUEST, dispatch_on_commit, new_message_id, session_message_key
+from responses.answers import AnswerRefused, Proposal, answer_move
+from responses.models import Door, ExpertAnswer
+from responses.reminders import reminder_row
 from scheduling.models import ChangeRecipient
 from visits.models import Person, SessionExpert
 from visits.selectors import session_cancelled
 
-ANSWERS = (
-    SessionExpert.Response.CONFIRMED,
-    SessionExpert.Response.DECLINED,
-    SessionExpert.Response.PROPOSED,
-    SessionExpert.Response.PASSED,
-)
 NOTE_MAX = 2000
 PROPOSALS_MAX = 5
 # A fresh link by e-mail at most this often per expert and session: the button cannot be made to spam.
 FRESH_LINK_EVERY = dt.timedelta(minutes=10)
-
-
-class AnswerRefused(ValidationError):
-    """The answer cannot be recorded; `message_dict` names the field and what is accepted."""
-
-
-@dataclass(frozen=True)
-class Proposal:
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+# What an expert answers on their page, or tells a coordinator; passing to a colleague is expert_pass.
+GIVEN_ANSWERS = (
+    SessionExpert.Response.CONFIRMED,
+    SessionExpert.Response.DECLINED,
+    SessionExpert.Response.PROPOSED,
+)
 
 
 def expert_answer(
-    expert_id: int,
     *,
-    response: str,
+    expert_id: int,
+    answer: str,
     note: str = "",
     proposals: Sequence[Proposal] = (),
-    channel: str = Channel.LINK,
-    by: User | None = None,
+    door: Door = Door.LINK,
+    actor: User | None = None,
 ) -> ExpertAnswer:
     """Record an answer (confirmed, declined or proposed). Raises AnswerRefused with an error per field."""
-    if response not in ANSWERS or response == SessionExpert.Response.PASSED:
+    if answer not in GIVEN_ANSWERS:
         raise AnswerRefused({"response": _("Choose confirm, decline or propose another time.")})
     errors: dict[str, str] = {}
     if len(note) > NOTE_MAX:
         errors["note"] = _("Keep the note under %(max)d characters.") % {"max": NOTE_MAX}
-    if response == SessionExpert.Response.PROPOSED and (proposals or channel == Channel.LINK):
+    if answer == SessionExpert.Response.PROPOSED and (proposals or door == Door.LINK):
         # By phone, a coordinator may write the times in the note instead.
         problem = _proposals_problem(proposals)
         if problem:
@@ -81,25 +61,20 @@ def expert_answer(
         errors["proposals"] = _("Times can only be given with a proposal.")
     if errors:
         raise AnswerRefused(errors)
-    with transaction.atomic():
-        expert = _locked(expert_id)
-        answer = _record(expert, response=response, note=note, channel=channel, by=by)
-        ProposedTime.objects.bulk_create(
-            [ProposedTime(answer=answer, starts_at=p.starts_at, ends_at=p.ends_at) for p in proposals]
-        )
-        if response != SessionExpert.Response.CONFIRMED:
-            tell_coordinators_now(answer)
-    return answer
+    (recorded,) = answer_move(
+        expert_ids=[expert_id], to=answer, door=door, actor=actor, note=note, proposals=proposals
+    )
+    return recorded
 
 
 def expert_pass(
-    expert_id: int,
     *,
+    expert_id: int,
     name: str,
     email: str,
     note: str = "",
-    channel: str = Channel.LINK,
-    by: User | None = None,
+    door: Door = Door.LINK,
+    actor: User | None = None,
 ) -> ExpertAnswer:
     """Pass the session to a colleague: they are put on it and invited, and the coordinators are told."""
     name, email = " ".join(name.split()), email.strip()
@@ -115,8 +90,14 @@ def expert_pass(
     if errors:
         raise AnswerRefused(errors)
     with transaction.atomic():
-        expert = _locked(expert_id)
+        expert = (
+            SessionExpert.objects.select_for_update(of=("self",))
+            .select_related("session__visit", "person__organisation")
+            .get(pk=expert_id)
+        )
         session = expert.session
+        if session_cancelled(session):
+            raise AnswerRefused({"action": _("This session has been cancelled: there is nothing to answer.")})
         colleague = Person.objects.filter(email__iexact=email).first()
         if colleague is not None and colleague.pk == expert.person_id:
             raise AnswerRefused({"colleague_email": _("That is your own address: give your colleague's.")})
@@ -130,20 +111,20 @@ def expert_pass(
                 home_time_zone=expert.person.home_time_zone,
                 organisation=expert.person.organisation,
             )
-        taken_over = SessionExpert.objects.create(
-            session=session, person=colleague, response=SessionExpert.Response.INVITED
+        taken_over = SessionExpert.objects.create(session=session, person=colleague)
+        (invited,) = answer_move(
+            expert_ids=[taken_over.pk], to=SessionExpert.Response.INVITED, door=Door.COLLEAGUE, actor=actor
         )
-        answer = _record(
-            expert,
-            response=SessionExpert.Response.PASSED,
+        invite(invited.expert, key=session_message_key(session.pk, colleague.pk, session.sequence, REQUEST))
+        (passed,) = answer_move(
+            expert_ids=[expert.pk],
+            to=SessionExpert.Response.PASSED,
+            door=door,
+            actor=actor,
             note=note,
-            channel=channel,
-            by=by,
             colleague=colleague,
         )
-        invite(taken_over, key=session_message_key(session.pk, colleague.pk, session.sequence, REQUEST))
-        tell_coordinators_now(answer)
-    return answer
+    return passed
 
 
 def fresh_link(expert: SessionExpert) -> bool:
@@ -198,83 +179,14 @@ def invite(expert: SessionExpert, *, key: str, remind: bool = True) -> OutboxMes
     return message
 
 
-def tell_coordinators_now(answer: ExpertAnswer) -> list[OutboxMessage]:
-    """A notice to each of the visit's coordinators (or the organiser's mailbox) about one answer."""
-    visit_id = answer.expert.session.visit_id
-    rows = [
-        notice_row(
-            recipient,
-            key=f"notice:answer:{answer.pk}",
-            visit_id=visit_id,
-            session_id=answer.expert.session_id,
-            session_key=answer.expert.session_id,
-            sequence=answer.sequence,
-            send_at=timezone.now(),
-            payload={"notice": "answer", "answer": answer.pk},
-        )
-        for recipient in coordinators_of([visit_id])[visit_id]
-    ]
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    ExpertAnswer.objects.filter(pk=answer.pk).update(told_at=timezone.now())
-    created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
-    dispatch_on_commit([m.pk for m in created])
-    return created
-
-
-def record_from_admin(
-    sender: object, *, expert: SessionExpert, changed: list[str], by: User | AnonymousUser, **kwargs: object
-) -> ExpertAnswer | None:
-    """A coordinator changed an expert's answer in the admin (given by phone): record it as an answer.
-    Receives visits.signals.expert_row_edited."""
-    answers = (
-        SessionExpert.Response.CONFIRMED,
-        SessionExpert.Response.DECLINED,
-        SessionExpert.Response.PROPOSED,
-    )
-    if "response" not in changed or expert.response not in answers:
-        return None
-    user = by if isinstance(by, User) else None
-    return expert_answer(
-        expert.pk, response=expert.response, note=expert.note, channel=Channel.PHONE, by=user
-    )
-
-
-def _locked(expert_id: int) -> SessionExpert:
-    expert = (
-        SessionExpert.objects.select_for_update(of=("self",))
-        .select_related("session__visit", "person__organisation")
-        .get(pk=expert_id)
-    )
-    if session_cancelled(expert.session):
-        raise AnswerRefused({"action": _("This session has been cancelled: there is nothing to answer.")})
-    return expert
-
-
-def _record(
-    expert: SessionExpert,
-    *,
-    response: str,
-    note: str,
-    channel: str,
-    by: User | None,
-    colleague: Person | None = None,
-) -> ExpertAnswer:
-    now = timezone.now()
-    SessionExpert.objects.filter(pk=expert.pk).update(
-        response=response, responded_at=now, note=note, answers=F("answers") + 1
-    )
-    expert.refresh_from_db(fields=["response", "responded_at", "note", "answers"])
-    answer = ExpertAnswer.objects.create(
-        expert=expert,
-        response=response,
-        note=note,
-        channel=channel,
-        recorded_by=by if by is not None and by.pk else None,
-        sequence=expert.session.sequence,
-        colleague=colleague,
-    )
-    withdraw_waiting(expert)
-    return answer
+def answer_from_admin(*, expert: SessionExpert, to: str, actor: User | AnonymousUser) -> ExpertAnswer | None:
+    """A coordinator changed an expert's answer in the admin. Confirmed, declined or proposed is an answer the
+    expert gave them (by phone); anything else (asked again, passed on) is the coordinator's own change."""
+    user = actor if isinstance(actor, User) else None
+    if to in GIVEN_ANSWERS:
+        return expert_answer(expert_id=expert.pk, answer=to, note=expert.note, door=Door.PHONE, actor=user)
+    moved = answer_move(expert_ids=[expert.pk], to=to, door=Door.ADMIN, actor=user)
+    return moved[0] if moved else None
 
 
 def _proposals_problem(proposals: Sequence[Proposal]) -> str:

@@ -16,15 +16,16 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from notifications.compose import message_language
-from notifications.links import OPEN_RESPONSES, CheckedLink, LinkStatus, expert_links
+from notifications.links import CheckedLink, LinkStatus, expert_links
 from notifications.sessions import facts_of_session, facts_of_snapshot, with_facts
 from notifications.views import private, unlogged
+from responses.answers import AnswerRefused
 from responses.forms import AnswerForm
-from responses.services import AnswerRefused, expert_answer, expert_pass, fresh_link
+from responses.services import expert_answer, expert_pass, fresh_link
 from scheduling.models import ProgrammeVersion
-from visits.models import Person, Session, SessionExpert
+from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert
 
-RESPONSES = {
+ANSWERS_BY_ACTION = {
     "confirm": SessionExpert.Response.CONFIRMED,
     "decline": SessionExpert.Response.DECLINED,
     "propose": SessionExpert.Response.PROPOSED,
@@ -80,7 +81,7 @@ def _answer(expert: SessionExpert, form: AnswerForm) -> None:
     action, note = form.cleaned_data["action"], form.cleaned_data.get("note", "")
     if action == "pass":
         expert_pass(
-            expert.pk,
+            expert_id=expert.pk,
             name=form.cleaned_data.get("colleague_name", ""),
             email=form.cleaned_data.get("colleague_email", ""),
             note=note,
@@ -89,7 +90,7 @@ def _answer(expert: SessionExpert, form: AnswerForm) -> None:
     proposals = form.proposals() if action == "propose" else []
     if form.errors:
         return
-    expert_answer(expert.pk, response=RESPONSES[action], note=note, proposals=proposals)
+    expert_answer(expert_id=expert.pk, answer=ANSWERS_BY_ACTION[action], note=note, proposals=proposals)
 
 
 def _fresh_links_for_address(email: str) -> None:
@@ -98,7 +99,7 @@ def _fresh_links_for_address(email: str) -> None:
         return
     waiting = SessionExpert.objects.select_related("session__visit", "person").filter(
         person=person,
-        response__in=OPEN_RESPONSES,
+        response__in=AWAITING_ANSWER,
         session__visit__first_published_at__isnull=False,
     )
     for expert in waiting[:20]:
@@ -141,7 +142,7 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
             "session": facts,
             "when_home": facts.when_in(home),
             "home_zone": home,
-            "answered": expert.response not in OPEN_RESPONSES,
+            "answered": expert.response not in AWAITING_ANSWER,
             "coordinators": coordinators,
             "zone_name": facts.zone.key,
             "cancelled": facts.status == Session.Status.CANCELLED,

@@ -111,6 +111,8 @@ class VisitSerializer(ModelValidatedSerializer):
 
 
 class ExpertAnswerSerializer(serializers.ModelSerializer):
+    # An expert's answer, read-only here: it moves only through responses.answers.answer_move. The fields keep
+    # the names `response` and `responded_at`: API field names stay stable.
     class Meta:
         model = SessionExpert
         fields = ["person", "response", "responded_at"]

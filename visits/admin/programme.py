@@ -28,7 +28,6 @@ from visits.admin.base import (
 from visits.admin.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import visit_change_status
-from visits.signals import expert_row_edited
 from visits.timefmt import format_moment, format_span
 
 
@@ -185,6 +184,7 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
 
 
 class SessionExpertInline(admin.TabularInline):
+    # The expert's answer is moved by responses.answers.answer_move: responses.admin saves it through there.
     model = SessionExpert
     extra = 0
     autocomplete_fields = ["person"]
@@ -257,21 +257,11 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     def when(self, session: Session) -> str:
         return session_when(session)
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
-        if formset.model is SessionExpert:
-            for inline_form in formset.forms:
-                if inline_form.instance.pk and inline_form.has_changed():
-                    expert_row_edited.send(
-                        SessionExpert,
-                        expert=inline_form.instance,
-                        changed=inline_form.changed_data,
-                        by=request.user,
-                    )
-
 
 @admin.register(SessionExpert)
 class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
+    """The experts on sessions. responses.admin registers it again, moving the answer through responses."""
+
     visit_path = "session__visit__"
 
     list_display = ["person", "session", "session__visit", "session_time", "response", "responded"]
@@ -285,11 +275,6 @@ class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
         "session__visit__title",
     ]
     autocomplete_fields = ["session", "person"]
-
-    def save_model(self, request: HttpRequest, obj: SessionExpert, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change:
-            expert_row_edited.send(SessionExpert, expert=obj, changed=form.changed_data, by=request.user)
 
     @admin.display(description=_("when"), ordering="session__starts_at")
     def session_time(self, row: SessionExpert) -> str:

@@ -2,6 +2,9 @@ from visits.models.delegations import Delegation, DelegationMember
 from visits.models.people import Organisation, Person
 from visits.models.places import OpeningHours, Venue
 from visits.models.programme import (
+    ANSWERS,
+    AWAITING_ANSWER,
+    EXPERT_ANSWER_TRANSITIONS,
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
     Session,
@@ -15,6 +18,9 @@ from visits.models.programme import (
 )
 
 __all__ = [
+    "ANSWERS",
+    "AWAITING_ANSWER",
+    "EXPERT_ANSWER_TRANSITIONS",
     "SESSION_TRANSITIONS",
     "VISIT_TRANSITIONS",
     "Delegation",

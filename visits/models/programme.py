@@ -374,12 +374,34 @@ class Session(models.Model):
 
 
 class ExpertResponse(models.TextChoices):
+    """The expert's answer so far. The concept is "the answer"; the column (SessionExpert.response) and the
+    API field `response` keep their names, which clients rely on. It moves only through
+    responses.answers.answer_move, along EXPERT_ANSWER_TRANSITIONS."""
+
     NOT_ASKED = "not_asked", _("Not asked")
     INVITED = "invited", _("Invited")
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
     PROPOSED = "proposed", _("Proposed another time")
     PASSED = "passed", _("Passed to a colleague")
+
+
+# Still to answer: an invitation's link is for these; every other state is an answer.
+AWAITING_ANSWER = frozenset({ExpertResponse.NOT_ASKED, ExpertResponse.INVITED})
+# The answers an expert gives (through their link, by phone to a coordinator, ...).
+ANSWERS = frozenset(set(ExpertResponse) - AWAITING_ANSWER)
+
+# Allowed moves of an expert's answer. "Not asked" is only where a row starts. Publishing invites (and asks
+# again after the session moved); an expert may change their mind through a fresh link, and a coordinator may
+# record what an expert told them or ask them again. Giving the same answer again is recorded too.
+EXPERT_ANSWER_TRANSITIONS: dict[str, set[str]] = {
+    ExpertResponse.NOT_ASKED: {ExpertResponse.INVITED, *ANSWERS},
+    ExpertResponse.INVITED: set(ANSWERS),
+    ExpertResponse.CONFIRMED: {ExpertResponse.INVITED, *ANSWERS},
+    ExpertResponse.DECLINED: {ExpertResponse.INVITED, *ANSWERS},
+    ExpertResponse.PROPOSED: {ExpertResponse.INVITED, *ANSWERS},
+    ExpertResponse.PASSED: {ExpertResponse.INVITED, *ANSWERS},
+}
 
 
 class SessionExpert(models.Model):
@@ -396,7 +418,8 @@ class SessionExpert(models.Model):
     )
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    # How many answers have been recorded: a link made before the latest one is used up (notifications.links).
+    # How many answers the expert has given (moves made for them, such as an invitation, do not count): a link
+    # made before the latest one is used up (notifications.links). Written by responses.answers.answer_move.
     answers = models.PositiveIntegerField(_("answers recorded"), default=0, editable=False)
 
     class Meta:

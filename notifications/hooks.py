@@ -1,0 +1,44 @@
+"""What apps that build on notifications add to the outbox's work, registered in their AppConfig.ready() (as
+responses does), so that notifications never imports them:
+
+- after the rows a published version calls for are written, inside the publishing transaction
+  (`register_after_enqueue`: responses invites the experts and writes their first reminders);
+- before a delivery batch is sent, which of its messages are no longer wanted and are withdrawn instead
+  (`register_unwanted`: responses withdraws reminders whose expert has answered). One call per batch.
+"""
+
+from collections.abc import Callable, Sequence
+
+from notifications.models import OutboxMessage
+from scheduling.models import ProgrammeChange
+
+# (the version's changes, the rows written for it) -> None
+AfterEnqueue = Callable[[Sequence[ProgrammeChange], Sequence[OutboxMessage]], None]
+# (a delivery batch) -> the ids of its messages that are no longer wanted
+Unwanted = Callable[[Sequence[OutboxMessage]], set[int]]
+
+_after_enqueue: list[AfterEnqueue] = []
+_unwanted: list[Unwanted] = []
+
+
+def register_after_enqueue(hook: AfterEnqueue) -> None:
+    if hook not in _after_enqueue:
+        _after_enqueue.append(hook)
+
+
+def register_unwanted(hook: Unwanted) -> None:
+    if hook not in _unwanted:
+        _unwanted.append(hook)
+
+
+def after_enqueue(changes: Sequence[ProgrammeChange], messages: Sequence[OutboxMessage]) -> None:
+    for hook in _after_enqueue:
+        hook(changes, messages)
+
+
+def unwanted(messages: Sequence[OutboxMessage]) -> set[int]:
+    """The ids of the batch's messages that some app no longer wants sent."""
+    found: set[int] = set()
+    for hook in _unwanted:
+        found |= hook(messages)
+    return found
