@@ -1,7 +1,7 @@
 """The session form of the board: times typed in a zone the form names, and the session's people chosen
 with it: its experts, its interpreters with their languages, and, when only some members attend, which.
 
-It builds on the admin's `SessionForm`, which remembers the version the coordinator opened and refuses a save
+It builds on `visits.forms.SessionForm`, which remembers the version the coordinator opened and refuses a save
 over a newer one. Times are read in the zone the form showed them in (a hidden field carries it), so what the
 coordinator read beside the fields is what their typing means; the page's script keeps that zone in step with
 the chosen venue's.
@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from visits.admin.forms import SessionForm
 from visits.fields import language_choices, validate_time_zone
+from visits.forms import SessionForm
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
 from visits.selectors import delegations_for_user
 

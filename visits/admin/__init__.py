@@ -9,13 +9,13 @@ What differs from a plain ModelAdmin:
 - a session form remembers the version it was opened at, and is refused if someone saved the session since;
 - a refused deletion says why, in the words of the model that refused it.
 
-Where it lives: `base` (DomainAdmin and the zone helpers every admin here uses, the scheduling admin too),
-`forms` (the status and version guards), `people` (organisations, people, venues, delegations) and
-`programme` (themes, visits, sessions). Importing the package registers every ModelAdmin.
+Where it lives: `base` (DomainAdmin, which every admin here uses, the scheduling admin too), `people`
+(organisations, people, venues, delegations) and `programme` (themes, visits, sessions). The status and
+version guards are `visits.forms`, shared with the planner; the zone helpers are `visits.formats`. Importing
+the package registers every ModelAdmin.
 """
 
-from visits.admin.base import DomainAdmin, format_in_zone, format_span_in_zone, session_when
-from visits.admin.forms import SessionForm, StatusTransitionForm, VisitForm
+from visits.admin.base import DomainAdmin, session_when
 from visits.admin.people import (
     DelegationAdmin,
     DelegationMemberAdmin,
@@ -24,6 +24,7 @@ from visits.admin.people import (
     VenueAdmin,
 )
 from visits.admin.programme import SessionAdmin, SessionExpertAdmin, ThemeAdmin, VisitAdmin
+from visits.formats import format_in_zone, format_span_in_zone
 
 __all__ = [
     "DelegationAdmin",
@@ -33,12 +34,9 @@ __all__ = [
     "PersonAdmin",
     "SessionAdmin",
     "SessionExpertAdmin",
-    "SessionForm",
-    "StatusTransitionForm",
     "ThemeAdmin",
     "VenueAdmin",
     "VisitAdmin",
-    "VisitForm",
     "format_in_zone",
     "format_span_in_zone",
     "session_when",

@@ -5,7 +5,6 @@ says why, in the words of the model that refused it. `ReadOnlyMixin` is for reco
 `VisibleDelegationsOnly` keeps a delegation field to the delegations the user may see.
 """
 
-import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,28 +14,13 @@ from django.db import models, router
 from django.db.models.deletion import ProtectedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from visits.formats import format_span_in_zone
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
 from visits.selectors import delegations_for_user
-
-DAY_AND_TIME = "D j M Y H:i"
-
-
-def format_in_zone(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
-    """'Tue 23 Mar 2027 09:00 (Europe/Stockholm)'."""
-    if moment is None:
-        return "–"
-    return f"{dateformat.format(moment.astimezone(zone), DAY_AND_TIME)} ({zone})"
-
-
-def format_span_in_zone(starts_at: dt.datetime, ends_at: dt.datetime, zone: dt.tzinfo) -> str:
-    """'Tue 23 Mar 2027 09:00–10:30 (Europe/Stockholm)'; the end's date is repeated only if it differs."""
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    end_format = "H:i" if end.date() == start.date() else DAY_AND_TIME
-    return f"{dateformat.format(start, DAY_AND_TIME)}–{dateformat.format(end, end_format)} ({zone})"
 
 
 def session_when(session: Session) -> str:

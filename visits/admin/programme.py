@@ -19,14 +19,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from visits.admin.base import (
-    DomainAdmin,
-    VisibleDelegationsOnly,
-    format_in_zone,
-    format_span_in_zone,
-    session_when,
-)
-from visits.admin.forms import SessionForm, VisitForm
+from visits.admin.base import DomainAdmin, VisibleDelegationsOnly, session_when
+from visits.formats import format_in_zone, format_span_in_zone
+from visits.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import visit_change_status
 from visits.signals import expert_row_edited

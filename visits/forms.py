@@ -1,7 +1,7 @@
-"""Change forms that guard a status and a session's version.
+"""Change forms that guard a status and a session's version, used by the admin and the planner alike.
 
 A status offers only the allowed transitions; a session form remembers the version it was opened at, and is
-refused if someone saved the session since.
+refused if someone saved the session since. The forms validate; the writes are visits.services'.
 """
 
 from typing import Any, ClassVar
