@@ -34,22 +34,15 @@ from api.serializers.results import (
 )
 from api.views.base import ModelViewSet
 from notifications.models import OutboxMessage
-from scheduling.admin.programme_rows import programme_preview, summarise
+from scheduling.change_words import summarise
 from scheduling.checks import (
     CannotAcknowledge,
-    conflict_acknowledge,
     proposal_conflicts,
     visit_conflict_report,
+    warning_acknowledge,
 )
-from scheduling.models import ChangeKind, ProgrammeVersion
-from scheduling.publishing import (
-    ChangeSpec,
-    Recipient,
-    changes_of_version,
-    nothing_published_message,
-    programme_publish,
-    programme_snapshot,
-)
+from scheduling.preview import version_changes, visit_preview
+from scheduling.publishing import nothing_published_message, programme_publish
 from visits.models import Session, SessionExpert, Visit
 from visits.selectors import sessions_for_user, visits_for_user
 from visits.services import session_change_status
@@ -106,25 +99,22 @@ class VisitViewSet(ModelViewSet):
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = serializer.validated_data["key"]
-        conflict = visit_conflict_report(visit).get(key)
+        assert isinstance(request.user, User)  # IsCoordinator let the request in
+        try:
+            conflict = warning_acknowledge(visit=visit, key=key, actor=request.user)
+        except CannotAcknowledge as refused:
+            raise serializers.ValidationError({"key": [str(refused)]}) from None
         if conflict is None:
             raise serializers.ValidationError(
                 {"key": [gettext("No conflict of this visit has that key now: read its conflicts again.")]}
             )
-        assert isinstance(request.user, User)  # IsCoordinator let the request in
-        try:
-            conflict_acknowledge(visit=visit, conflict=conflict, actor=request.user)
-        except CannotAcknowledge as refused:
-            raise serializers.ValidationError({"key": [str(refused)]}) from None
         return Response(report_json(visit_conflict_report(visit)))
 
     @extend_schema(responses={200: PreviewSerializer})
     @action(detail=True, methods=["get"])
     def preview(self, request: Request, pk: str) -> Response:
         """What publishing now would change, in words; nothing is saved."""
-        visit = self.get_object()
-        previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
-        return Response(asdict(programme_preview(visit, previous, programme_snapshot(visit))))
+        return Response(asdict(visit_preview(self.get_object())))
 
     @extend_schema(
         request=None,
@@ -143,18 +133,7 @@ class VisitViewSet(ModelViewSet):
             latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
             summary = nothing_published_message(visit)
             return Response({"published": False, "version": latest, "summary": summary, "changes": []})
-        specs = [
-            ChangeSpec(
-                kind=ChangeKind(change.kind),
-                session_id=change.session_key,
-                session_title=change.session_title,
-                sequence=change.sequence,
-                before=change.before,
-                after=change.after,
-                recipients=tuple(Recipient(r.person_id, r.role, r.action) for r in change.recipients.all()),
-            )
-            for change in changes_of_version(version)
-        ]
+        specs = version_changes(version)
         return Response(
             {
                 "published": True,
