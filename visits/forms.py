@@ -53,3 +53,22 @@ class SessionForm(StatusTransitionForm):
         if self.instance.pk is not None and seen is not None and seen != self.instance.version:
             raise ValidationError(str(StaleEdit(self.instance)), code="stale")
         return super().clean()
+
+
+def model_data(form: forms.ModelForm) -> dict[str, Any]:
+    """What a valid model form would save, by field name, for a write service: its model's fields as the form
+    set them on its instance, and its many-to-many fields as cleaned. Fields the form declares besides its
+    model's (a session's experts, say) are left to the caller."""
+    opts = form.instance._meta
+    named = set(form._meta.fields or form.fields)
+    data = {
+        field.name: getattr(form.instance, field.name)
+        for field in opts.concrete_fields
+        if field.name in named and field.name in form.cleaned_data
+    }
+    data.update(
+        (field.name, form.cleaned_data[field.name])
+        for field in opts.many_to_many
+        if field.name in named and field.name in form.cleaned_data
+    )
+    return data

@@ -1,9 +1,15 @@
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpResponseBase
 from rest_framework import permissions, viewsets
 from rest_framework.request import Request
+
+
+def actor_of(request: Request) -> User | None:
+    """Who makes a change through the API, for the write services: the token's user."""
+    return request.user if isinstance(request.user, User) else None
 
 
 class AtomicWrites:
