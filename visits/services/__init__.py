@@ -2,10 +2,36 @@
 (who makes the change; None for the system): the audit log hangs there. Front ends validate with their forms
 and serializers, then call these; they do not save models themselves.
 
-`status` (the allowed status moves), `sessions`, `visits`, `directory` (organisations, people, venues,
-delegations and their members); `base` holds what they share.
+`status` (the allowed status moves), `sessions`, `visits`, `directory` (organisations, people, venues and
+opening hours), `delegations` (and their members); `base` holds what they share. Scheduling's own rows
+(experts' hours and exceptions, travel times) are written by `scheduling.services`.
 """
 
+from visits.services.base import Refused
+from visits.services.delegations import (
+    delegation_register,
+    delegation_removal_refusal,
+    delegation_remove,
+    delegation_update,
+    member_add,
+    member_is_on_record,
+    member_remove,
+    member_update,
+)
+from visits.services.directory import (
+    opening_hours_create,
+    opening_hours_delete,
+    opening_hours_update,
+    organisation_create,
+    organisation_delete,
+    organisation_update,
+    person_create,
+    person_delete,
+    person_update,
+    venue_create,
+    venue_delete,
+    venue_update,
+)
 from visits.services.sessions import (
     session_attendees_set,
     session_create,
@@ -24,7 +50,25 @@ from visits.services.visits import visit_coordinators_add, visit_create, visit_d
 
 __all__ = [
     "InvalidTransition",
+    "Refused",
     "check_transition",
+    "delegation_register",
+    "delegation_removal_refusal",
+    "delegation_remove",
+    "delegation_update",
+    "member_add",
+    "member_is_on_record",
+    "member_remove",
+    "member_update",
+    "opening_hours_create",
+    "opening_hours_delete",
+    "opening_hours_update",
+    "organisation_create",
+    "organisation_delete",
+    "organisation_update",
+    "person_create",
+    "person_delete",
+    "person_update",
     "session_attendees_set",
     "session_change_status",
     "session_create",
@@ -32,6 +76,9 @@ __all__ = [
     "session_experts_set",
     "session_interpreters_set",
     "session_update",
+    "venue_create",
+    "venue_delete",
+    "venue_update",
     "visit_change_status",
     "visit_coordinators_add",
     "visit_create",

@@ -12,6 +12,10 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
+class Refused(Exception):
+    """A write the domain refuses; the message says why, in words a coordinator can act on."""
+
+
 def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     many = {field.name for field in model._meta.many_to_many}
     return (
