@@ -40,7 +40,7 @@ class Writes:
     noun: str
     create: Callable[..., Any]
     update: Callable[..., Any]
-    delete: Callable[..., None]
+    destroy: Callable[..., None]
 
 
 class ServiceWrites:
@@ -60,4 +60,4 @@ class ServiceWrites:
         )
 
     def perform_destroy(self, instance: Any) -> None:
-        self.writes.delete(**{self.writes.noun: instance}, actor=actor_of(self.request))
+        self.writes.destroy(**{self.writes.noun: instance}, actor=actor_of(self.request))

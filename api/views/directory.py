@@ -199,7 +199,8 @@ class DelegationViewSet(ModelViewSet):
         outcome = (
             outcome_of(planned)
             if dry_run
-            else members_import(delegation=delegation, rows=table.rows)  # it plans again, in its transaction
+            # it plans again, in its transaction
+            else members_import(delegation=delegation, rows=table.rows, actor=actor_of(request))
         )
         rows = ImportRowSerializer(planned, many=True).data
         return Response(
