@@ -204,7 +204,7 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
-        kept_rows(formset)
+        formset.save(commit=False)  # nothing saved: it sorts the rows into new, changed and deleted
         actor = actor_of(request)
         for session in formset.deleted_objects:
             session_delete(session=session, actor=actor)
