@@ -18,9 +18,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.conflicts import conflict_json
 from api.middleware import too_large_message
-from directory.services import Refused
 from scheduling.publishing import PublishBlocked
 from visits.models import StaleEdit
+from visits.services import Refused
 
 
 class StaleCopy(exceptions.APIException):

@@ -234,9 +234,22 @@ class BaseExpertHoursFormSet(BaseModelFormSet):
         kwargs.setdefault("form_kwargs", {"zone": person.home_time_zone})
         super().__init__(*args, **kwargs)
 
-    def save_new(self, form: forms.ModelForm, commit: bool = True) -> Any:
-        form.instance.person = self.person
-        return super().save_new(form, commit=commit)
+    def changes(
+        self,
+    ) -> tuple[list[dict[str, Any]], list[tuple[ExpertHours, dict[str, Any]]], list[ExpertHours]]:
+        """The valid rows as scheduling.services.expert_weekly_hours_change takes them: the hours added, the
+        hours changed (each with its new values) and the hours removed."""
+        fields = ["weekday", "starts", "ends"]
+        added, changed, removed = [], [], []
+        for form in self.forms:
+            deleted = form.cleaned_data.get("DELETE", False)
+            if form.instance.pk is not None and deleted:
+                removed.append(form.instance)
+            elif form.instance.pk is not None and form.has_changed():
+                changed.append((form.instance, {name: form.cleaned_data[name] for name in fields}))
+            elif form.instance.pk is None and form.has_changed() and not deleted:
+                added.append({name: form.cleaned_data[name] for name in fields})
+        return added, changed, removed
 
 
 ExpertHoursFormSet = modelformset_factory(

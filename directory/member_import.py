@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -131,8 +132,11 @@ def _organisations_by_name(names: set[str], delegation: Delegation) -> dict[str,
 
 
 @transaction.atomic
-def members_import(*, delegation: Delegation, rows: list[TableRow]) -> ImportOutcome:
-    """Import the valid rows: people matched by e-mail are updated, others added; rows in error are skipped.
+def members_import(
+    *, delegation: Delegation, rows: list[TableRow], actor: User | None = None
+) -> ImportOutcome:
+    """Import the valid rows, as `actor` (None: the system): people matched by e-mail are updated, others
+    added; rows in error are skipped.
 
     A blank optional cell leaves what is stored. New organisations are added as visiting organisations in
     the delegation's first country. The writes are in bulk, a fixed number of queries however many rows

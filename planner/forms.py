@@ -1,10 +1,10 @@
 """The session form of the board: times typed in a zone the form names, and the session's people chosen
 with it: its experts, its interpreters with their languages, and, when only some members attend, which.
 
-It builds on the admin's `SessionForm`, which remembers the revision the coordinator opened and refuses a save
-over a newer one. Times are read in the zone the form showed them in (a hidden field carries it), so what the
-coordinator read beside the fields is what their typing means; the page's script keeps that zone in step with
-the chosen venue's.
+It builds on `visits.forms.SessionForm`, which remembers the revision the coordinator opened and refuses a
+save over a newer one. Times are read in the zone the form showed them in (a hidden field carries it), so
+what the coordinator read beside the fields is what their typing means; the page's script keeps that zone in
+step with the chosen venue's.
 
 The interpreters are a small formset inside the form: a row each, with a couple of empty rows to add more,
 so the page works without its script. The form is valid only when its rows are.
@@ -23,8 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from visits.access import delegations_for_user
-from visits.admin.forms import SessionForm
 from visits.fields import language_choices, validate_time_zone
+from visits.forms import SessionForm
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

@@ -365,3 +365,12 @@ def conflict_acknowledge(*, visit: Visit, conflict: Conflict, actor: User) -> Co
             )
     except IntegrityError:
         return ConflictAcknowledgement.objects.get(visit=visit, key=conflict.key)
+
+
+def warning_acknowledge(*, visit: Visit, key: str, actor: User) -> Conflict | None:
+    """Acknowledge the visit's conflict with this key, as every front end does: the conflict acknowledged, or
+    None when it no longer arises. CannotAcknowledge for a fatal one."""
+    conflict = visit_conflict_report(visit).get(key)
+    if conflict is not None:
+        conflict_acknowledge(visit=visit, conflict=conflict, actor=actor)
+    return conflict

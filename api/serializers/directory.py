@@ -8,7 +8,6 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
-from directory.services import Refused, travel_time_set
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.access import delegations_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
@@ -81,24 +80,27 @@ class TravelTimeSerializer(serializers.ModelSerializer):
         fields = ["id", "venue_a", "venue_b", "minutes"]
         validators: list[Any] = []  # one row per pair, in either order: travel_time_set finds it
 
-    def create(self, validated_data: dict[str, Any]) -> TravelTime:
-        return self._set(validated_data["venue_a"], validated_data["venue_b"], validated_data["minutes"])
-
-    def update(self, instance: TravelTime, validated_data: dict[str, Any]) -> TravelTime:
-        if {"venue_a", "venue_b"} & set(validated_data) and (
-            validated_data.get("venue_a", instance.venue_a) != instance.venue_a
-            or validated_data.get("venue_b", instance.venue_b) != instance.venue_b
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance = self.instance
+        if (
+            isinstance(instance, TravelTime)
+            and {"venue_a", "venue_b"} & set(attrs)
+            and (
+                attrs.get("venue_a", instance.venue_a) != instance.venue_a
+                or attrs.get("venue_b", instance.venue_b) != instance.venue_b
+            )
         ):
             raise serializers.ValidationError(
                 {"venue_b": [gettext("A travel time keeps its venues; set one for the other pair instead.")]}
             )
-        return self._set(instance.venue_a, instance.venue_b, validated_data.get("minutes", instance.minutes))
+        return super().validate(attrs)
 
-    def _set(self, venue: Venue, other: Venue, minutes: int) -> TravelTime:
-        try:
-            return travel_time_set(venue=venue, other=other, minutes=minutes)
-        except Refused as refusal:
-            raise serializers.ValidationError({"venue_b": [str(refusal)]}) from None
+    def pair(self) -> tuple[Venue, Venue, int]:
+        """The two venues and the minutes between them, as scheduling.services.travel_time_set takes them."""
+        data, instance = self.validated_data, self.instance
+        if isinstance(instance, TravelTime):
+            return instance.venue_a, instance.venue_b, data.get("minutes", instance.minutes)
+        return data["venue_a"], data["venue_b"], data["minutes"]
 
 
 class DelegationSerializer(ModelValidatedSerializer):

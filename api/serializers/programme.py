@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext
 from rest_framework import serializers
 
@@ -20,14 +19,7 @@ from visits.models import (
     Visit,
     VisitStatus,
 )
-from visits.services import (
-    check_transition,
-    session_attendees_set,
-    session_change_status,
-    session_experts_set,
-    session_interpreters_set,
-    visit_change_status,
-)
+from visits.services import check_transition
 
 
 class VisitSerializer(ModelValidatedSerializer):
@@ -97,17 +89,11 @@ class VisitSerializer(ModelValidatedSerializer):
     def _value(self, attrs: dict[str, Any], name: str) -> Any:
         return attrs.get(name, getattr(self.instance, name, None))
 
-    # The status moves only through visits.services.visit_change_status, after the other fields are saved.
-
-    def create(self, validated_data: dict[str, Any]) -> Visit:
-        target = validated_data.pop("status", VisitStatus.DRAFT)
-        visit: Visit = super().create({**validated_data, "status": VisitStatus.DRAFT})
-        return visit_change_status(visit=visit, status=target) if target != visit.status else visit
-
-    def update(self, instance: Visit, validated_data: dict[str, Any]) -> Visit:
-        target = validated_data.pop("status", instance.status)
-        visit: Visit = super().update(instance, validated_data)
-        return visit_change_status(visit=visit, status=target) if target != visit.status else visit
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated data as visits.services.visit_create and visit_update take them: the status moves
+        through visit_change_status after the other fields are saved."""
+        data = dict(self.validated_data)
+        return {"data": data, "status": data.pop("status", None)}
 
 
 class ExpertAnswerSerializer(serializers.ModelSerializer):
@@ -243,56 +229,23 @@ class SessionSerializer(ModelValidatedSerializer):
             )
         return super().validate(attrs)
 
-    # The status moves only through visits.services.session_change_status, after the other fields are saved;
-    # experts, attendees and interpreters through their own services.
-
-    def create(self, validated_data: dict[str, Any]) -> Session:
-        related = self._pop_related(validated_data, creating=True)
-        target = validated_data.pop("status", Session.Status.TENTATIVE)
-        with transaction.atomic():
-            session = Session.objects.create(**validated_data)
-            self._set_related(session, **related)
-            if target != session.status:
-                session = session_change_status(session=session, status=target)
-        return session
-
-    def update(self, instance: Session, validated_data: dict[str, Any]) -> Session:
-        related = self._pop_related(validated_data, creating=False)
-        target = validated_data.pop("status", instance.status)
-        with transaction.atomic():
-            for name, value in validated_data.items():
-                setattr(instance, name, value)
-            instance.save()  # StaleEdit if someone saved it since it was read
-            self._set_related(instance, **related)
-            if target != instance.status:
-                instance = session_change_status(session=instance, status=target)
-        return instance
-
-    @staticmethod
-    def _pop_related(validated_data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated data as visits.services.session_create and session_update take them: the session's
+        own fields, its status (moved after the others are saved) and its people (None: left as they are; a
+        new session's experts default to none)."""
+        data = dict(self.validated_data)
+        experts = data.pop("experts", [] if self.instance is None else None)
+        attendees = data.pop("attendees", None)
+        interpreters = data.pop("session_interpreters", None)
         return {
-            "experts": validated_data.pop("experts", [] if creating else None),
-            "attendees": validated_data.pop("attendees", None),
-            "interpreters": validated_data.pop("session_interpreters", None),
+            "data": data,
+            "status": data.pop("status", None),
+            "experts": None if experts is None else [person.pk for person in experts],
+            "attendees": None if attendees is None else [member.pk for member in attendees],
+            "interpreters": None
+            if interpreters is None
+            else {booking["person"].pk: booking["languages"] for booking in interpreters},
         }
-
-    @staticmethod
-    def _set_related(
-        session: Session,
-        *,
-        experts: list[Person] | None,
-        attendees: list[DelegationMember] | None,
-        interpreters: list[dict[str, Any]] | None,
-    ) -> None:
-        if experts is not None:
-            session_experts_set(session=session, people=[person.pk for person in experts])
-        if attendees is not None:
-            session_attendees_set(session=session, members=[member.pk for member in attendees])
-        if interpreters is not None:
-            session_interpreters_set(
-                session=session,
-                bookings={booking["person"].pk: booking["languages"] for booking in interpreters},
-            )
 
     def proposal(self) -> Session:
         """The session as the valid data describe it, not saved: for the conflict check."""

@@ -37,57 +37,98 @@ from api.serializers.directory import (
     VenueSerializer,
 )
 from api.serializers.results import ImportRowSerializer, MemberImportResultSerializer, MemberImportSerializer
-from api.views.base import ModelViewSet
+from api.views.base import ModelViewSet, ServiceWrites, Writes, actor_of
 from directory.member_import import members_import, outcome_of, plan_import
-from directory.services import delegation_register, delegation_remove, member_remove, travel_time_remove
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from scheduling.services import (
+    availability_exception_create,
+    availability_exception_delete,
+    availability_exception_update,
+    expert_hours_create,
+    expert_hours_delete,
+    expert_hours_update,
+    travel_time_remove,
+    travel_time_set,
+)
 from visits.access import delegations_for_user, members_for_user, people_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+from visits.services import (
+    Refused,
+    delegation_register,
+    delegation_remove,
+    delegation_update,
+    member_add,
+    member_remove,
+    member_update,
+    opening_hours_create,
+    opening_hours_delete,
+    opening_hours_update,
+    organisation_create,
+    organisation_delete,
+    organisation_update,
+    person_create,
+    person_delete,
+    person_update,
+    venue_create,
+    venue_delete,
+    venue_update,
+)
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(ServiceWrites, ModelViewSet):
     queryset = Organisation.objects.order_by("name", "pk")
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
+    writes = Writes("organisation", organisation_create, organisation_update, organisation_delete)
 
 
-class PersonViewSet(ModelViewSet):
+class PersonViewSet(ServiceWrites, ModelViewSet):
     """Experts, delegation members and interpreters: one row per person, whatever their roles."""
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
+    writes = Writes("person", person_create, person_update, person_delete)
 
     def get_queryset(self) -> QuerySet[Person]:
         return people_for_user(self.request.user).order_by("name", "pk")
 
 
-class VenueViewSet(ModelViewSet):
+class VenueViewSet(ServiceWrites, ModelViewSet):
     queryset = Venue.objects.order_by("city", "name", "pk")
     serializer_class = VenueSerializer
     filterset_class = VenueFilter
+    writes = Writes("venue", venue_create, venue_update, venue_delete)
 
 
-class OpeningHoursViewSet(ModelViewSet):
+class OpeningHoursViewSet(ServiceWrites, ModelViewSet):
     """A venue's weekly opening hours, in the venue's time zone."""
 
     queryset = OpeningHours.objects.order_by("venue", "weekday", "opens", "pk")
     serializer_class = OpeningHoursSerializer
     filterset_class = OpeningHoursFilter
+    writes = Writes("opening_hours", opening_hours_create, opening_hours_update, opening_hours_delete)
 
 
-class ExpertHoursViewSet(ModelViewSet):
+class ExpertHoursViewSet(ServiceWrites, ModelViewSet):
     """Experts' weekly hours. An expert with none is taken to be available at any time, save exceptions."""
 
     queryset = ExpertHours.objects.order_by("person", "weekday", "starts", "pk")
     serializer_class = ExpertHoursSerializer
     filterset_class = ExpertHoursFilter
+    writes = Writes("expert_hours", expert_hours_create, expert_hours_update, expert_hours_delete)
 
 
-class AvailabilityExceptionViewSet(ModelViewSet):
+class AvailabilityExceptionViewSet(ServiceWrites, ModelViewSet):
     queryset = AvailabilityException.objects.order_by("starts_on", "pk")
     serializer_class = AvailabilityExceptionSerializer
     filterset_class = AvailabilityExceptionFilter
+    writes = Writes(
+        "availability_exception",
+        availability_exception_create,
+        availability_exception_update,
+        availability_exception_delete,
+    )
 
 
 class TravelTimeViewSet(ModelViewSet):
@@ -95,8 +136,21 @@ class TravelTimeViewSet(ModelViewSet):
     serializer_class = TravelTimeSerializer
     filterset_class = TravelTimeFilter
 
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        self.perform_update(serializer)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        assert isinstance(serializer, TravelTimeSerializer)
+        venue, other, minutes = serializer.pair()
+        try:
+            serializer.instance = travel_time_set(
+                venue=venue, other=other, minutes=minutes, actor=actor_of(self.request)
+            )
+        except Refused as refusal:
+            raise ValidationError({"venue_b": [str(refusal)]}) from None
+
     def perform_destroy(self, instance: TravelTime) -> None:
-        travel_time_remove(venue=instance.venue_a, other=instance.venue_b)
+        travel_time_remove(venue=instance.venue_a, other=instance.venue_b, actor=actor_of(self.request))
 
 
 class DelegationViewSet(ModelViewSet):
@@ -119,7 +173,12 @@ class DelegationViewSet(ModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         assert isinstance(self.request.user, User)  # IsCoordinator let the request in
-        delegation_register(form=serializer, actor=self.request.user)
+        serializer.instance = delegation_register(data=serializer.validated_data, actor=self.request.user)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        serializer.instance = delegation_update(
+            delegation=serializer.instance, data=serializer.validated_data, actor=actor_of(self.request)
+        )
 
     @extend_schema(
         request={"multipart/form-data": MemberImportSerializer},
@@ -142,7 +201,8 @@ class DelegationViewSet(ModelViewSet):
         outcome = (
             outcome_of(planned)
             if dry_run
-            else members_import(delegation=delegation, rows=table.rows)  # it plans again, in its transaction
+            # it plans again, in its transaction
+            else members_import(delegation=delegation, rows=table.rows, actor=actor_of(request))
         )
         rows = ImportRowSerializer(planned, many=True).data
         return Response(
@@ -159,7 +219,7 @@ class DelegationViewSet(ModelViewSet):
     def perform_destroy(self, instance: Delegation) -> None:
         if not self.request.user.has_perm("visits.delete_delegation"):
             raise exceptions.PermissionDenied(gettext("You may not delete delegations."))
-        delegation_remove(delegation=instance, user=self.request.user)
+        delegation_remove(delegation=instance, actor=actor_of(self.request))
 
 
 class DelegationMemberViewSet(ModelViewSet):
@@ -172,5 +232,23 @@ class DelegationMemberViewSet(ModelViewSet):
     def get_queryset(self) -> QuerySet[DelegationMember]:
         return members_for_user(self.request.user).order_by("delegation", "role", "person__name", "pk")
 
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = member_add(
+            delegation=data.pop("delegation"),
+            person=data.pop("person"),
+            person_data={},
+            membership_data=data,
+            actor=actor_of(self.request),
+        )
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        serializer.instance = member_update(
+            member=serializer.instance,
+            person_data={},
+            membership_data=serializer.validated_data,
+            actor=actor_of(self.request),
+        )
+
     def perform_destroy(self, instance: DelegationMember) -> None:
-        member_remove(member=instance)
+        member_remove(member=instance, actor=actor_of(self.request))

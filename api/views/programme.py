@@ -32,27 +32,28 @@ from api.serializers.results import (
     ProposalConflictsSerializer,
     PublishResultSerializer,
 )
-from api.views.base import ModelViewSet
+from api.views.base import ModelViewSet, actor_of
 from notifications.models import OutboxMessage
-from scheduling.admin.programme_rows import programme_preview, summarise
+from scheduling.change_words import summarise
 from scheduling.checks import (
     CannotAcknowledge,
-    conflict_acknowledge,
     proposal_conflicts,
     visit_conflict_report,
+    warning_acknowledge,
 )
-from scheduling.models import ChangeKind, ProgrammeVersion
-from scheduling.publishing import (
-    ChangeSpec,
-    Recipient,
-    changes_of_version,
-    nothing_published_message,
-    programme_publish,
-    programme_snapshot,
-)
+from scheduling.preview import version_changes, visit_preview
+from scheduling.publishing import nothing_published_message, programme_publish
 from visits.access import sessions_for_user, visits_for_user
 from visits.models import Session, SessionExpert, Visit
-from visits.services import session_change_status
+from visits.services import (
+    session_change_status,
+    session_create,
+    session_delete,
+    session_update,
+    visit_create,
+    visit_delete,
+    visit_update,
+)
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -83,13 +84,19 @@ class VisitViewSet(ModelViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        visit = serializer.save()
-        visit.coordinators.add(self.request.user)
+        assert isinstance(serializer, VisitSerializer)
+        serializer.instance = visit_create(**serializer.service_arguments(), actor=actor_of(self.request))
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        assert isinstance(serializer, VisitSerializer)
+        serializer.instance = visit_update(
+            visit=serializer.instance, **serializer.service_arguments(), actor=actor_of(self.request)
+        )
 
     def perform_destroy(self, instance: Visit) -> None:
         if not self.request.user.has_perm("visits.delete_visit"):
             raise exceptions.PermissionDenied(gettext("You may not delete visits."))
-        instance.delete()
+        visit_delete(visit=instance, actor=actor_of(self.request))
 
     @extend_schema(responses={200: ConflictReportSerializer})
     @action(detail=True, methods=["get"])
@@ -106,25 +113,22 @@ class VisitViewSet(ModelViewSet):
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = serializer.validated_data["key"]
-        conflict = visit_conflict_report(visit).get(key)
+        assert isinstance(request.user, User)  # IsCoordinator let the request in
+        try:
+            conflict = warning_acknowledge(visit=visit, key=key, actor=request.user)
+        except CannotAcknowledge as refused:
+            raise serializers.ValidationError({"key": [str(refused)]}) from None
         if conflict is None:
             raise serializers.ValidationError(
                 {"key": [gettext("No conflict of this visit has that key now: read its conflicts again.")]}
             )
-        assert isinstance(request.user, User)  # IsCoordinator let the request in
-        try:
-            conflict_acknowledge(visit=visit, conflict=conflict, actor=request.user)
-        except CannotAcknowledge as refused:
-            raise serializers.ValidationError({"key": [str(refused)]}) from None
         return Response(report_json(visit_conflict_report(visit)))
 
     @extend_schema(responses={200: PreviewSerializer})
     @action(detail=True, methods=["get"])
     def preview(self, request: Request, pk: str) -> Response:
         """What publishing now would change, in words; nothing is saved."""
-        visit = self.get_object()
-        previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
-        return Response(asdict(programme_preview(visit, previous, programme_snapshot(visit))))
+        return Response(asdict(visit_preview(self.get_object())))
 
     @extend_schema(
         request=None,
@@ -137,24 +141,13 @@ class VisitViewSet(ModelViewSet):
     def publish(self, request: Request, pk: str) -> Response:
         """Publish the programme as its next version and queue the messages its change set calls for."""
         visit = self.get_object()
-        actor = request.user if isinstance(request.user, User) else None
-        version = programme_publish(visit=visit, actor=actor)  # PublishBlocked: 409 with the conflicts
+        # PublishBlocked: 409 with the conflicts
+        version = programme_publish(visit=visit, actor=actor_of(request))
         if version is None:
             latest = visit.versions.order_by("-number").values_list("number", flat=True).first()
             summary = nothing_published_message(visit)
             return Response({"published": False, "version": latest, "summary": summary, "changes": []})
-        specs = [
-            ChangeSpec(
-                kind=ChangeKind(change.kind),
-                session_id=change.session_key,
-                session_title=change.session_title,
-                sequence=change.sequence,
-                before=change.before,
-                after=change.after,
-                recipients=tuple(Recipient(r.person_id, r.role, r.action) for r in change.recipients.all()),
-            )
-            for change in changes_of_version(version)
-        ]
+        specs = version_changes(version)
         return Response(
             {
                 "published": True,
@@ -248,7 +241,10 @@ class SessionViewSet(ModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = self.fresh(serializer.save())
+        assert isinstance(serializer, SessionSerializer)
+        arguments = serializer.service_arguments()
+        visit = arguments["data"].pop("visit")
+        session = self.fresh(session_create(visit=visit, **arguments, actor=actor_of(request)))
         return with_etag(Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED), session)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -260,13 +256,16 @@ class SessionViewSet(ModelViewSet):
         sent = serializer.sent_revision  # as validated: "3" and 3 are the same revision
         if sent is not None and sent != session.revision:
             raise StaleCopy(stale_message(session, sent), session.revision)
-        session = self.fresh(serializer.save())
+        # StaleEdit if someone saved it since it was read
+        session = self.fresh(
+            session_update(session=session, **serializer.service_arguments(), actor=actor_of(request))
+        )
         return with_etag(Response(self.get_serializer(session).data), session)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
         check_if_match(request, session)
-        session.delete()
+        session_delete(session=session, actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, parameters=[IF_MATCH])
@@ -275,7 +274,10 @@ class SessionViewSet(ModelViewSet):
         """Cancel the session. Its people are told when the programme is published next."""
         session = self.get_object()
         check_if_match(request, session)
-        session = self.fresh(session_change_status(session=session, status=Session.Status.CANCELLED))
+        cancelled = session_change_status(
+            session=session, status=Session.Status.CANCELLED, actor=actor_of(request)
+        )
+        session = self.fresh(cancelled)
         return with_etag(Response(self.get_serializer(session).data), session)
 
     @extend_schema(

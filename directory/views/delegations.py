@@ -10,16 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from directory.forms import DelegationForm
-from directory.services import (
+from directory.views.members import members_url
+from visits.access import access_delegation, coordinator_required, delegations_for_user
+from visits.forms import model_data
+from visits.models import Delegation
+from visits.services import (
     Refused,
     delegation_register,
     delegation_removal_refusal,
     delegation_remove,
     delegation_update,
 )
-from directory.views.members import members_url
-from visits.access import access_delegation, coordinator_required, delegations_for_user
-from visits.models import Delegation
 
 
 @require_safe
@@ -47,7 +48,7 @@ def delegation_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return _form_page(request, form)
     assert isinstance(request.user, User)  # coordinator_required let the request in
-    delegation = delegation_register(form=form, actor=request.user)
+    delegation = delegation_register(data=model_data(form), actor=request.user)
     messages.success(request, _("“%(name)s” is registered. Add its members.") % {"name": delegation.name})
     return HttpResponseRedirect(members_url(delegation))
 
@@ -59,7 +60,8 @@ def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
     form = DelegationForm(request.POST or None, instance=delegation)
     if request.method != "POST" or not form.is_valid():
         return _form_page(request, form, delegation)
-    delegation = delegation_update(form=form)
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    delegation = delegation_update(delegation=delegation, data=model_data(form), actor=request.user)
     messages.success(request, _("“%(name)s” was saved.") % {"name": delegation.name})
     return HttpResponseRedirect(members_url(delegation))
 
@@ -83,8 +85,9 @@ def delegation_delete(request: HttpRequest, delegation_id: int) -> HttpResponse:
             "refusal": delegation_removal_refusal(delegation, user=request.user),
         }
         return render(request, "directory/delegation_delete.html", context)
+    assert isinstance(request.user, User)  # coordinator_required let the request in
     try:
-        delegation_remove(delegation=delegation, user=request.user)
+        delegation_remove(delegation=delegation, actor=request.user)
     except Refused as refusal:
         messages.error(request, str(refusal))
         return HttpResponseRedirect(members_url(delegation))

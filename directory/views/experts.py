@@ -6,8 +6,8 @@ Times are wall-clock times in the expert's home time zone, and every one is labe
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -15,9 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory.forms import AvailabilityExceptionForm, ExpertHoursFormSet
+from directory.forms import AvailabilityExceptionForm, BaseExpertHoursFormSet, ExpertHoursFormSet
 from scheduling.models import AvailabilityException, ExpertHours
+from scheduling.services import (
+    availability_exception_create,
+    availability_exception_delete,
+    expert_weekly_hours_change,
+)
 from visits.access import access_person, coordinator_required
+from visits.forms import model_data
 from visits.models import Organisation, Person, SessionExpert
 
 EXPERTS_PER_PAGE = 25
@@ -81,8 +87,12 @@ def expert_availability(request: HttpRequest, person_id: int) -> HttpResponse:
     hours = ExpertHoursFormSet(request.POST, person=person)
     if not hours.is_valid():
         return _availability_page(request, person, hours=hours)
-    with transaction.atomic():
-        hours.save()
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    assert isinstance(hours, BaseExpertHoursFormSet)
+    added, changed, removed = hours.changes()
+    expert_weekly_hours_change(
+        person=person, added=added, changed=changed, removed=removed, actor=request.user
+    )
     messages.success(request, _("The weekly hours of %(person)s were saved.") % {"person": person.name})
     return HttpResponseRedirect(_availability_url(person))
 
@@ -99,7 +109,8 @@ def exception_add(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if not form.is_valid():
         return _availability_page(request, person, exception_form=form)
-    form.save()
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    availability_exception_create(data={**model_data(form), "person": person}, actor=request.user)
     messages.success(request, _("The exception was added."))
     return HttpResponseRedirect(_availability_url(person))
 
@@ -109,6 +120,7 @@ def exception_add(request: HttpRequest, person_id: int) -> HttpResponse:
 def exception_remove(request: HttpRequest, person_id: int, exception_id: int) -> HttpResponse:
     person = access_person(request.user, person_id)
     exception = get_object_or_404(AvailabilityException, pk=exception_id, person=person)
-    exception.delete()
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    availability_exception_delete(availability_exception=exception, actor=request.user)
     messages.success(request, _("The exception was removed."))
     return HttpResponseRedirect(_availability_url(person))

@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -83,7 +84,9 @@ def import_confirm(request: HttpRequest, delegation_id: int) -> HttpResponse:
     del request.session[SESSION_KEY]
     rows = [TableRow(line=int(line), values=dict(values)) for line, values in pending["rows"]]
     try:
-        outcome = members_import(delegation=delegation, rows=rows)
+        outcome = members_import(
+            delegation=delegation, rows=rows, actor=request.user if isinstance(request.user, User) else None
+        )
     except IntegrityError:
         # Someone added one of these people or memberships in the moment between planning and writing.
         messages.error(

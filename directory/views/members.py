@@ -1,6 +1,7 @@
 """A delegation's members: list, add, edit, remove."""
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from directory.forms import MembershipForm, PersonForm
-from directory.services import Refused, member_is_on_record, member_remove, member_save
+from visits import services
 from visits.access import access_delegation, access_member, coordinator_required
 from visits.fields import language_name
+from visits.forms import model_data
 from visits.models import Delegation, DelegationMember, Person
+from visits.services import Refused, member_is_on_record, member_remove, member_update
 
 
 def members_url(delegation: Delegation) -> str:
@@ -49,7 +52,14 @@ def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
         valid = False
     if not valid:
         return _form_page(request, delegation, person_form, membership_form)
-    member = member_save(delegation=delegation, person_form=person_form, membership_form=membership_form)
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    member = services.member_add(  # this view has the service's name
+        delegation=delegation,
+        person=existing,
+        person_data=model_data(person_form),
+        membership_data=model_data(membership_form),
+        actor=request.user,
+    )
     if existing is not None:
         messages.success(
             request,
@@ -73,7 +83,13 @@ def member_edit(request: HttpRequest, delegation_id: int, member_id: int) -> Htt
     membership_form = MembershipForm(request.POST, instance=member)
     if not (person_form.is_valid() & membership_form.is_valid()):
         return _form_page(request, delegation, person_form, membership_form, member)
-    member_save(delegation=delegation, person_form=person_form, membership_form=membership_form)
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    member_update(
+        member=member,
+        person_data=model_data(person_form),
+        membership_data=model_data(membership_form),
+        actor=request.user,
+    )
     messages.success(request, _("%(person)s was saved.") % {"person": member.person.name})
     return HttpResponseRedirect(members_url(delegation))
 
@@ -102,8 +118,9 @@ def member_remove_view(request: HttpRequest, delegation_id: int, member_id: int)
     if request.method != "POST":
         context = {"delegation": delegation, "member": member, "on_record": member_is_on_record(member)}
         return render(request, "directory/member_remove.html", context)
+    assert isinstance(request.user, User)  # coordinator_required let the request in
     try:
-        member_remove(member=member)
+        member_remove(member=member, actor=request.user)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:

@@ -1,6 +1,7 @@
 """Venues: the list, and one venue with its opening hours and its travel times to other venues."""
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -9,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from directory.forms import TravelTimeForm
-from directory.services import Refused, travel_time_remove, travel_time_set
 from scheduling.models import TravelTime
+from scheduling.services import travel_time_remove, travel_time_set
 from visits.access import coordinator_required
 from visits.models import Venue
+from visits.services import Refused
 
 
 @require_safe
@@ -58,8 +60,9 @@ def travel_time_save(request: HttpRequest, venue_id: int) -> HttpResponse:
     if not form.is_valid():
         return _venue_page(request, venue, form)
     other, minutes = form.cleaned_data["other"], form.cleaned_data["minutes"]
+    assert isinstance(request.user, User)  # coordinator_required let the request in
     try:
-        travel_time_set(venue=venue, other=other, minutes=minutes)
+        travel_time_set(venue=venue, other=other, minutes=minutes, actor=request.user)
     except Refused as refusal:
         form.add_error("other", str(refusal))
         return _venue_page(request, venue, form)
@@ -76,7 +79,8 @@ def travel_time_save(request: HttpRequest, venue_id: int) -> HttpResponse:
 def travel_time_delete(request: HttpRequest, venue_id: int, other_id: int) -> HttpResponse:
     venue = _venue(venue_id)
     other = get_object_or_404(Venue, pk=other_id)
-    travel_time_remove(venue=venue, other=other)
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    travel_time_remove(venue=venue, other=other, actor=request.user)
     messages.success(
         request,
         _("The travel time between %(venue)s and %(other)s was removed.") % {"venue": venue, "other": other},

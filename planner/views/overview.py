@@ -1,7 +1,7 @@
 """The dashboard, the programme board, the print view, and the page that starts a new visit."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,7 +13,9 @@ from planner.figures import dashboard_figures, upcoming_visits
 from planner.forms import NewVisitForm
 from planner.views import language
 from visits.access import access_visit, signed_in_required, visits_for_user
+from visits.forms import model_data
 from visits.models import Session, SessionExpert
+from visits.services import visit_create
 
 STATUS_LEGEND = list(Session.Status.choices)
 
@@ -75,9 +77,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = NewVisitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            visit = form.save()
-            visit.coordinators.add(request.user)
+        assert isinstance(request.user, User)  # login_required let the request in
+        visit = visit_create(data=model_data(form), actor=request.user)
         messages.success(
             request, gettext("“%(title)s” is created. Add its sessions.") % {"title": visit.title}
         )

@@ -13,15 +13,9 @@ from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_send_again
 from planner.delivery import delivery_of, failed_messages
 from planner.views import language
-from scheduling.admin.programme_rows import conflict_rows, programme_preview
-from scheduling.checks import CannotAcknowledge, conflict_acknowledge, visit_conflict_report
-from scheduling.models import ProgrammeVersion
-from scheduling.publishing import (
-    PublishBlocked,
-    nothing_published_message,
-    programme_publish,
-    programme_snapshot,
-)
+from scheduling.checks import CannotAcknowledge, warning_acknowledge
+from scheduling.preview import publish_check
+from scheduling.publishing import PublishBlocked, nothing_published_message, programme_publish
 from visits.access import access_visit, signed_in_required
 from visits.models import Visit
 
@@ -30,20 +24,16 @@ DELIVERY_REFRESH_SECONDS = 3
 
 
 def publish_page(request: HttpRequest, visit: Visit, *, status: int = 200) -> HttpResponse:
-    previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
-    current = programme_snapshot(visit)
-    report = visit_conflict_report(visit)
-    titles = {session["id"]: session["title"] for session in current.values()}
-    fatal, warnings = conflict_rows(report, visit, titles, link_sessions=False)
+    check = publish_check(visit)
     return render(
         request,
         "planner/publish.html",
         {
             "visit": visit,
-            "previous": previous,
-            "preview": programme_preview(visit, previous, current),
-            "fatal": fatal,
-            "warnings": warnings,
+            "previous": check.previous,
+            "preview": check.preview,
+            "fatal": check.fatal,
+            "warnings": check.warnings,
         },
         status=status,
     )
@@ -76,16 +66,16 @@ def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Accept a warning, by its key, so that it no longer counts as open. Fatal conflicts are refused: they
     must be resolved on the board."""
     visit = access_visit(request.user, visit_id)
-    key = request.POST.get("key", "")
-    conflict = visit_conflict_report(visit).get(key)
-    if conflict is None:
-        messages.warning(request, gettext("That conflict no longer arises; there is nothing to acknowledge."))
+    assert isinstance(request.user, User)  # login_required let the request in
+    try:
+        conflict = warning_acknowledge(visit=visit, key=request.POST.get("key", ""), actor=request.user)
+    except CannotAcknowledge as refused:
+        messages.error(request, str(refused))
     else:
-        assert isinstance(request.user, User)  # signed_in_required let the request in
-        try:
-            conflict_acknowledge(visit=visit, conflict=conflict, actor=request.user)
-        except CannotAcknowledge as refused:
-            messages.error(request, str(refused))
+        if conflict is None:
+            messages.warning(
+                request, gettext("That conflict no longer arises; there is nothing to acknowledge.")
+            )
         else:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ shown while the form is filled in, by the page's script asking `check`, and afte
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from planner.board import time_span
 from planner.forms import PlannerSessionForm
-from planner.services import session_save
 from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
 from visits.access import access_session, access_visit, signed_in_required
+from visits.forms import model_data
 from visits.models import SESSION_TRANSITIONS, Session, SessionAttendee, StaleEdit, Visit
-from visits.services import InvalidTransition, session_change_status
+from visits.services import InvalidTransition, session_change_status, session_create, session_update
 
 
 def board_url(visit: Visit, session: Session | None = None) -> str:
@@ -39,6 +40,33 @@ def proposal_conflicts(form: PlannerSessionForm) -> list[Conflict]:
         experts=form.chosen_experts(),
         participants=form.chosen_participants(),
         interpreters=list(form.chosen_interpreters()),
+    )
+
+
+def session_save(form: PlannerSessionForm, *, actor: User) -> Session:
+    """Save the valid form's session with its people (experts, interpreters, chosen members), all or nothing.
+
+    Raises StaleEdit if someone saved the session meanwhile.
+    """
+    data = model_data(form)
+    experts, interpreters = form.chosen_experts(), form.chosen_interpreters()
+    attendees = form.chosen_attendees()
+    if form.instance.pk is None:
+        return session_create(
+            visit=form.instance.visit,
+            data=data,
+            experts=experts,
+            interpreters=interpreters,
+            attendees=attendees,
+            actor=actor,
+        )
+    return session_update(
+        session=form.instance,
+        data=data,
+        experts=experts,
+        interpreters=interpreters,
+        attendees=attendees,
+        actor=actor,
     )
 
 
@@ -97,7 +125,8 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             conflicts = proposal_conflicts(form)
         elif form.is_valid():
             try:
-                saved = session_save(form=form)
+                assert isinstance(request.user, User)  # login_required let the request in
+                saved = session_save(form, actor=request.user)
             except StaleEdit:
                 saved_meanwhile = True  # between the form's check of the revision and the save
             else:
@@ -151,8 +180,9 @@ def session_status(request: HttpRequest, session_id: int) -> HttpResponse:
     if status not in Session.Status.values:
         messages.error(request, gettext("Choose a status: tentative, confirmed or cancelled."))
         return HttpResponseRedirect(board_url(session.visit, session))
+    assert isinstance(request.user, User)  # login_required let the request in
     try:
-        moved = session_change_status(session=session, status=status)
+        moved = session_change_status(session=session, status=status, actor=request.user)
     except InvalidTransition as refused:
         messages.error(request, " ".join(refused.messages))
     else:

@@ -5,8 +5,8 @@ A published version, its changes and the people each change concerns are a recor
 shows them and offers no way to add, change or delete them.
 
 Where it lives: `availability` (hours, exceptions, travel times, acknowledged warnings), `versions` (the
-published record), `programme` (the programme page and its buttons) and `programme_rows` (what that page
-shows: conflicts, the preview of publishing, versions). Importing the package registers every ModelAdmin.
+published record) and `programme` (the programme page and its buttons, over `scheduling.preview`). Importing
+the package registers every ModelAdmin.
 """
 
 from scheduling.admin.availability import (

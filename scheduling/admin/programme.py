@@ -1,10 +1,12 @@
 """Programmes: the coordinator's page to see every conflict, acknowledge warnings, preview and publish.
 
-The page reads only; the two buttons POST. What it shows is built in `scheduling.admin.programme_rows`. An
+The page reads only; the two buttons POST. What it shows is `scheduling.preview.publish_check`, as the
+planner's publish page shows it, with the published versions besides. An
 app that comes later may add to it: it registers a subclass that overrides `programme_context` and a template
 that extends this one and fills its `answers` block.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,20 +23,32 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from scheduling.admin.programme_rows import VersionRow, conflict_rows, programme_preview, user_name
-from scheduling.checks import CannotAcknowledge, conflict_acknowledge, visit_conflict_report
-from scheduling.models import Programme, ProgrammeVersion
+from scheduling.checks import CannotAcknowledge, warning_acknowledge
+from scheduling.models import Programme
+from scheduling.preview import publish_check, user_name
 from scheduling.publishing import (
     PublishBlocked,
     nothing_published_message,
     programme_publish,
-    programme_snapshot,
     versions_for_visit,
 )
 from visits.access import visible_visits
 from visits.admin import DomainAdmin
 from visits.models import Visit
 from visits.timefmt import format_moment
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    published_at: str
+    published_by: str
+    change_count: int
+    url: str
+
+
+def session_admin_url(session_id: int) -> str:
+    return reverse("admin:visits_session_change", args=[session_id])
 
 
 def actor_of(request: HttpRequest) -> User:
@@ -117,15 +131,10 @@ class ProgrammeAdmin(DomainAdmin):
     def programme_context(self, request: HttpRequest, visit: Visit) -> dict[str, Any]:
         """What `programme_template` shows of the visit's programme."""
         versions = list(versions_for_visit(visit))  # without their snapshots
-        previous = ProgrammeVersion.objects.filter(visit=visit).order_by("-number").first()
-        current = programme_snapshot(visit)
-        preview = programme_preview(visit, previous, current)
-        report = visit_conflict_report(visit)
-        titles = {session["id"]: session["title"] for session in current.values()}
-        fatal, warnings = conflict_rows(
-            report, visit, titles, link_sessions=request.user.has_perm("visits.view_session")
-        )
         user = request.user
+        check = publish_check(
+            visit, session_url=session_admin_url if user.has_perm("visits.view_session") else None
+        )
         return {
             **self.admin_site.each_context(request),
             "title": visit.title,
@@ -136,9 +145,9 @@ class ProgrammeAdmin(DomainAdmin):
             "visit_dates": self.dates(visit),
             "has_view_permission": True,
             "may_act": self.may_act(request),
-            "fatal": fatal,
-            "warnings": warnings,
-            "preview": preview,
+            "fatal": check.fatal,
+            "warnings": check.warnings,
+            "preview": check.preview,
             "versions": [
                 VersionRow(
                     number=version.number,
@@ -172,16 +181,15 @@ class ProgrammeAdmin(DomainAdmin):
 
     def acknowledge(self, request: HttpRequest, visit: Visit, key: str) -> None:
         language = translation.get_language() or settings.LANGUAGE_CODE
-        conflict = visit_conflict_report(visit).get(key)
+        try:
+            conflict = warning_acknowledge(visit=visit, key=key, actor=actor_of(request))
+        except CannotAcknowledge as refused:
+            messages.error(request, str(refused))
+            return
         if conflict is None:
             messages.warning(
                 request, gettext("That conflict no longer arises; there is nothing to acknowledge.")
             )
-            return
-        try:
-            conflict_acknowledge(visit=visit, conflict=conflict, actor=actor_of(request))
-        except CannotAcknowledge as refused:
-            messages.error(request, str(refused))
             return
         messages.success(
             request, gettext("Warning acknowledged: %(message)s") % {"message": conflict.message(language)}

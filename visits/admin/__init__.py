@@ -9,13 +9,13 @@ What differs from a plain ModelAdmin:
 - a session form remembers the version it was opened at, and is refused if someone saved the session since;
 - a refused deletion says why, in the words of the model that refused it.
 
-Where it lives: `base` (DomainAdmin and the zone helpers every admin here uses, the scheduling admin too),
-`forms` (the status and version guards), `people` (organisations, people, venues, delegations) and
-`programme` (themes, visits, sessions). Importing the package registers every ModelAdmin.
+Where it lives: `base` (DomainAdmin, which every admin here uses, the scheduling admin too), `people`
+(organisations, people, venues, delegations) and `programme` (themes, visits, sessions). The status and
+version guards are `visits.forms`, shared with the planner; times are written by `visits.timefmt`. Importing
+the package registers every ModelAdmin.
 """
 
 from visits.admin.base import DomainAdmin, session_when
-from visits.admin.forms import SessionForm, StatusTransitionForm, VisitForm
 from visits.admin.people import (
     DelegationAdmin,
     DelegationMemberAdmin,
@@ -33,11 +33,8 @@ __all__ = [
     "PersonAdmin",
     "SessionAdmin",
     "SessionExpertAdmin",
-    "SessionForm",
-    "StatusTransitionForm",
     "ThemeAdmin",
     "VenueAdmin",
     "VisitAdmin",
-    "VisitForm",
     "session_when",
 ]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
+from django.contrib.auth.models import User
 from django.db import models, router
 from django.db.models.deletion import ProtectedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from visits.access import delegations_for_user
+from visits.forms import model_data
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
 from visits.timefmt import format_span
@@ -27,6 +29,43 @@ def session_when(session: Session) -> str:
     if not session.visit_id or session.starts_at is None or session.ends_at is None:
         return "–"
     return format_span(session.starts_at, session.ends_at, session.zone)
+
+
+def adopt(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's own copy `obj` the row a write service saved as `saved`: the admin goes on with `obj`
+    (its inlines, its log entry, its redirect), so it takes on the saved row's values and identity."""
+    if obj is saved:
+        return
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+def actor_of(request: HttpRequest) -> User | None:
+    """Who makes a change in the admin, for the write services."""
+    return request.user if isinstance(request.user, User) else None
+
+
+def status_apart(form: Any) -> tuple[dict[str, Any], str | None]:
+    """A valid status form's data for a write service, and the status it asks for. The form has already set
+    that status on its instance; it is put back, so that the service moves it along the allowed transitions
+    after saving the rest."""
+    data = model_data(form)
+    if "status" not in data:
+        return data, None
+    target = data.pop("status")
+    form.instance.status = form.initial.get("status", target)
+    return data, target
+
+
+def kept_rows(formset: Any) -> list[dict[str, Any]]:
+    """The cleaned rows an inline formset keeps: neither marked for deletion nor left empty. Nothing is saved;
+    the formset sorts its rows into new, changed and deleted, which the admin's change message reads."""
+    formset.save(commit=False)
+    return [
+        row.cleaned_data for row in formset.forms if row.cleaned_data and not formset._should_delete_form(row)
+    ]
 
 
 def deletion_refusals(objs: Any, using: str) -> list[str]:

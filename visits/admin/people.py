@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from visits.access import visible_delegations
-from visits.admin.base import DomainAdmin, VisibleDelegationsOnly
+from visits.admin.base import DomainAdmin, VisibleDelegationsOnly, actor_of, adopt
 from visits.fields import language_name
+from visits.forms import model_data
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
+from visits.services import delegation_register, delegation_update
 
 # Organisations, people and places
 
@@ -70,10 +72,20 @@ class DelegationAdmin(DomainAdmin):
     filter_horizontal = ["coordinators"]
     inlines = [DelegationMemberInline]
 
+    # The delegation is written through visits.services, with its organisations and coordinators (whoever
+    # registers a delegation coordinates it); its members' inline rows as the admin saves them.
+
+    def save_model(self, request: HttpRequest, obj: Delegation, form: Any, change: bool) -> None:
+        data = model_data(form)
+        if change:
+            adopt(obj, delegation_update(delegation=obj, data=data, actor=actor_of(request)))
+        else:
+            adopt(obj, delegation_register(data=data, actor=actor_of(request)))
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if not change:
-            form.instance.coordinators.add(request.user)  # whoever registers a delegation coordinates it
+        # The delegation's many-to-many fields were saved with it by its service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delegation]:
         # Only the delegations the user coordinates, here and in every autocomplete that picks one.

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,11 +24,25 @@ from visits.access import sessions_for_user, visible_visits, visits_for_user
 from visits.admin.base import (
     DomainAdmin,
     VisibleDelegationsOnly,
+    actor_of,
+    adopt,
+    kept_rows,
     session_when,
+    status_apart,
 )
-from visits.admin.forms import SessionForm, VisitForm
+from visits.forms import SessionForm, VisitForm
 from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
-from visits.services import visit_change_status
+from visits.services import (
+    session_attendees_set,
+    session_create,
+    session_delete,
+    session_interpreters_set,
+    session_update,
+    visit_coordinators_add,
+    visit_create,
+    visit_delete,
+    visit_update,
+)
 from visits.timefmt import format_moment, format_span
 
 
@@ -168,19 +183,46 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
                 )
         return to_delete, model_count, perms_needed, protected
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if not change:
-            form.instance.coordinators.add(request.user)  # whoever creates a visit coordinates it
+    # Every write goes through visits.services: the visit (with its themes and coordinators; whoever creates
+    # a visit coordinates it) and the sessions of its inline.
 
     def save_model(self, request: HttpRequest, obj: Visit, form: Any, change: bool) -> None:
-        # Save everything but the status, then move the status through the one function that does so.
-        target = obj.status
-        obj.status = form.initial.get("status", target)
-        super().save_model(request, obj, form, change)
-        if target != obj.status:
-            moved = visit_change_status(visit=obj, status=target)
-            obj.status, obj.first_published_at = moved.status, moved.first_published_at
+        data, target = status_apart(form)
+        if change:
+            adopt(obj, visit_update(visit=obj, data=data, status=target, actor=actor_of(request)))
+        else:
+            adopt(obj, visit_create(data=data, status=target, actor=actor_of(request)))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The visit's many-to-many fields were saved with it by its service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if not change and isinstance(request.user, User):  # whoever creates a visit coordinates it
+            visit_coordinators_add(visit=form.instance, users=[request.user], actor=request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # nothing saved: it sorts the rows into new, changed and deleted
+        actor = actor_of(request)
+        for session in formset.deleted_objects:
+            session_delete(session=session, actor=actor)
+        for row in formset.forms:
+            if formset._should_delete_form(row) or not row.has_changed():
+                continue
+            data, target = status_apart(row)
+            if row.instance.pk is None:
+                saved = session_create(visit=form.instance, data=data, status=target, actor=actor)
+            else:
+                saved = session_update(session=row.instance, data=data, status=target, actor=actor)
+            adopt(row.instance, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Visit) -> None:
+        visit_delete(visit=obj, actor=actor_of(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Visit]) -> None:
+        for visit in queryset:
+            visit_delete(visit=visit, actor=actor_of(request))
 
 
 class SessionExpertInline(admin.TabularInline):
@@ -256,6 +298,35 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, session: Session) -> str:
         return session_when(session)
+
+    # The session and its chosen members and interpreters are written through visits.services; its experts'
+    # rows (with their answers) are the answer's owner's to write (responses.admin adds that to this admin).
+
+    def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
+        data, target = status_apart(form)
+        if change:
+            adopt(obj, session_update(session=obj, data=data, status=target, actor=actor_of(request)))
+        else:
+            visit = data.pop("visit")
+            adopt(obj, session_create(visit=visit, data=data, status=target, actor=actor_of(request)))
+
+    def delete_model(self, request: HttpRequest, obj: Session) -> None:
+        session_delete(session=obj, actor=actor_of(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        for session in queryset:
+            session_delete(session=session, actor=actor_of(request))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is SessionAttendee:
+            members = [row["member"].pk for row in kept_rows(formset)]
+            session_attendees_set(session=form.instance, members=members, actor=actor_of(request))
+            return
+        if formset.model is SessionInterpreter:
+            bookings = {row["person"].pk: row["languages"] for row in kept_rows(formset)}
+            session_interpreters_set(session=form.instance, bookings=bookings, actor=actor_of(request))
+            return
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(SessionExpert)

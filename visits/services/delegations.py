@@ -1,41 +1,33 @@
-"""Writes of the directory. Keyword-only, typed and atomic."""
+"""Writes of delegations and their members. A member is a person (shared with other delegations, found by
+e-mail) in a membership; whoever registers a delegation coordinates it, so that it is theirs to fill in
+before any visit of it exists. A delegation with visits, and a member on a published programme, stay.
+"""
 
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directory.forms import DelegationForm, MembershipForm, PersonForm
-from scheduling.models import TravelTime
 from visits.access import visits_for_user
-from visits.models import Delegation, DelegationMember, Venue
-
-
-class Refused(Exception):
-    """A write the domain refuses; the message says why, in words a coordinator can act on."""
-
-
-class SavesDelegation(Protocol):
-    """A valid form or serializer of a delegation: DelegationForm, or the API's DelegationSerializer."""
-
-    def save(self) -> Any: ...
+from visits.models import Delegation, DelegationMember, Person
+from visits.services.base import Refused, model_create, model_update
+from visits.services.directory import person_create, person_update
 
 
 @transaction.atomic
-def delegation_register(*, form: SavesDelegation, actor: User) -> Delegation:
-    """Save a new delegation from a valid form (or API serializer); whoever registers it coordinates it, so
-    that it is theirs to fill in before any visit of it exists."""
-    delegation: Delegation = form.save()
-    delegation.coordinators.add(actor)
+def delegation_register(*, data: Mapping[str, Any], actor: User | None) -> Delegation:
+    """A new delegation; whoever registers it coordinates it."""
+    delegation = model_create(Delegation, data=data)
+    if actor is not None:
+        delegation.coordinators.add(actor)
     return delegation
 
 
 @transaction.atomic
-def delegation_update(*, form: DelegationForm) -> Delegation:
-    delegation: Delegation = form.save()
-    return delegation
+def delegation_update(*, delegation: Delegation, data: Mapping[str, Any], actor: User | None) -> Delegation:
+    return model_update(delegation, data=data)
 
 
 def delegation_removal_refusal(delegation: Delegation, *, user: User | AnonymousUser) -> str | None:
@@ -68,28 +60,51 @@ def delegation_removal_refusal(delegation: Delegation, *, user: User | Anonymous
 
 
 @transaction.atomic
-def delegation_remove(*, delegation: Delegation, user: User | AnonymousUser) -> None:
-    """Delete a delegation and its memberships (the people stay in the directory), unless it has visits."""
+def delegation_remove(*, delegation: Delegation, actor: User | None) -> None:
+    """Delete a delegation and its memberships (the people stay in the directory), unless it has visits.
+
+    The refusal names the visits the actor coordinates and counts the others."""
     # Lock the row first: a visit being added to it meanwhile (which takes a key-share lock on it on
     # PostgreSQL) then waits for us, instead of slipping in between the check and the delete.
     list(Delegation.objects.select_for_update().filter(pk=delegation.pk).values_list("pk", flat=True))
-    refusal = delegation_removal_refusal(delegation, user=user)
+    refusal = delegation_removal_refusal(delegation, user=actor if actor is not None else AnonymousUser())
     if refusal is not None:
         raise Refused(refusal)
     delegation.delete()
 
 
 @transaction.atomic
-def member_save(
-    *, delegation: Delegation, person_form: PersonForm, membership_form: MembershipForm
+def member_add(
+    *,
+    delegation: Delegation,
+    person: Person | None,
+    person_data: Mapping[str, Any],
+    membership_data: Mapping[str, Any],
+    actor: User | None,
 ) -> DelegationMember:
-    """Save a member from valid forms: the person (shared with other delegations) and the membership."""
-    person = person_form.save()
-    member: DelegationMember = membership_form.save(commit=False)
-    member.delegation = delegation
-    member.person = person
-    member.save()
-    return member
+    """Make a person a member of the delegation: `person` (an existing one, with `person_data` changed), or
+    a new person from `person_data`."""
+    if person is None:
+        person = person_create(data=person_data, actor=actor)
+    elif person_data:
+        person = person_update(person=person, data=person_data, actor=actor)
+    return model_create(
+        DelegationMember, data={**membership_data, "delegation": delegation, "person": person}
+    )
+
+
+@transaction.atomic
+def member_update(
+    *,
+    member: DelegationMember,
+    person_data: Mapping[str, Any],
+    membership_data: Mapping[str, Any],
+    actor: User | None,
+) -> DelegationMember:
+    """Change a member: the person (shared with other delegations) and the membership."""
+    if person_data:
+        person_update(person=member.person, data=person_data, actor=actor)
+    return model_update(member, data=membership_data)
 
 
 def member_is_on_record(member: DelegationMember) -> bool:
@@ -98,26 +113,8 @@ def member_is_on_record(member: DelegationMember) -> bool:
 
 
 @transaction.atomic
-def member_remove(*, member: DelegationMember) -> None:
+def member_remove(*, member: DelegationMember, actor: User | None) -> None:
     """Remove a member from a delegation; the person stays in the directory."""
     if member_is_on_record(member):
         raise Refused(DelegationMember.protected_deletion_message([member]))
     member.delete()
-
-
-@transaction.atomic
-def travel_time_set(*, venue: Venue, other: Venue, minutes: int) -> TravelTime:
-    """Set the minutes between two venues, the same in both directions (stored once per pair)."""
-    if venue.pk == other.pk:
-        raise Refused(_("A venue needs no travel time to itself."))
-    low, high = sorted((venue.pk, other.pk))
-    travel_time, _created = TravelTime.objects.update_or_create(
-        venue_a_id=low, venue_b_id=high, defaults={"minutes": minutes}
-    )
-    return travel_time
-
-
-@transaction.atomic
-def travel_time_remove(*, venue: Venue, other: Venue) -> None:
-    low, high = sorted((venue.pk, other.pk))
-    TravelTime.objects.filter(venue_a_id=low, venue_b_id=high).delete()

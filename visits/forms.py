@@ -1,7 +1,7 @@
-"""Change forms that guard a status and a session's version.
+"""Change forms that guard a status and a session's revision, used by the admin and the planner alike.
 
-A status offers only the allowed transitions; a session form remembers the version it was opened at, and is
-refused if someone saved the session since.
+A status offers only the allowed transitions; a session form remembers the revision it was opened at, and is
+refused if someone saved the session since. The forms validate; the writes are visits.services'.
 """
 
 from typing import Any, ClassVar
@@ -53,3 +53,22 @@ class SessionForm(StatusTransitionForm):
         if self.instance.pk is not None and seen is not None and seen != self.instance.revision:
             raise ValidationError(str(StaleEdit(self.instance)), code="stale")
         return super().clean()
+
+
+def model_data(form: forms.ModelForm) -> dict[str, Any]:
+    """What a valid model form would save, by field name, for a write service: its model's fields as the form
+    set them on its instance, and its many-to-many fields as cleaned. Fields the form declares besides its
+    model's (a session's experts, say) are left to the caller."""
+    opts = form.instance._meta
+    named = set(form._meta.fields or form.fields)
+    data = {
+        field.name: getattr(form.instance, field.name)
+        for field in opts.concrete_fields
+        if field.name in named and field.name in form.cleaned_data
+    }
+    data.update(
+        (field.name, form.cleaned_data[field.name])
+        for field in opts.many_to_many
+        if field.name in named and field.name in form.cleaned_data
+    )
+    return data

@@ -1,0 +1,77 @@
+"""Writes of the shared directory: organisations, people, venues and their opening hours. They are shared
+between coordinators on purpose (one expert serves many visits). Deleting one that a programme needs is
+refused by the database's protection, which says why.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from visits.models import OpeningHours, Organisation, Person, Venue
+from visits.services.base import model_create, model_update
+
+
+@transaction.atomic
+def organisation_create(*, data: Mapping[str, Any], actor: User | None) -> Organisation:
+    return model_create(Organisation, data=data)
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, data: Mapping[str, Any], actor: User | None
+) -> Organisation:
+    return model_update(organisation, data=data)
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, actor: User | None) -> None:
+    organisation.delete()
+
+
+@transaction.atomic
+def person_create(*, data: Mapping[str, Any], actor: User | None) -> Person:
+    return model_create(Person, data=data)
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: Mapping[str, Any], actor: User | None) -> Person:
+    return model_update(person, data=data)
+
+
+@transaction.atomic
+def person_delete(*, person: Person, actor: User | None) -> None:
+    person.delete()
+
+
+@transaction.atomic
+def venue_create(*, data: Mapping[str, Any], actor: User | None) -> Venue:
+    return model_create(Venue, data=data)
+
+
+@transaction.atomic
+def venue_update(*, venue: Venue, data: Mapping[str, Any], actor: User | None) -> Venue:
+    return model_update(venue, data=data)
+
+
+@transaction.atomic
+def venue_delete(*, venue: Venue, actor: User | None) -> None:
+    venue.delete()
+
+
+@transaction.atomic
+def opening_hours_create(*, data: Mapping[str, Any], actor: User | None) -> OpeningHours:
+    return model_create(OpeningHours, data=data)
+
+
+@transaction.atomic
+def opening_hours_update(
+    *, opening_hours: OpeningHours, data: Mapping[str, Any], actor: User | None
+) -> OpeningHours:
+    return model_update(opening_hours, data=data)
+
+
+@transaction.atomic
+def opening_hours_delete(*, opening_hours: OpeningHours, actor: User | None) -> None:
+    opening_hours.delete()

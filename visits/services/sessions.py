@@ -1,0 +1,129 @@
+"""Writes of sessions: create, update (refusing a stale copy), delete, and the people on a session.
+
+`data` holds the session's own fields as a form or serializer validated them; its status moves through
+`session_change_status`, after the other fields are saved; its experts, interpreters and chosen members
+through their own services. `actor` is who makes the change (None: the system).
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Visit
+from visits.services.base import model_create, model_update
+from visits.services.status import session_change_status
+
+
+def _people_set(
+    session: Session,
+    *,
+    experts: Iterable[int] | None,
+    attendees: Iterable[int] | None,
+    interpreters: Mapping[int, list[str]] | None,
+    actor: User | None,
+) -> None:
+    if experts is not None:
+        session_experts_set(session=session, people=experts, actor=actor)
+    if interpreters is not None:
+        session_interpreters_set(session=session, bookings=interpreters, actor=actor)
+    if attendees is not None:
+        session_attendees_set(session=session, members=attendees, actor=actor)
+
+
+@transaction.atomic
+def session_create(
+    *,
+    visit: Visit,
+    data: Mapping[str, Any],
+    status: str | None = None,
+    experts: Iterable[int] = (),
+    attendees: Iterable[int] | None = None,
+    interpreters: Mapping[int, list[str]] | None = None,
+    actor: User | None,
+) -> Session:
+    """A new session of the visit with its people, all or nothing; tentative unless `status` says so."""
+    session = model_create(Session, data={**data, "visit": visit})
+    _people_set(session, experts=experts, attendees=attendees, interpreters=interpreters, actor=actor)
+    if status is not None and status != session.status:
+        session = session_change_status(session=session, status=status, actor=actor)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    data: Mapping[str, Any],
+    status: str | None = None,
+    experts: Iterable[int] | None = None,
+    attendees: Iterable[int] | None = None,
+    interpreters: Mapping[int, list[str]] | None = None,
+    actor: User | None,
+) -> Session:
+    """The session changed, with the people given (None leaves them as they are), all or nothing.
+
+    Raises StaleEdit if the session was saved by someone else since `session` was read (its revision).
+    """
+    session = model_update(session, data=data)
+    _people_set(session, experts=experts, attendees=attendees, interpreters=interpreters, actor=actor)
+    if status is not None and status != session.status:
+        session = session_change_status(session=session, status=status, actor=actor)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session, actor: User | None) -> None:
+    """Delete a session with its people (a published programme's sessions are protected: cancel them)."""
+    session.delete()
+
+
+@transaction.atomic
+def session_experts_set(*, session: Session, people: Iterable[int], actor: User | None) -> None:
+    """Make the session's experts these people: new ones are added (not asked yet), the others removed.
+
+    An expert who stays keeps their answer; one removed from a published session gets a cancellation when the
+    programme is published next.
+    """
+    wanted = set(people)
+    current = set(session.session_experts.values_list("person_id", flat=True))
+    session.session_experts.filter(person_id__in=current - wanted).delete()
+    SessionExpert.objects.bulk_create(
+        SessionExpert(session=session, person_id=person_id) for person_id in sorted(wanted - current)
+    )
+
+
+@transaction.atomic
+def session_attendees_set(*, session: Session, members: Iterable[int], actor: User | None) -> None:
+    """Make the session's chosen attendees these delegation members (used when attendance is 'chosen')."""
+    wanted = set(members)
+    current = set(session.session_attendees.values_list("member_id", flat=True))
+    session.session_attendees.filter(member_id__in=current - wanted).delete()
+    SessionAttendee.objects.bulk_create(
+        SessionAttendee(session=session, member_id=member_id) for member_id in sorted(wanted - current)
+    )
+
+
+@transaction.atomic
+def session_interpreters_set(
+    *, session: Session, bookings: Mapping[int, list[str]], actor: User | None
+) -> None:
+    """Make the session's interpreters these people, each with the languages they interpret between.
+
+    An interpreter who stays keeps their row, with the languages given; the others are removed.
+    """
+    current = {row.person_id: row for row in session.session_interpreters.all()}
+    session.session_interpreters.exclude(person_id__in=list(bookings)).delete()
+    changed = []
+    for person_id, languages in bookings.items():
+        row = current.get(person_id)
+        if row is not None and row.languages != languages:
+            row.languages = languages
+            changed.append(row)
+    SessionInterpreter.objects.bulk_update(changed, ["languages"])
+    SessionInterpreter.objects.bulk_create(
+        SessionInterpreter(session=session, person_id=person_id, languages=languages)
+        for person_id, languages in sorted(bookings.items())
+        if person_id not in current
+    )
