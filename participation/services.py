@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participation.models import Attendance, ParticipantNeeds
-from participation.selectors import participant_sessions, participant_visits, session_open, visit_open
+from participation.selectors import participant_visits, session_open, visit_open
 from visits.models import Person, Session, Visit
 
 
@@ -24,7 +24,7 @@ def attendance_answer(
     """Record whether the person attends the session; giving the same answer again changes nothing."""
     now = now or timezone.now()
     session = Session.objects.select_related("visit").get(pk=session.pk)
-    if not participant_sessions(person).filter(pk=session.pk).exists():
+    if not Session.objects.with_participant(person).filter(pk=session.pk).exists():
         raise CannotAnswer(
             gettext("You are not on “%(session)s”, so there is nothing to answer.")
             % {"session": session.title}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language_info, gettext, ngettext, ngettext_lazy
 
 from participation.models import Attendance, Diet, ParticipantNeeds
-from visits.models import DelegationMember, Session, SessionAttendee, Visit
+from visits.models import DelegationMember, Session, Visit
 
 DIET_COUNTS = {
     Diet.VEGETARIAN: ngettext_lazy("%(count)d vegetarian", "%(count)d vegetarian", "count"),
@@ -194,18 +194,7 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
                 delegation_id=visit.delegation_id
             ).values_list("person_id", "dietary_needs", "accessibility_needs")
         }
-    chosen: dict[int, set[int]] = {}
-    if any(session.attendance == Session.Attendance.CHOSEN for session in rows):
-        for session_id, person_id in SessionAttendee.objects.filter(session_id__in=ids).values_list(
-            "session_id", "member__person_id"
-        ):
-            chosen.setdefault(session_id, set()).add(person_id)
-    people = {
-        session.pk: set(members)
-        if session.attendance == Session.Attendance.DELEGATION
-        else chosen.get(session.pk, set())
-        for session in rows
-    }
+    people = {pk: roster.participants for pk, roster in Session.objects.rosters(rows).items()}
     answers: dict[int, dict[int, str]] = {}
     stated: dict[int, NeedsFacts] = {}
     if any(people.values()):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from scheduling.signals import programme_published
-from visits.models import DelegationMember, Session, SessionAttendee, Visit, VisitStatus
+from visits.models import Session, Visit, VisitStatus
 
 if TYPE_CHECKING:
     from scheduling.conflicts import Conflict
@@ -255,32 +255,17 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def programme_snapshot(visit: Visit) -> dict[str, SessionSnapshot]:
-    """Every session of the visit, cancelled ones included, keyed by str(id). Five queries at most."""
-    sessions = (
-        Session.objects.filter(visit_id=visit.pk)
-        .select_related("venue")
-        .prefetch_related(
-            "session_experts",
-            "session_interpreters",
-            Prefetch("session_attendees", queryset=SessionAttendee.objects.select_related("member")),
-        )
-        .order_by("starts_at", "id")
+    """Every session of the visit, cancelled ones included, keyed by str(id). Two queries: the sessions with
+    their venues, and who is on them (visits.roster)."""
+    sessions = list(
+        Session.objects.filter(visit_id=visit.pk).select_related("venue").order_by("starts_at", "id")
     )
-    delegation: list[int] = []
-    if visit.delegation_id is not None:
-        delegation = sorted(
-            DelegationMember.objects.filter(delegation_id=visit.delegation_id).values_list(
-                "person_id", flat=True
-            )
-        )
+    rosters = Session.objects.rosters(sessions)
     # A cancelled visit keeps its sessions as a record, but to every calendar they are cancelled.
     visit_cancelled = visit.status == VisitStatus.CANCELLED
     snapshot: dict[str, SessionSnapshot] = {}
     for session in sessions:
-        if session.attendance == Session.Attendance.DELEGATION:
-            participants = delegation
-        else:
-            participants = sorted({a.member.person_id for a in session.session_attendees.all()})
+        roster = rosters[session.pk]
         snapshot[str(session.pk)] = SessionSnapshot(
             id=session.pk,
             title=session.title,
@@ -293,9 +278,9 @@ def programme_snapshot(visit: Visit) -> dict[str, SessionSnapshot]:
             status=Session.Status.CANCELLED if visit_cancelled else session.status,
             language=session.language,
             sequence=session.sequence,
-            experts=sorted({e.person_id for e in session.session_experts.all()}),
-            interpreters=sorted({i.person_id for i in session.session_interpreters.all()}),
-            participants=list(participants),
+            experts=sorted(roster.experts),
+            interpreters=sorted(roster.interpreters),
+            participants=sorted(roster.participants),
         )
     return snapshot
 

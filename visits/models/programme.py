@@ -17,6 +17,7 @@ from visits.models.delegations import Delegation, DelegationMember
 from visits.models.deletion import PROTECT_IF_PUBLISHED, ExplainedDeletionMixin
 from visits.models.people import Organisation, Person
 from visits.models.places import Venue
+from visits.roster import RosterQuerySet, SessionAttendance
 
 
 class Theme(models.Model):
@@ -171,11 +172,6 @@ SESSION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class SessionAttendance(models.TextChoices):
-    DELEGATION = "delegation", _("The whole delegation")
-    CHOSEN = "chosen", _("Chosen members")
-
-
 class StaleEdit(Exception):
     """An edit made from a copy of a session that someone else has changed since."""
 
@@ -190,7 +186,7 @@ class StaleEdit(Exception):
         )
 
 
-class SessionQuerySet(models.QuerySet["Session"]):
+class SessionQuerySet(RosterQuerySet):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "SessionQuerySet":
         """Sessions that share some time with [start, end).
 
