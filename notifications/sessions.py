@@ -114,7 +114,7 @@ def facts_of_session(session: Session) -> SessionFacts:
 
 
 def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts:
-    """Facts from a scheduling.publishing.SessionSnapshot, for a session whose row is gone."""
+    """Facts from a scheduling.domain.changes.SessionSnapshot, for a session whose row is gone."""
     venue_id = snapshot.get("venue_id")
     venue = Venue.objects.filter(pk=venue_id).first() if venue_id else None
     venue_name = str(snapshot.get("venue_name") or "")

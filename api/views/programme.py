@@ -41,15 +41,14 @@ from scheduling.checks import (
     proposal_conflicts,
     visit_conflict_report,
 )
-from scheduling.models import ChangeKind, ProgrammeVersion
+from scheduling.domain.changes import ChangeSpec, Kind, Recipient
+from scheduling.models import ProgrammeVersion
 from scheduling.publishing import (
-    ChangeSpec,
-    Recipient,
-    changes_of_version,
     nothing_published_message,
     programme_publish,
     programme_snapshot,
 )
+from scheduling.selectors import changes_of_version
 from visits.models import Session, SessionExpert, Visit
 from visits.selectors import sessions_for_user, visits_for_user
 from visits.services import session_change_status
@@ -145,7 +144,7 @@ class VisitViewSet(ModelViewSet):
             return Response({"published": False, "version": latest, "summary": summary, "changes": []})
         specs = [
             ChangeSpec(
-                kind=ChangeKind(change.kind),
+                kind=Kind(change.kind),
                 session_id=change.session_key,
                 session_title=change.session_title,
                 sequence=change.sequence,

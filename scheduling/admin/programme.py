@@ -29,8 +29,8 @@ from scheduling.publishing import (
     nothing_published_message,
     programme_publish,
     programme_snapshot,
-    versions_for_visit,
 )
+from scheduling.selectors import versions_for_visit
 from visits.admin import DomainAdmin, format_in_zone
 from visits.models import Visit
 

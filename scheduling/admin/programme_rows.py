@@ -19,8 +19,9 @@ from django.utils.translation import gettext, ngettext_lazy
 
 from scheduling.checks import ConflictReport
 from scheduling.conflicts import Conflict
+from scheduling.domain.changes import ChangeSpec, Recipient, SessionSnapshot, compute_changes
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeVersion
-from scheduling.publishing import NOTHING_TO_PUBLISH, ChangeSpec, Recipient, SessionSnapshot, compute_changes
+from scheduling.publishing import NOTHING_TO_PUBLISH
 from visits.admin import format_in_zone, format_span_in_zone
 from visits.models import Person, Venue, Visit
 

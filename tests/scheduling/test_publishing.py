@@ -8,16 +8,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from scheduling.domain.changes import SessionSnapshot, compute_changes
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from scheduling.publishing import (
     PublishBlocked,
-    SessionSnapshot,
-    changes_of_version,
-    compute_changes,
     programme_publish,
     programme_snapshot,
-    versions_for_visit,
 )
+from scheduling.selectors import changes_of_version, versions_for_visit
 from tests.factories import (
     DelegationFactory,
     DelegationMemberFactory,
