@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from participation.models import Attendance, ParticipantNeeds
+from participation.models import ParticipantAnswer, ParticipantNeeds
 from visits.models import Person, Session, Visit, VisitStatus
 from visits.selectors import session_cancelled
 
@@ -41,14 +41,14 @@ class VisitNeeds:
 class ParticipantAnswers:
     """What the programme page shows a participant besides their sessions."""
 
-    answers: dict[int, str]  # session id → Attendance.Answer, for every session they are a participant on
+    answers: dict[int, str]  # session id → ParticipantAnswer.Answer, for each session they are on
     open_sessions: frozenset[int]  # the sessions they may answer now
     visits: list[VisitNeeds]  # the visits whose needs they may give now, with what they gave
 
 
 def participant_answers(person: Person, *, now: dt.datetime) -> ParticipantAnswers:
     """Three queries at most, however many sessions and visits the person has."""
-    mine = Attendance.objects.filter(session=OuterRef("pk"), person=person).values("answer")[:1]
+    mine = ParticipantAnswer.objects.filter(session=OuterRef("pk"), person=person).values("answer")[:1]
     sessions = (
         Session.objects.with_participant(person)
         .filter(visit__first_published_at__isnull=False)

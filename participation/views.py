@@ -28,7 +28,7 @@ from notifications.models import PersonalToken
 from notifications.views import find_person_token, not_found, private, programme_page, unlogged
 from participation.forms import AnswerForm, NeedsForm
 from participation.selectors import needs_visits, participant_answers
-from participation.services import CannotAnswer, attendance_answer, needs_save
+from participation.services import CannotAnswer, needs_save, participant_answer_record
 from visits.models import Person, Session
 
 
@@ -129,7 +129,7 @@ def programme_answer_view(request: HttpRequest, found: PersonalToken, person: Pe
     if session is None:
         return _refused(request, found, [gettext("session: this is not a session on your programme.")])
     try:
-        attendance_answer(person=person, session=session, attending=form.cleaned_data["attending"])
+        participant_answer_record(person=person, session=session, attending=form.cleaned_data["attending"])
     except CannotAnswer as refused:
         return _refused(request, found, [str(refused)])
     if form.cleaned_data["attending"]:

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from planner.forms import PlannerSessionForm
 from visits.models import Session
-from visits.services import session_attendees_set, session_experts_set, session_interpreters_set
+from visits.services import session_chosen_members_set, session_experts_set, session_interpreters_set
 
 
 @transaction.atomic
@@ -16,5 +16,5 @@ def session_save(*, form: PlannerSessionForm) -> Session:
     session = form.save()
     session_experts_set(session=session, people=form.chosen_experts())
     session_interpreters_set(session=session, bookings=form.chosen_interpreters())
-    session_attendees_set(session=session, members=form.chosen_attendees())
+    session_chosen_members_set(session=session, members=form.chosen_members())
     return session

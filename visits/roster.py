@@ -5,7 +5,7 @@ A person is on a session as
   who declined; publishing tells them of changes like everyone else);
 - an interpreter booked for it (`SessionInterpreter`);
 - a participant: a member of the visiting delegation. The session's attendance says which members: every
-  member when the whole delegation attends, the chosen members (`SessionAttendee`) otherwise. Chosen rows
+  member when the whole delegation attends, the chosen members (`ChosenMember`) otherwise. Chosen rows
   left over from before a session went back to the whole delegation do not count.
 
 Reads for one person are QuerySet methods on `Session.objects` (`with_participant`, `with_person`,
@@ -67,7 +67,7 @@ def on_roster(people: Iterable[int]) -> Q:
     return (
         Q(session_experts__person_id__in=people)
         | Q(session_interpreters__person_id__in=people)
-        | Q(attendance=SessionAttendance.CHOSEN, session_attendees__member__person_id__in=people)
+        | Q(attendance=SessionAttendance.CHOSEN, session_chosen_members__member__person_id__in=people)
         | Q(attendance=SessionAttendance.DELEGATION, visit__delegation__members__person_id__in=people)
     )
 
@@ -81,7 +81,7 @@ class RosterQuerySet(models.QuerySet["Session"]):
     def _participant_of(self, person: "Person") -> Q:
         return Q(
             attendance=SessionAttendance.CHOSEN,
-            pk__in=self._sessions(session_attendees__member__person=person),
+            pk__in=self._sessions(session_chosen_members__member__person=person),
         ) | Q(
             attendance=SessionAttendance.DELEGATION,
             pk__in=self._sessions(visit__delegation__members__person=person),
@@ -138,8 +138,8 @@ class RosterQuerySet(models.QuerySet["Session"]):
         ]
         if chosen:
             parts.append(
-                base.filter(pk__in=chosen, session_attendees__isnull=False).values_list(
-                    "pk", "session_attendees__member__person_id", participant, none
+                base.filter(pk__in=chosen, session_chosen_members__isnull=False).values_list(
+                    "pk", "session_chosen_members__member__person_id", participant, none
                 )
             )
         if whole:

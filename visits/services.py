@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from visits.models import (
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
+    ChosenMember,
     Session,
-    SessionAttendee,
     SessionExpert,
     SessionInterpreter,
     Visit,
@@ -88,13 +88,13 @@ def session_experts_set(*, session: Session, people: Iterable[int]) -> None:
 
 
 @transaction.atomic
-def session_attendees_set(*, session: Session, members: Iterable[int]) -> None:
-    """Make the session's chosen attendees these delegation members (used when attendance is 'chosen')."""
+def session_chosen_members_set(*, session: Session, members: Iterable[int]) -> None:
+    """Make the session's chosen members these delegation members (used when attendance is 'chosen')."""
     wanted = set(members)
-    current = set(session.session_attendees.values_list("member_id", flat=True))
-    session.session_attendees.filter(member_id__in=current - wanted).delete()
-    SessionAttendee.objects.bulk_create(
-        SessionAttendee(session=session, member_id=member_id) for member_id in sorted(wanted - current)
+    current = set(session.session_chosen_members.values_list("member_id", flat=True))
+    session.session_chosen_members.filter(member_id__in=current - wanted).delete()
+    ChosenMember.objects.bulk_create(
+        ChosenMember(session=session, member_id=member_id) for member_id in sorted(wanted - current)
     )
 
 

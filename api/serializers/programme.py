@@ -22,8 +22,8 @@ from visits.models import (
 from visits.selectors import delegations_for_user, visits_for_user
 from visits.services import (
     check_transition,
-    session_attendees_set,
     session_change_status,
+    session_chosen_members_set,
     session_experts_set,
     session_interpreters_set,
     visit_change_status,
@@ -133,7 +133,8 @@ class SessionSerializer(ModelValidatedSerializer):
         required=False,
         help_text="The people who lead the session. Experts who stay keep their answers.",
     )
-    attendees = serializers.PrimaryKeyRelatedField(
+    attendees = serializers.PrimaryKeyRelatedField(  # the API's name for the session's chosen members
+        source="chosen_members",
         many=True,
         queryset=DelegationMember.objects.all(),
         required=False,
@@ -227,7 +228,7 @@ class SessionSerializer(ModelValidatedSerializer):
             raise serializers.ValidationError({"visit": [gettext("A session stays in its visit.")]})
         visit: Visit | None = attrs.get("visit", getattr(self.instance, "visit", None))
         if visit is not None and any(
-            member.delegation_id != visit.delegation_id for member in attrs.get("attendees", [])
+            member.delegation_id != visit.delegation_id for member in attrs.get("chosen_members", [])
         ):
             raise serializers.ValidationError(
                 {
@@ -240,7 +241,7 @@ class SessionSerializer(ModelValidatedSerializer):
         return super().validate(attrs)
 
     # The status moves only through visits.services.session_change_status, after the other fields are saved;
-    # experts, attendees and interpreters through their own services.
+    # experts, chosen members and interpreters through their own services.
 
     def create(self, validated_data: dict[str, Any]) -> Session:
         related = self._pop_related(validated_data, creating=True)
@@ -268,7 +269,7 @@ class SessionSerializer(ModelValidatedSerializer):
     def _pop_related(validated_data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         return {
             "experts": validated_data.pop("experts", [] if creating else None),
-            "attendees": validated_data.pop("attendees", None),
+            "chosen_members": validated_data.pop("chosen_members", None),
             "interpreters": validated_data.pop("session_interpreters", None),
         }
 
@@ -277,13 +278,13 @@ class SessionSerializer(ModelValidatedSerializer):
         session: Session,
         *,
         experts: list[Person] | None,
-        attendees: list[DelegationMember] | None,
+        chosen_members: list[DelegationMember] | None,
         interpreters: list[dict[str, Any]] | None,
     ) -> None:
         if experts is not None:
             session_experts_set(session=session, people=[person.pk for person in experts])
-        if attendees is not None:
-            session_attendees_set(session=session, members=[member.pk for member in attendees])
+        if chosen_members is not None:
+            session_chosen_members_set(session=session, members=[member.pk for member in chosen_members])
         if interpreters is not None:
             session_interpreters_set(
                 session=session,
@@ -295,7 +296,7 @@ class SessionSerializer(ModelValidatedSerializer):
         proposal = self._candidate(Session)
         assert isinstance(proposal, Session)
         for name, value in self.validated_data.items():
-            if name not in {"experts", "attendees", "session_interpreters", "session"}:
+            if name not in {"experts", "chosen_members", "session_interpreters", "session"}:
                 setattr(proposal, name, value)
         return proposal
 

@@ -24,7 +24,7 @@ from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
-from visits.models import SESSION_TRANSITIONS, Session, SessionAttendee, StaleEdit, Visit
+from visits.models import SESSION_TRANSITIONS, ChosenMember, Session, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status
 
 
@@ -50,7 +50,7 @@ def with_its_people(session: Session) -> Session:
         [session],
         "session_experts",
         "session_interpreters",
-        Prefetch("session_attendees", queryset=SessionAttendee.objects.select_related("member")),
+        Prefetch("session_chosen_members", queryset=ChosenMember.objects.select_related("member")),
     )
     return session
 

@@ -12,7 +12,7 @@ from tests.factories import (
     SessionInterpreterFactory,
     VisitFactory,
 )
-from visits.models import Session, SessionAttendee, SessionExpert
+from visits.models import ChosenMember, Session, SessionExpert
 from visits.roster import Roster, on_roster
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,11 @@ def programme():
     chosen, other = (DelegationMemberFactory(delegation=visit.delegation) for _ in range(2))
     everyone = SessionFactory(visit=visit, title="Everyone")
     picked = SessionFactory(visit=visit, title="Picked", attendance=Session.Attendance.CHOSEN)
-    SessionAttendee.objects.create(session=picked, member=chosen)
+    ChosenMember.objects.create(session=picked, member=chosen)
     expert = SessionExpertFactory(session=picked, response=SessionExpert.Response.DECLINED).person
     interpreter = SessionInterpreterFactory(session=everyone).person
     # Chosen rows left over from before the session went back to the whole delegation do not count.
-    SessionAttendee.objects.create(session=everyone, member=chosen)
+    ChosenMember.objects.create(session=everyone, member=chosen)
     elsewhere = SessionFactory(title="Another delegation's visit")
     return SimpleNamespace(
         visit=visit,

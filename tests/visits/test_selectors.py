@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import DelegationMemberFactory, PersonFactory, SessionFactory, VisitFactory
-from visits.models import Session, SessionAttendee, VisitStatus
+from visits.models import ChosenMember, Session, VisitStatus
 from visits.selectors import session_cancelled
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_a_member_is_on_what_the_whole_delegation_attends_and_on_what_they_were_
     chosen, other = (DelegationMemberFactory(delegation=visit.delegation) for _ in range(2))
     everyone = SessionFactory(visit=visit, title="Everyone")
     picked = SessionFactory(visit=visit, title="Picked", attendance=Session.Attendance.CHOSEN)
-    SessionAttendee.objects.create(session=picked, member=chosen)
+    ChosenMember.objects.create(session=picked, member=chosen)
     SessionFactory(title="Another delegation's visit")
 
     def titles(person):

@@ -27,7 +27,7 @@ from visits.admin.base import (
     session_when,
 )
 from visits.admin.forms import SessionForm, VisitForm
-from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
+from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import visit_change_status
 from visits.signals import expert_row_edited
 
@@ -192,8 +192,8 @@ class SessionExpertInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class SessionAttendeeInline(admin.TabularInline):
-    model = SessionAttendee
+class ChosenMemberInline(admin.TabularInline):
+    model = ChosenMember
     extra = 0
     autocomplete_fields = ["member"]
 
@@ -242,7 +242,7 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
         ),
         (_("Record"), {"fields": ["sequence"], "classes": ["collapse"]}),
     ]
-    inlines = [SessionExpertInline, SessionAttendeeInline, SessionInterpreterInline]
+    inlines = [SessionExpertInline, ChosenMemberInline, SessionInterpreterInline]
 
     def form_zone(self, obj: Session) -> ZoneInfo | None:
         return obj.zone

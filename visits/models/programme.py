@@ -1,4 +1,4 @@
-"""Visits and their programmes: sessions with experts, attendees and interpreters."""
+"""Visits and their programmes: sessions with experts, chosen members of the delegation and interpreters."""
 
 import datetime as dt
 from typing import Any
@@ -260,8 +260,8 @@ class Session(models.Model):
     experts: "models.ManyToManyField[Person, SessionExpert]" = models.ManyToManyField(
         Person, through="SessionExpert", related_name="expert_sessions", blank=True
     )
-    attendees: "models.ManyToManyField[DelegationMember, SessionAttendee]" = models.ManyToManyField(
-        DelegationMember, through="SessionAttendee", related_name="sessions", blank=True
+    chosen_members: "models.ManyToManyField[DelegationMember, ChosenMember]" = models.ManyToManyField(
+        DelegationMember, through="ChosenMember", related_name="sessions", blank=True
     )
     interpreters: "models.ManyToManyField[Person, SessionInterpreter]" = models.ManyToManyField(
         Person, through="SessionInterpreter", related_name="interpreted_sessions", blank=True
@@ -427,10 +427,12 @@ class SessionExpert(models.Model):
         ) % {"person": row.person, "session": row.session.title, "visit": row.session.visit.title}
 
 
-class SessionAttendee(models.Model):
-    """A delegation member chosen for a session whose attendance is 'chosen members'."""
+class ChosenMember(models.Model):
+    """A delegation member chosen for a session whose attendance is 'chosen members'.
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_attendees")
+    Its verbose name is still "session attendee": a translated string, left as it was."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_chosen_members")
     member = models.ForeignKey(DelegationMember, verbose_name=_("member"), on_delete=models.CASCADE)
 
     class Meta:
