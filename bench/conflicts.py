@@ -146,14 +146,16 @@ class World:
 
 def naive_session_check(session: Session) -> int:
     """Baseline: everything sharing a person or venue, at any time, loaded and checked in Python."""
-    slot = slot_of(with_people(Session.objects.filter(pk=session.pk)).get())
+    slot = slot_of(*with_people(Session.objects.filter(pk=session.pk))[0])
     people = list(slot.people)
     candidates = with_people(
-        Session.objects.filter(venue_id__in=[slot.venue_id] if slot.venue_id else [])
-        | Session.objects.filter(session_experts__person_id__in=people)
-        | Session.objects.filter(visit__delegation__members__person_id__in=people)
-    ).distinct()
-    slots = [slot, *(slot_of(s) for s in candidates if s.pk != session.pk)]
+        (
+            Session.objects.filter(venue_id__in=[slot.venue_id] if slot.venue_id else [])
+            | Session.objects.filter(session_experts__person_id__in=people)
+            | Session.objects.filter(visit__delegation__members__person_id__in=people)
+        ).distinct()
+    )
+    slots = [slot, *(slot_of(s, r) for s, r in candidates if s.pk != session.pk)]
     return len(conflicts_of(slot.id, slots, context_for(slots)))
 
 
@@ -175,7 +177,7 @@ def main() -> None:
             one = median_seconds(lambda: session_conflicts(edited))  # noqa: B023 - called at once
             naive = median_seconds(lambda: naive_session_check(edited), repeat=3)  # noqa: B023
             report = median_seconds(lambda: visit_conflict_report(programme), repeat=3)
-            edited_slot = slot_of(with_people(Session.objects.filter(pk=edited.pk)).get())
+            edited_slot = slot_of(*with_people(Session.objects.filter(pk=edited.pk))[0])
             near = neighbours([edited_slot], buffer=travel_buffer(rules_from_settings())).count()
             results[str(size)] = {
                 "session_check_s": one,

@@ -32,7 +32,6 @@ from notifications.sessions import (
     facts_of_session,
     facts_of_snapshot,
     session_event,
-    sessions_of_person,
     with_facts,
 )
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
@@ -334,7 +333,9 @@ def _cancellation(message: OutboxMessage, *, stamp: dt.datetime, url: str, prelo
 def _programme(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Composed:
     person, visit = message.person, message.visit
     assert person is not None  # compose_message checked
-    sessions = list(with_facts(sessions_of_person(person).filter(visit=visit).active()))
+    sessions = list(
+        with_facts(Session.objects.with_person(person).with_roles_of(person).filter(visit=visit).active())
+    )
     facts = [facts_of_session(session) for session in sessions]
     events = [
         session_event(f, sequence=s.sequence, status=event_status(f), url=url)

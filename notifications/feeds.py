@@ -23,7 +23,6 @@ from notifications.sessions import (
     event_status,
     facts_of_session,
     session_event,
-    sessions_of_person,
     with_facts,
 )
 from scheduling.models import ProgrammeVersion
@@ -75,7 +74,11 @@ def in_feed(sessions: SessionQuerySet, *, now: dt.datetime) -> SessionQuerySet:
 
 def person_sessions(person: Person, *, now: dt.datetime) -> SessionQuerySet:
     """The sessions on a person's feed and page: of visits published at least once, drafts never."""
-    published = sessions_of_person(person).filter(visit__first_published_at__isnull=False)
+    published = (
+        Session.objects.with_person(person)
+        .with_roles_of(person)
+        .filter(visit__first_published_at__isnull=False)
+    )
     return with_facts(in_feed(published, now=now))
 
 

@@ -1,4 +1,4 @@
-"""What a message, feed or page says about a session: its facts, its calendar event, and who is on it.
+"""What a message, feed or page says about a session: its facts and its calendar event.
 
 The facts come from a live session or, for a session whose row is gone, from the snapshot it was last
 published with; times are shown in the zone of the session's venue, named. `notifications.compose` writes
@@ -13,14 +13,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 
 from notifications import calendar
 from notifications.calendar import Attendee, CalendarEvent
-from visits.models import Person, Session, SessionExpert, SessionInterpreter, Venue, Visit
+from visits.models import Session, Venue, Visit
 from visits.models.programme import SessionQuerySet
-from visits.selectors import participant_filter, session_cancelled
+from visits.selectors import session_cancelled
 from visits.timefmt import MESSAGE, format_moment, format_span
 
 # --- Times and identity -------------------------------------------------------------------------------------
@@ -101,7 +100,7 @@ def facts_of_session(session: Session) -> SessionFacts:
 
 
 def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts:
-    """Facts from a scheduling.publishing.SessionSnapshot, for a session whose row is gone."""
+    """Facts from a scheduling.domain.changes.SessionSnapshot, for a session whose row is gone."""
     venue_id = snapshot.get("venue_id")
     venue = Venue.objects.filter(pk=venue_id).first() if venue_id else None
     venue_name = str(snapshot.get("venue_name") or "")
@@ -178,25 +177,7 @@ def event_status(facts: SessionFacts) -> str:
     return calendar.TENTATIVE if facts.status == Session.Status.TENTATIVE else calendar.CONFIRMED
 
 
-# --- Who is on which session --------------------------------------------------------------------------------
-
-
-def sessions_of_person(person: Person) -> SessionQuerySet:
-    """Every session the person is on, in any role and visit, cancelled ones too.
-
-    Expert, interpreter, a chosen attendee, or a member of a delegation whose whole delegation attends
-    (the same people scheduling.publishing.programme_snapshot counts as on the session).
-    """
-    return Session.objects.filter(
-        Q(pk__in=SessionExpert.objects.filter(person=person).values("session_id"))
-        | Q(pk__in=SessionInterpreter.objects.filter(person=person).values("session_id"))
-        | participant_filter(person)
-    ).annotate(
-        person_is_expert=Exists(SessionExpert.objects.filter(session=OuterRef("pk"), person=person)),
-        person_is_interpreter=Exists(
-            SessionInterpreter.objects.filter(session=OuterRef("pk"), person=person)
-        ),
-    )
+# --- Reading sessions for messages and pages ---------------------------------------------------------------
 
 
 def with_facts(sessions: SessionQuerySet) -> SessionQuerySet:

@@ -5,12 +5,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import PersonalToken
 from visits.models import Person, Visit
+from visits.selectors import visits_taking_part
 
 
 def live_token(purpose: str, **owner: Person | Visit) -> PersonalToken:
@@ -58,13 +59,9 @@ def visit_token(visit: Visit) -> PersonalToken:
 
 
 def last_day_of(person: Person) -> dt.date | None:
-    """The last day of the last visit the person takes part in: as expert, interpreter or member."""
-    taking_part = (
-        Q(sessions__session_experts__person=person)
-        | Q(sessions__session_interpreters__person=person)
-        | Q(delegation__members__person=person)
-    )
-    return Visit.objects.filter(taking_part).aggregate(last=Max("ends_on"))["last"]
+    """The last day of the last visit the person takes part in (visits.selectors.visits_taking_part): as
+    expert, interpreter or member of the delegation, whether or not they are on any of its sessions."""
+    return visits_taking_part(person).aggregate(last=Max("ends_on"))["last"]
 
 
 def has_expired(token: PersonalToken, today: dt.date | None = None) -> bool:

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import Attendance, ParticipantNeeds
+from participation.models import ParticipantAnswer, ParticipantNeeds
 from participation.totals import session_totals
 from scheduling.admin.programme import ProgrammeAdmin
 from scheduling.models import Programme
@@ -62,8 +62,8 @@ class ParticipantNeedsAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
         return bool(needs.dietary_note or needs.accessibility_note or needs.interpreting_note)
 
 
-@admin.register(Attendance)
-class AttendanceAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
+@admin.register(ParticipantAnswer)
+class ParticipantAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
     visit_path = "session__visit__"
 
     list_display = ["person", "session", "answer", "answered_at"]

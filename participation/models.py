@@ -1,7 +1,10 @@
-"""What participants say: whether they attend each session, and what they need during a visit.
+"""What participants say: whether they attend each session (their answer), and what they need during a visit.
 
-No Attendance row means the person has not answered yet. Needs belong to a person for one visit: a lunch, a
-site visit and an interpreted seminar of that visit all read the same row.
+No ParticipantAnswer row means the person has not answered yet. Needs belong to a person for one visit: a
+lunch, a site visit and an interpreted seminar of that visit all read the same row.
+
+"Attendance" is the session's own setting (visits.roster: the whole delegation or chosen members); what a
+participant says is their answer. The verbose names stay "attendance": translated strings, left as they were.
 """
 
 from typing import Any
@@ -22,21 +25,21 @@ from visits.models import Person, Session, Visit
 NOTE_MAX_LENGTH = 2000
 
 
-class AttendanceAnswer(models.TextChoices):
+class ParticipantAnswerChoice(models.TextChoices):
     ATTENDING = "attending", _("Attending")
     NOT_ATTENDING = "not_attending", _("Not attending")
 
 
-class Attendance(models.Model):
+class ParticipantAnswer(models.Model):
     """A participant's answer to one session. A person may change it until the session starts."""
 
-    Answer = AttendanceAnswer
+    Answer = ParticipantAnswerChoice
 
     session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances"
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="participant_answers"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attendances"
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="participant_answers"
     )
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices)
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
@@ -49,12 +52,12 @@ class Attendance(models.Model):
             models.UniqueConstraint(
                 "session",
                 "person",
-                name="attendance_unique",
+                name="participant_answer_unique",
                 violation_error_message=_("This person has already answered for this session."),
             ),
             models.CheckConstraint(
-                condition=models.Q(answer__in=[a.value for a in AttendanceAnswer]),
-                name="attendance_answer_valid",
+                condition=models.Q(answer__in=[a.value for a in ParticipantAnswerChoice]),
+                name="participant_answer_valid",
             ),
         ]
 

@@ -1,8 +1,8 @@
 """Who may answer what, and what a participant has said so far.
 
-A participant is on a session as a member of the visiting delegation: every member when the whole delegation
-attends, the chosen members otherwise (as scheduling.publishing.programme_snapshot counts them). Experts and
-interpreters are on sessions too, but they answer the coordinators in other ways, so they are not asked here.
+A participant is on a session as a member of the visiting delegation (visits.roster:
+`Session.objects.with_participant`). Experts and interpreters are on sessions too, but they answer the
+coordinators in other ways, so they are not asked here.
 """
 
 import datetime as dt
@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from participation.models import Attendance, ParticipantNeeds
+from participation.models import ParticipantAnswer, ParticipantNeeds
 from visits.models import Person, Session, Visit, VisitStatus
-from visits.models.programme import SessionQuerySet
-from visits.selectors import participant_filter, session_cancelled
-
-
-def participant_sessions(person: Person) -> SessionQuerySet:
-    return Session.objects.filter(participant_filter(person))
+from visits.selectors import session_cancelled
 
 
 def participant_visits(person: Person) -> QuerySet[Visit]:
@@ -46,16 +41,16 @@ class VisitNeeds:
 class ParticipantAnswers:
     """What the programme page shows a participant besides their sessions."""
 
-    answers: dict[int, str]  # session id → Attendance.Answer, for every session they are a participant on
+    answers: dict[int, str]  # session id → ParticipantAnswer.Answer, for each session they are on
     open_sessions: frozenset[int]  # the sessions they may answer now
     visits: list[VisitNeeds]  # the visits whose needs they may give now, with what they gave
 
 
 def participant_answers(person: Person, *, now: dt.datetime) -> ParticipantAnswers:
     """Three queries at most, however many sessions and visits the person has."""
-    mine = Attendance.objects.filter(session=OuterRef("pk"), person=person).values("answer")[:1]
+    mine = ParticipantAnswer.objects.filter(session=OuterRef("pk"), person=person).values("answer")[:1]
     sessions = (
-        participant_sessions(person)
+        Session.objects.with_participant(person)
         .filter(visit__first_published_at__isnull=False)
         .select_related("visit")
         .annotate(my_answer=Subquery(mine))
@@ -63,8 +58,8 @@ def participant_answers(person: Person, *, now: dt.datetime) -> ParticipantAnswe
     answers: dict[int, str] = {}
     open_sessions: set[int] = set()
     for session in sessions:
-        if session.my_answer is not None:  # type: ignore[attr-defined]
-            answers[session.pk] = session.my_answer  # type: ignore[attr-defined]
+        if session.my_answer is not None:
+            answers[session.pk] = session.my_answer
         if session_open(session, now=now):
             open_sessions.add(session.pk)
 

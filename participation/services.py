@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from participation.models import Attendance, ParticipantNeeds
-from participation.selectors import participant_sessions, participant_visits, session_open, visit_open
+from participation.models import ParticipantAnswer, ParticipantNeeds
+from participation.selectors import participant_visits, session_open, visit_open
 from visits.models import Person, Session, Visit
 
 
@@ -18,13 +18,13 @@ class CannotAnswer(Exception):
 
 
 @transaction.atomic
-def attendance_answer(
+def participant_answer_record(
     *, person: Person, session: Session, attending: bool, now: dt.datetime | None = None
-) -> Attendance:
+) -> ParticipantAnswer:
     """Record whether the person attends the session; giving the same answer again changes nothing."""
     now = now or timezone.now()
     session = Session.objects.select_related("visit").get(pk=session.pk)
-    if not participant_sessions(person).filter(pk=session.pk).exists():
+    if not Session.objects.with_participant(person).filter(pk=session.pk).exists():
         raise CannotAnswer(
             gettext("You are not on “%(session)s”, so there is nothing to answer.")
             % {"session": session.title}
@@ -34,15 +34,15 @@ def attendance_answer(
             gettext("“%(session)s” has started, is over or was cancelled: it can no longer be answered.")
             % {"session": session.title}
         )
-    answer = Attendance.Answer.ATTENDING if attending else Attendance.Answer.NOT_ATTENDING
+    answer = ParticipantAnswer.Answer.ATTENDING if attending else ParticipantAnswer.Answer.NOT_ATTENDING
     # The row lock makes two answers given at once land one after the other; the last one stands.
-    attendance, created = Attendance.objects.select_for_update().get_or_create(
+    row, created = ParticipantAnswer.objects.select_for_update().get_or_create(
         session=session, person=person, defaults={"answer": answer, "answered_at": now}
     )
-    if not created and attendance.answer != answer:
-        attendance.answer, attendance.answered_at = answer, now
-        attendance.save(update_fields=["answer", "answered_at"])
-    return attendance
+    if not created and row.answer != answer:
+        row.answer, row.answered_at = answer, now
+        row.save(update_fields=["answer", "answered_at"])
+    return row
 
 
 def needs_save(

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language_info, gettext, ngettext, ngettext_lazy
 
-from participation.models import Attendance, Diet, ParticipantNeeds
-from visits.models import DelegationMember, Session, SessionAttendee, Visit
+from participation.models import Diet, ParticipantAnswer, ParticipantNeeds
+from visits.models import DelegationMember, Session, Visit
 
 DIET_COUNTS = {
     Diet.VEGETARIAN: ngettext_lazy("%(count)d vegetarian", "%(count)d vegetarian", "count"),
@@ -97,8 +97,8 @@ def count_session(
     """The totals of one session from the people on it, their answers (person → answer) and their needs.
 
     Interpreting into the session's own language is not needed, so it is not counted."""
-    attending = [p for p in people if answers.get(p) == Attendance.Answer.ATTENDING]
-    not_attending = sum(1 for p in people if answers.get(p) == Attendance.Answer.NOT_ATTENDING)
+    attending = [p for p in people if answers.get(p) == ParticipantAnswer.Answer.ATTENDING]
+    not_attending = sum(1 for p in people if answers.get(p) == ParticipantAnswer.Answer.NOT_ATTENDING)
     stated = [needs[p] for p in attending if p in needs]
     diets: Counter[str] = Counter()
     if is_meal:
@@ -194,22 +194,11 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
                 delegation_id=visit.delegation_id
             ).values_list("person_id", "dietary_needs", "accessibility_needs")
         }
-    chosen: dict[int, set[int]] = {}
-    if any(session.attendance == Session.Attendance.CHOSEN for session in rows):
-        for session_id, person_id in SessionAttendee.objects.filter(session_id__in=ids).values_list(
-            "session_id", "member__person_id"
-        ):
-            chosen.setdefault(session_id, set()).add(person_id)
-    people = {
-        session.pk: set(members)
-        if session.attendance == Session.Attendance.DELEGATION
-        else chosen.get(session.pk, set())
-        for session in rows
-    }
+    people = {pk: roster.participants for pk, roster in Session.objects.rosters(rows).items()}
     answers: dict[int, dict[int, str]] = {}
     stated: dict[int, NeedsFacts] = {}
     if any(people.values()):
-        for session_id, person_id, answer in Attendance.objects.filter(session_id__in=ids).values_list(
+        for session_id, person_id, answer in ParticipantAnswer.objects.filter(session_id__in=ids).values_list(
             "session_id", "person_id", "answer"
         ):
             answers.setdefault(session_id, {})[person_id] = answer

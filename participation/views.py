@@ -29,7 +29,7 @@ from notifications.tokens import find_person_token
 from notifications.views import not_found, private, programme_page, unlogged
 from participation.forms import AnswerForm, NeedsForm
 from participation.selectors import needs_visits, participant_answers
-from participation.services import CannotAnswer, attendance_answer, needs_save
+from participation.services import CannotAnswer, needs_save, participant_answer_record
 from visits.models import Person, Session
 
 
@@ -130,7 +130,7 @@ def programme_answer_view(request: HttpRequest, found: PersonalToken, person: Pe
     if session is None:
         return _refused(request, found, [gettext("session: this is not a session on your programme.")])
     try:
-        attendance_answer(person=person, session=session, attending=form.cleaned_data["attending"])
+        participant_answer_record(person=person, session=session, attending=form.cleaned_data["attending"])
     except CannotAnswer as refused:
         return _refused(request, found, [str(refused)])
     if form.cleaned_data["attending"]:

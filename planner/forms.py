@@ -198,12 +198,12 @@ class PlannerSessionForm(SessionForm):
             value = self.initial.get(name)
             if isinstance(value, dt.datetime) and timezone.is_aware(value):
                 self.initial[name] = value.astimezone(self.zone).replace(tzinfo=None)
-        self.limit_attendees_to_the_delegation(visit)
+        self.limit_chosen_members_to_the_delegation(visit)
         people: list[tuple[int, str]] = list(Person.objects.order_by("name", "pk").values_list("pk", "name"))
         booked: list[dict[str, Any]] = []
         if self.instance.pk is not None and not self.is_bound:
             self.initial["experts"] = [e.person_id for e in self.instance.session_experts.all()]
-            self.initial["attendees"] = [a.member_id for a in self.instance.session_attendees.all()]
+            self.initial["attendees"] = [a.member_id for a in self.instance.session_chosen_members.all()]
             place = {pk: n for n, (pk, _name) in enumerate(people)}  # in the order of the people's names
             booked = [
                 {"person": row.person_id, "languages": row.languages}
@@ -221,7 +221,7 @@ class PlannerSessionForm(SessionForm):
         assert isinstance(interpreters, InterpreterRows)
         self.interpreters = interpreters
 
-    def limit_attendees_to_the_delegation(self, visit: Visit) -> None:
+    def limit_chosen_members_to_the_delegation(self, visit: Visit) -> None:
         field = self.fields["attendees"]
         assert isinstance(field, MemberChoiceField)
         members = DelegationMember.objects.none()
@@ -273,7 +273,7 @@ class PlannerSessionForm(SessionForm):
     def chosen_experts(self) -> list[int]:
         return [person.pk for person in self.cleaned_data.get("experts") or []]
 
-    def chosen_attendees(self) -> list[int]:
+    def chosen_members(self) -> list[int]:
         """The delegation members chosen; they attend when the session's attendance is "chosen"."""
         return [member.pk for member in self.cleaned_data.get("attendees") or []]
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
 
+from scheduling.domain.changes import ChangeSpec, Recipient
 from scheduling.models import ChangeKind, ChangeRecipient
-from scheduling.publishing import ChangeSpec, Recipient
 from visits.timefmt import format_span
 
 

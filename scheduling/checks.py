@@ -16,7 +16,7 @@ import holidays as holiday_calendars
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import translation
 
 from scheduling.availability import Calendar, DatedException, WeeklyHours
@@ -28,7 +28,8 @@ from scheduling.models import (
     ExpertHours,
     TravelTime,
 )
-from visits.models import DelegationMember, OpeningHours, Person, Session, SessionExpert, Visit
+from visits.models import OpeningHours, Person, Session, SessionExpert, Visit
+from visits.roster import Roster, chosen_members_only, on_roster
 
 UNSAVED_ID = 0
 
@@ -46,41 +47,17 @@ def rules_from_settings() -> Rules:
 # --- Reading slots ------------------------------------------------------------------------------------------
 
 
-def with_people(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """The related rows a Slot needs, in a constant number of queries whatever the number of sessions."""
-    return sessions.select_related("visit", "visit__delegation", "venue").prefetch_related(
-        Prefetch(
-            "session_experts", queryset=SessionExpert.objects.only("session_id", "person_id", "response")
-        ),
-        "session_interpreters",
-        Prefetch("session_attendees__member", queryset=DelegationMember.objects.only("id", "person_id")),
-        Prefetch(
-            "visit__delegation__members", queryset=DelegationMember.objects.only("delegation_id", "person_id")
-        ),
-    )
+def with_people(sessions: QuerySet[Session]) -> list[tuple[Session, Roster]]:
+    """The sessions with the related rows a Slot needs and each one's roster, in two queries whatever the
+    number of sessions and people."""
+    rows = list(sessions.select_related("visit", "visit__delegation", "venue"))
+    rosters = Session.objects.rosters(rows)
+    return [(session, rosters[session.pk]) for session in rows]
 
 
-def participants_of(session: Session) -> frozenset[int]:
-    if session.attendance == Session.Attendance.CHOSEN:
-        return frozenset(a.member.person_id for a in session.session_attendees.all())
-    delegation = session.visit.delegation
-    return frozenset(m.person_id for m in delegation.members.all()) if delegation else frozenset()
-
-
-def slot_of(
-    session: Session,
-    *,
-    experts: Iterable[int] | None = None,
-    interpreters: Iterable[int] | None = None,
-    participants: Iterable[int] | None = None,
-) -> Slot:
-    """The checker's view of a session. People may be given for a session not saved yet (a proposal)."""
+def slot_of(session: Session, roster: Roster) -> Slot:
+    """The checker's view of a session with the people on it. An expert who declined is not on it."""
     visit, venue = session.visit, session.venue
-    if experts is None:
-        declined = SessionExpert.Response.DECLINED
-        experts = (e.person_id for e in session.session_experts.all() if e.response != declined)
-    if interpreters is None:
-        interpreters = (i.person_id for i in session.session_interpreters.all())
     delegation = visit.delegation
     return Slot(
         id=session.pk or UNSAVED_ID,
@@ -99,9 +76,9 @@ def slot_of(
         delegation_id=delegation.pk if delegation else None,
         delegation_name=delegation.name if delegation else "",
         delegation_languages=frozenset(delegation.languages) if delegation else frozenset(),
-        experts=frozenset(experts),
-        interpreters=frozenset(interpreters),
-        participants=frozenset(participants) if participants is not None else participants_of(session),
+        experts=leading(roster),
+        interpreters=roster.interpreters,
+        participants=roster.participants,
         kind=session.kind,
         language=session.language,
         interpreter_needed=session.interpreter_needed,
@@ -109,19 +86,13 @@ def slot_of(
     )
 
 
-def sharing_resources(people: set[int], venues: set[int]) -> Q:
-    """Sessions that any of these people take part in, or that use any of these venues."""
-    return (
-        Q(venue_id__in=venues)
-        | Q(session_experts__person_id__in=people)
-        | Q(session_interpreters__person_id__in=people)
-        | Q(session_attendees__member__person_id__in=people)
-        | Q(attendance=Session.Attendance.DELEGATION, visit__delegation__members__person_id__in=people)
-    )
+def leading(roster: Roster) -> frozenset[int]:
+    """The experts on the session as the checker sees it: those who have not declined."""
+    return frozenset(p for p in roster.experts if roster.responses.get(p) != SessionExpert.Response.DECLINED)
 
 
 def neighbours(slots: list[Slot], *, buffer: dt.timedelta, exclude: Iterable[int] = ()) -> QuerySet[Session]:
-    """Active sessions near the slots in time that share a person or a venue with them."""
+    """Active sessions near the slots in time that share a person (in any role) or a venue with them."""
     start = min(s.start for s in slots) - buffer
     end = max(s.end for s in slots) + buffer
     people = {p for s in slots for p in s.people}
@@ -134,9 +105,8 @@ def neighbours(slots: list[Slot], *, buffer: dt.timedelta, exclude: Iterable[int
         .exclude(pk__in=list(exclude))
         .values_list("pk", flat=True)
     )
-    ids = (
-        Session.objects.filter(pk__in=near).filter(sharing_resources(people, venues)).values("pk").distinct()
-    )
+    sharing = Q(venue_id__in=venues) | on_roster(people)
+    ids = Session.objects.filter(pk__in=near).filter(sharing).values("pk").distinct()
     return Session.objects.filter(pk__in=ids)
 
 
@@ -235,11 +205,23 @@ def session_conflicts(
     interpreters: Iterable[int] | None = None,
     participants: Iterable[int] | None = None,
 ) -> list[Conflict]:
-    """The conflicts of one session, saved or proposed, against everything stored around it."""
-    rules = rules_from_settings()
-    slot = slot_of(session, experts=experts, interpreters=interpreters, participants=participants)
+    """The conflicts of one session, saved or proposed, against everything stored around it.
+
+    People given (person ids) stand for the session's own (a proposal); `experts` are those who lead it.
+    """
     if session.status == Session.Status.CANCELLED:
         return []
+    rules = rules_from_settings()
+    if experts is None or interpreters is None or participants is None:
+        stored = Session.objects.roster_of(session)
+    else:
+        stored = Roster()
+    roster = Roster(
+        experts=frozenset(experts) if experts is not None else leading(stored),
+        interpreters=frozenset(interpreters) if interpreters is not None else stored.interpreters,
+        participants=frozenset(participants) if participants is not None else stored.participants,
+    )
+    slot = slot_of(session, roster)
     zone = slot.visit_zone
     from zoneinfo import ZoneInfo
 
@@ -248,7 +230,7 @@ def session_conflicts(
     near = neighbours([slot], buffer=travel_buffer(rules), exclude=[slot.id])
     same_day = Session.objects.filter(visit_id=slot.visit_id).active().overlapping(day_start, day_end)
     others = with_people((near | same_day.exclude(pk=slot.id)).distinct())
-    slots = [slot, *(slot_of(s) for s in others)]
+    slots = [slot, *(slot_of(s, r) for s, r in others)]
     return conflicts_of(slot.id, slots, context_for(slots, rules))
 
 
@@ -266,22 +248,14 @@ def proposal_conflicts(
     interpreters `interpreters` (person ids), when given; otherwise a stored session keeps its own and a new
     one has none.
     """
-    chosen_members = session.attendance == Session.Attendance.CHOSEN
-    wanted = set(experts)
-    if session.pk is not None:
-        wanted -= set(
-            SessionExpert.objects.filter(
-                session_id=session.pk, response=SessionExpert.Response.DECLINED
-            ).values_list("person_id", flat=True)
-        )
-    else:  # None would mean "its own", and a new session has none
-        participants = list(participants or []) if chosen_members else None
-        interpreters = list(interpreters or [])
+    stored = Session.objects.roster_of(session)  # as `session` has it: a new one has only its delegation
+    declined = stored.experts - leading(stored)
+    chosen = participants if chosen_members_only(session) and participants is not None else None
     return session_conflicts(
         session,
-        experts=wanted,
-        interpreters=interpreters,
-        participants=participants if chosen_members else None,
+        experts=set(experts) - declined,
+        interpreters=stored.interpreters if interpreters is None else interpreters,
+        participants=stored.participants if chosen is None else chosen,
     )
 
 
@@ -332,11 +306,11 @@ def visits_conflict_reports(visit_ids: Collection[int]) -> dict[int, ConflictRep
     """
     rules = rules_from_settings()
     reports = {visit_id: ConflictReport([]) for visit_id in visit_ids}
-    own = [slot_of(s) for s in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
+    own = [slot_of(s, r) for s, r in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
     if not own:
         return reports
     others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit_id__in=visit_ids))
-    slots = own + [slot_of(s) for s in others]
+    slots = own + [slot_of(s, r) for s, r in others]
     visit_of = {slot.id: slot.visit_id for slot in own}
     for conflict in find_conflicts(slots, context_for(slots, rules)):
         for visit_id in {visit_of[pk] for pk in conflict.sessions if pk in visit_of}:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from scheduling.domain import changes
 from visits.models import OpeningHours, Person, Session, Venue, Visit
 
 
@@ -173,7 +174,7 @@ class ProgrammeVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # {session id: the session as published}; see scheduling.publishing.SessionSnapshot.
+    # {session id: the session as published}; see scheduling.domain.changes.SessionSnapshot.
     snapshot = models.JSONField(_("programme"))
 
     class Meta:
@@ -187,13 +188,15 @@ class ProgrammeVersion(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    ADDED = "added", _("Session added")
-    MOVED = "moved", _("Session moved")
-    VENUE_CHANGED = "venue_changed", _("Session moved to another venue")
-    DETAILS_CHANGED = "details_changed", _("Session details changed")
-    CANCELLED = "cancelled", _("Session cancelled")
-    PERSON_ADDED = "person_added", _("Person added")
-    PERSON_REMOVED = "person_removed", _("Person removed")
+    """The kinds of scheduling.domain.changes.Kind, with their labels."""
+
+    ADDED = changes.Kind.ADDED.value, _("Session added")
+    MOVED = changes.Kind.MOVED.value, _("Session moved")
+    VENUE_CHANGED = changes.Kind.VENUE_CHANGED.value, _("Session moved to another venue")
+    DETAILS_CHANGED = changes.Kind.DETAILS_CHANGED.value, _("Session details changed")
+    CANCELLED = changes.Kind.CANCELLED.value, _("Session cancelled")
+    PERSON_ADDED = changes.Kind.PERSON_ADDED.value, _("Person added")
+    PERSON_REMOVED = changes.Kind.PERSON_REMOVED.value, _("Person removed")
 
 
 class ProgrammeChange(models.Model):
@@ -226,13 +229,13 @@ class ChangeRecipient(models.Model):
     """A person a change concerns, and what their calendar must do: take an invitation, or a cancellation."""
 
     class Action(models.TextChoices):
-        REQUEST = "request", _("Invitation or update")
-        CANCEL = "cancel", _("Cancellation")
+        REQUEST = changes.Action.REQUEST.value, _("Invitation or update")
+        CANCEL = changes.Action.CANCEL.value, _("Cancellation")
 
     class Role(models.TextChoices):
-        EXPERT = "expert", _("Expert")
-        INTERPRETER = "interpreter", _("Interpreter")
-        PARTICIPANT = "participant", _("Participant")
+        EXPERT = changes.Role.EXPERT.value, _("Expert")
+        INTERPRETER = changes.Role.INTERPRETER.value, _("Interpreter")
+        PARTICIPANT = changes.Role.PARTICIPANT.value, _("Participant")
 
     change = models.ForeignKey(ProgrammeChange, on_delete=models.CASCADE, related_name="recipients")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

@@ -18,16 +18,10 @@ from django.utils.translation import gettext
 from scheduling.change_words import ChangeRow, Preview, describe_change, people_in_words, summarise
 from scheduling.checks import ConflictReport, visit_conflict_report
 from scheduling.conflicts import Conflict
+from scheduling.domain.changes import ChangeSpec, Kind, Recipient, SessionSnapshot, compute_changes
 from scheduling.models import ChangeKind, ProgrammeVersion
-from scheduling.publishing import (
-    NOTHING_TO_PUBLISH,
-    ChangeSpec,
-    Recipient,
-    SessionSnapshot,
-    changes_of_version,
-    compute_changes,
-    programme_snapshot,
-)
+from scheduling.publishing import NOTHING_TO_PUBLISH, programme_snapshot
+from scheduling.selectors import changes_of_version
 from visits.models import Person, Venue, Visit
 from visits.timefmt import format_moment
 
@@ -113,7 +107,7 @@ def version_changes(version: ProgrammeVersion) -> list[ChangeSpec]:
     """The changes a published version stored, as the change set that was computed when it was published."""
     return [
         ChangeSpec(
-            kind=ChangeKind(change.kind),
+            kind=Kind(change.kind),
             session_id=change.session_key,
             session_title=change.session_title,
             sequence=change.sequence,

@@ -21,13 +21,13 @@ from django.contrib.auth.models import User
 from django.db import models, transaction
 
 from visits.models import (
+    ChosenMember,
     Delegation,
     DelegationMember,
     OpeningHours,
     Organisation,
     Person,
     Session,
-    SessionAttendee,
     SessionExpert,
     SessionInterpreter,
     Theme,
@@ -897,7 +897,7 @@ def _load_session(
     for key in attendees:
         member = members[key]  # a KeyError here means the person is not in the visit's delegation
         _upsert(
-            SessionAttendee,
+            ChosenMember,
             {"session": session, "member": member},
             {"session": session, "member": member},
             tally,

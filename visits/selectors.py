@@ -1,21 +1,22 @@
-"""Reads that are reused: which sessions a participant is on, whether a session is on. What a user may see is
-visits.access."""
+"""Reads that are reused: which visits a person takes part in, whether a session is on. What a user may see is
+visits.access; who is on a session, visits.roster."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from visits.models import DelegationMember, Person, Session, SessionAttendee, VisitStatus
+from visits.models import Person, Session, Visit, VisitStatus
 
 
-def participant_filter(person: Person) -> Q:
-    """Sessions (by Session's own fields) that the person is on as a member of the visiting delegation.
+def visits_taking_part(person: Person) -> QuerySet[Visit]:
+    """The visits a person takes part in: as a member of the visiting delegation, or as an expert or
+    interpreter on any of its sessions.
 
-    Every member when the whole delegation attends, the chosen members otherwise: the same people
-    scheduling.publishing.programme_snapshot counts as on the session.
+    Wider than the roster (visits.roster), on purpose: a member chosen for no session still takes part in
+    their delegation's visit, and an expert who declined was still asked. Each visit once.
     """
-    delegations = DelegationMember.objects.filter(person=person).values("delegation_id")
-    chosen = SessionAttendee.objects.filter(member__person=person).values("session_id")
-    return Q(attendance=Session.Attendance.CHOSEN, pk__in=chosen) | Q(
-        attendance=Session.Attendance.DELEGATION, visit__delegation_id__in=delegations
+    return Visit.objects.filter(
+        Q(pk__in=Visit.objects.filter(delegation__members__person=person).values("pk"))
+        | Q(pk__in=Session.objects.filter(session_experts__person=person).values("visit_id"))
+        | Q(pk__in=Session.objects.filter(session_interpreters__person=person).values("visit_id"))
     )
 
 

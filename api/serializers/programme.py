@@ -121,7 +121,8 @@ class SessionSerializer(ModelValidatedSerializer):
         required=False,
         help_text="The people who lead the session. Experts who stay keep their answers.",
     )
-    attendees = serializers.PrimaryKeyRelatedField(
+    attendees = serializers.PrimaryKeyRelatedField(  # the API's name for the session's chosen members
+        source="chosen_members",
         many=True,
         queryset=DelegationMember.objects.all(),
         required=False,
@@ -217,7 +218,7 @@ class SessionSerializer(ModelValidatedSerializer):
             raise serializers.ValidationError({"visit": [gettext("A session stays in its visit.")]})
         visit: Visit | None = attrs.get("visit", getattr(self.instance, "visit", None))
         if visit is not None and any(
-            member.delegation_id != visit.delegation_id for member in attrs.get("attendees", [])
+            member.delegation_id != visit.delegation_id for member in attrs.get("chosen_members", [])
         ):
             raise serializers.ValidationError(
                 {
@@ -235,13 +236,13 @@ class SessionSerializer(ModelValidatedSerializer):
         new session's experts default to none)."""
         data = dict(self.validated_data)
         experts = data.pop("experts", [] if self.instance is None else None)
-        attendees = data.pop("attendees", None)
+        chosen_members = data.pop("chosen_members", None)
         interpreters = data.pop("session_interpreters", None)
         return {
             "data": data,
             "status": data.pop("status", None),
             "experts": None if experts is None else [person.pk for person in experts],
-            "attendees": None if attendees is None else [member.pk for member in attendees],
+            "chosen_members": None if chosen_members is None else [member.pk for member in chosen_members],
             "interpreters": None
             if interpreters is None
             else {booking["person"].pk: booking["languages"] for booking in interpreters},
@@ -252,7 +253,7 @@ class SessionSerializer(ModelValidatedSerializer):
         proposal = self._candidate(Session)
         assert isinstance(proposal, Session)
         for name, value in self.validated_data.items():
-            if name not in {"experts", "attendees", "session_interpreters", "session"}:
+            if name not in {"experts", "chosen_members", "session_interpreters", "session"}:
                 setattr(proposal, name, value)
         return proposal
 

@@ -225,7 +225,7 @@ class SessionViewSet(ModelViewSet):
             .prefetch_related(
                 Prefetch("session_experts", queryset=SessionExpert.objects.order_by("person_id")),
                 "experts",
-                "attendees",
+                "chosen_members",
                 "session_interpreters",
             )
             .order_by("starts_at", "title", "pk")
@@ -310,7 +310,7 @@ class SessionViewSet(ModelViewSet):
             if experts is not None
             else ([e.person_id for e in stored.session_experts.all()] if stored is not None else [])
         )
-        attendees = serializer.validated_data.get("attendees")
+        attendees = serializer.validated_data.get("chosen_members")
         participants = [member.person_id for member in attendees] if attendees is not None else None
         bookings = serializer.validated_data.get("session_interpreters")
         interpreters = [booking["person"].pk for booking in bookings] if bookings is not None else None

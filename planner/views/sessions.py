@@ -24,7 +24,7 @@ from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
 from visits.access import access_session, access_visit, signed_in_required
 from visits.forms import model_data
-from visits.models import SESSION_TRANSITIONS, Session, SessionAttendee, StaleEdit, Visit
+from visits.models import SESSION_TRANSITIONS, ChosenMember, Session, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status, session_create, session_update
 
 
@@ -50,14 +50,14 @@ def session_save(form: PlannerSessionForm, *, actor: User) -> Session:
     """
     data = model_data(form)
     experts, interpreters = form.chosen_experts(), form.chosen_interpreters()
-    attendees = form.chosen_attendees()
+    chosen_members = form.chosen_members()
     if form.instance.pk is None:
         return session_create(
             visit=form.instance.visit,
             data=data,
             experts=experts,
             interpreters=interpreters,
-            attendees=attendees,
+            chosen_members=chosen_members,
             actor=actor,
         )
     return session_update(
@@ -65,7 +65,7 @@ def session_save(form: PlannerSessionForm, *, actor: User) -> Session:
         data=data,
         experts=experts,
         interpreters=interpreters,
-        attendees=attendees,
+        chosen_members=chosen_members,
         actor=actor,
     )
 
@@ -77,7 +77,7 @@ def with_its_people(session: Session) -> Session:
         [session],
         "session_experts",
         "session_interpreters",
-        Prefetch("session_attendees", queryset=SessionAttendee.objects.select_related("member")),
+        Prefetch("session_chosen_members", queryset=ChosenMember.objects.select_related("member")),
     )
     return session
 

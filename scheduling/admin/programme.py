@@ -30,8 +30,8 @@ from scheduling.publishing import (
     PublishBlocked,
     nothing_published_message,
     programme_publish,
-    versions_for_visit,
 )
+from scheduling.selectors import versions_for_visit
 from visits.access import visible_visits
 from visits.admin import DomainAdmin
 from visits.models import Visit

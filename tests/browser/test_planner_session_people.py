@@ -15,7 +15,7 @@ from tests.factories import (
     VisitFactory,
     stockholm,
 )
-from visits.models import SessionAttendee, SessionInterpreter
+from visits.models import ChosenMember, SessionInterpreter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,5 +65,5 @@ def test_a_coordinator_books_an_interpreter_and_chooses_who_attends(visit, live_
     expect(page.get_by_text("Meeting the prosecutors").first).to_be_visible()
     booking = SessionInterpreter.objects.get(session__visit=visit)
     assert (booking.person.name, booking.languages) == ("Oleg Ivanov", ["sv", "lv"])
-    attendees = SessionAttendee.objects.filter(session__visit=visit)
+    attendees = ChosenMember.objects.filter(session__visit=visit)
     assert [attendee.member.person.name for attendee in attendees] == ["Ana Rusu"]

@@ -27,7 +27,7 @@ from tests.factories import (
     stockholm,
 )
 from tests.support.smtp import SmtpServer, deliver_to
-from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit
+from visits.models import ChosenMember, DelegationMember, Person, Session, Visit
 
 # --- Reading calendars back ---------------------------------------------------------------------------------
 
@@ -163,7 +163,7 @@ def programme(db) -> Programme:
         ends_at=stockholm(2027, 3, 23, 15),
         attendance=Session.Attendance.CHOSEN,
     )
-    SessionAttendee.objects.create(session=afternoon, member=head)
+    ChosenMember.objects.create(session=afternoon, member=head)
     return Programme(visit, morning, afternoon, expert, interpreter, head, member)
 
 

@@ -19,7 +19,7 @@ from tests.factories import (
     VisitFactory,
     stockholm,
 )
-from visits.models import DelegationMember, Person, Session, SessionAttendee, Visit, VisitStatus
+from visits.models import ChosenMember, DelegationMember, Person, Session, Visit, VisitStatus
 from visits.services import visit_change_status
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -74,7 +74,7 @@ def answering(db) -> Answering:
         ends_at=stockholm(2027, 3, 23, 15),
         attendance=Session.Attendance.CHOSEN,
     )
-    SessionAttendee.objects.create(session=site_visit, member=head)
+    ChosenMember.objects.create(session=site_visit, member=head)
     expert = SessionExpertFactory.create(session=meeting, person__name="Eva Lind").person
     return Answering(published(visit), meeting, lunch, site_visit, head.person, member.person, expert)
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from participation.models import Attendance, ParticipantNeeds
+from participation.models import ParticipantAnswer, ParticipantNeeds
 from tests.factories import SessionFactory, UserFactory, VisitFactory, stockholm
 from tests.participation.conftest import published
 from visits.models import Session
@@ -25,8 +25,8 @@ def staff_client(staff_user) -> Client:
 
 @pytest.fixture
 def lunch_answered(answering):
-    Attendance.objects.create(session=answering.lunch, person=answering.head, answer="attending")
-    Attendance.objects.create(session=answering.lunch, person=answering.member, answer="attending")
+    ParticipantAnswer.objects.create(session=answering.lunch, person=answering.head, answer="attending")
+    ParticipantAnswer.objects.create(session=answering.lunch, person=answering.member, answer="attending")
     ParticipantNeeds.objects.create(
         visit=answering.visit, person=answering.head, dietary=["vegetarian"], wheelchair=True
     )
@@ -76,7 +76,7 @@ def test_needs_and_answers_are_listed_for_the_coordinators_own_visits_only(lunch
     theirs = UserFactory.create(username="theirs", is_staff=True, is_superuser=False)
     for user in (mine, theirs):
         user.user_permissions.set(
-            Permission.objects.filter(codename__in=["view_participantneeds", "view_attendance"])
+            Permission.objects.filter(codename__in=["view_participantneeds", "view_participantanswer"])
         )
     lunch_answered.visit.coordinators.add(mine)
     published(VisitFactory.create()).coordinators.add(theirs)
@@ -84,6 +84,6 @@ def test_needs_and_answers_are_listed_for_the_coordinators_own_visits_only(lunch
         client = Client()
         client.force_login(user)
         needs = client.get(reverse("admin:participation_participantneeds_changelist")).content.decode()
-        answers = client.get(reverse("admin:participation_attendance_changelist")).content.decode()
+        answers = client.get(reverse("admin:participation_participantanswer_changelist")).content.decode()
         assert ("Anna Bērziņa" in needs) is expected
         assert ("Lunch at the police house" in answers) is expected

@@ -6,21 +6,23 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from participation.models import NOTE_MAX_LENGTH, Attendance, ParticipantNeeds
-from participation.services import CannotAnswer, attendance_answer, needs_save
+from participation.models import NOTE_MAX_LENGTH, ParticipantAnswer, ParticipantNeeds
+from participation.services import CannotAnswer, needs_save, participant_answer_record
 
 pytestmark = pytest.mark.django_db
 
 
 def test_one_answer_per_person_and_session(answering):
-    Attendance.objects.create(session=answering.lunch, person=answering.head, answer="attending")
+    ParticipantAnswer.objects.create(session=answering.lunch, person=answering.head, answer="attending")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attendance.objects.create(session=answering.lunch, person=answering.head, answer="not_attending")
+        ParticipantAnswer.objects.create(
+            session=answering.lunch, person=answering.head, answer="not_attending"
+        )
 
 
 def test_the_database_refuses_an_unknown_answer(answering):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attendance.objects.create(session=answering.lunch, person=answering.head, answer="maybe")
+        ParticipantAnswer.objects.create(session=answering.lunch, person=answering.head, answer="maybe")
 
 
 def test_one_needs_row_per_person_and_visit(answering):
@@ -66,21 +68,25 @@ def test_other_diet_with_its_note_is_saved(answering):
 
 
 def test_the_same_answer_again_changes_nothing(answering):
-    first = attendance_answer(person=answering.head, session=answering.lunch, attending=True)
+    first = participant_answer_record(person=answering.head, session=answering.lunch, attending=True)
     later = first.answered_at + dt.timedelta(hours=1)
-    again = attendance_answer(person=answering.head, session=answering.lunch, attending=True, now=later)
-    assert again.answered_at == first.answered_at and Attendance.objects.count() == 1
-    changed = attendance_answer(person=answering.head, session=answering.lunch, attending=False, now=later)
+    again = participant_answer_record(
+        person=answering.head, session=answering.lunch, attending=True, now=later
+    )
+    assert again.answered_at == first.answered_at and ParticipantAnswer.objects.count() == 1
+    changed = participant_answer_record(
+        person=answering.head, session=answering.lunch, attending=False, now=later
+    )
     assert (changed.answer, changed.answered_at) == ("not_attending", later)
 
 
 def test_an_expert_does_not_answer_as_a_participant(answering):
     with pytest.raises(CannotAnswer):
-        attendance_answer(person=answering.expert, session=answering.meeting, attending=True)
+        participant_answer_record(person=answering.expert, session=answering.meeting, attending=True)
 
 
 def test_a_draft_visits_sessions_cannot_be_answered(answering):
     answering.visit.first_published_at = None
     answering.visit.save()
     with pytest.raises(CannotAnswer):
-        attendance_answer(person=answering.head, session=answering.lunch, attending=True)
+        participant_answer_record(person=answering.head, session=answering.lunch, attending=True)

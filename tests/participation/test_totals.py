@@ -3,17 +3,17 @@
 import pytest
 from django.utils import translation
 
-from participation.models import Attendance, ParticipantNeeds
+from participation.models import ParticipantAnswer, ParticipantNeeds
 from participation.totals import NeedsFacts, count_session, session_totals, summarise
 from tests.factories import DelegationMemberFactory, PersonFactory, SessionFactory, VisitFactory, stockholm
 from tests.participation.conftest import published
-from visits.models import DelegationMember, Session, SessionAttendee
+from visits.models import ChosenMember, DelegationMember, Session
 
 pytestmark = pytest.mark.django_db
 
 
 def answered(session, person, attending: bool) -> None:
-    Attendance.objects.create(
+    ParticipantAnswer.objects.create(
         session=session, person=person, answer="attending" if attending else "not_attending"
     )
 
@@ -118,7 +118,7 @@ def test_a_session_for_chosen_members_counts_only_them(lunch_for_fifteen):
     )
     chosen = list(DelegationMember.objects.filter(delegation=visit.delegation)[:3])
     for member in chosen:
-        SessionAttendee.objects.create(session=dinner, member=member)
+        ChosenMember.objects.create(session=dinner, member=member)
     unchosen = DelegationMember.objects.filter(delegation=visit.delegation).exclude(
         pk__in=[m.pk for m in chosen]
     )
@@ -141,7 +141,7 @@ def test_totals_take_five_queries_however_many_sessions(db, django_assert_num_qu
             attendance=Session.Attendance.CHOSEN if chosen else Session.Attendance.DELEGATION,
         )
         if chosen:
-            SessionAttendee.objects.create(session=session, member=members[0])
+            ChosenMember.objects.create(session=session, member=members[0])
         for member in members[: number % 6]:
             answered(session, member.person, number % 2 == 0)
     for member in members[:3]:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.tokens import person_token, token_revoke
-from participation.models import NOTE_MAX_LENGTH, Attendance, ParticipantNeeds
+from participation.models import NOTE_MAX_LENGTH, ParticipantAnswer, ParticipantNeeds
 from tests.factories import DelegationMemberFactory, SessionFactory, VisitFactory, stockholm
 from tests.participation.conftest import answer_url, needs_url, page_url, post_from_page, published
 from visits.models import Session
@@ -27,7 +27,7 @@ def needs(client, person, visit, **values):
 
 
 def answer_of(person, session) -> str | None:
-    row = Attendance.objects.filter(person=person, session=session).first()
+    row = ParticipantAnswer.objects.filter(person=person, session=session).first()
     return row.answer if row is not None else None
 
 
@@ -51,7 +51,9 @@ class TestReadingThePage:
         assert 'name="attending"' not in page and 'name="dietary"' not in page
 
     def test_the_current_answer_is_shown(self, browser, answering):
-        Attendance.objects.create(person=answering.head, session=answering.lunch, answer="not_attending")
+        ParticipantAnswer.objects.create(
+            person=answering.head, session=answering.lunch, answer="not_attending"
+        )
         page = browser.get(page_url(answering.head)).content.decode()
         assert "Your answer: you will not attend." in page
         assert 'value="no" class="chosen"' in page
@@ -71,7 +73,7 @@ class TestReadingThePage:
             browser.get(url)
         assert response.status_code == 200
         assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured.captured_queries)
-        assert not Attendance.objects.exists() and not ParticipantNeeds.objects.exists()
+        assert not ParticipantAnswer.objects.exists() and not ParticipantNeeds.objects.exists()
 
     def test_the_page_stays_private_and_lets_its_own_forms_through(self, browser, answering):
         response = browser.get(page_url(answering.head))
@@ -84,7 +86,7 @@ class TestReadingThePage:
         for url in (answer_url(answering.head), needs_url(answering.head)):
             response = browser.get(url)
             assert response.status_code == 405 and response["Allow"] == "POST"
-        assert not Attendance.objects.exists()
+        assert not ParticipantAnswer.objects.exists()
 
 
 class TestAnswering:
@@ -99,22 +101,22 @@ class TestAnswering:
 
     def test_an_answer_can_be_changed(self, browser, answering):
         answer(browser, answering.head, answering.lunch, "yes")
-        first = Attendance.objects.get()
+        first = ParticipantAnswer.objects.get()
         response = answer(browser, answering.head, answering.lunch, "no")
         assert response.status_code == 302
-        changed = Attendance.objects.get()
+        changed = ParticipantAnswer.objects.get()
         assert (changed.pk, changed.answer) == (first.pk, "not_attending")
 
     def test_a_session_the_person_is_not_on_is_refused(self, browser, answering):
         response = answer(browser, answering.member, answering.site_visit, "yes")
         assert response.status_code == 400
         assert "You are not on “Visit to a shelter”" in response.content.decode()
-        assert not Attendance.objects.exists()
+        assert not ParticipantAnswer.objects.exists()
 
     def test_another_visits_session_is_refused(self, browser, answering):
         elsewhere = SessionFactory.create()
         response = answer(browser, answering.head, elsewhere, "yes")
-        assert response.status_code == 400 and not Attendance.objects.exists()
+        assert response.status_code == 400 and not ParticipantAnswer.objects.exists()
 
     def test_a_cancelled_session_is_refused(self, browser, answering):
         session_change_status(session=answering.lunch, status=Session.Status.CANCELLED)
@@ -137,7 +139,7 @@ class TestAnswering:
         response = post_from_page(browser, answering.head, answer_url(answering.head), sent)
         assert response.status_code == 400
         assert f"<li>{field}: " in response.content.decode()
-        assert not Attendance.objects.exists()
+        assert not ParticipantAnswer.objects.exists()
 
     def test_an_unknown_session_gets_a_400(self, browser, answering):
         response = post_from_page(
@@ -155,13 +157,13 @@ class TestAnswering:
         )
         assert response.status_code == 404 and "This link does not work" in response.content.decode()
         assert browser.get(page_url(answering.head)).status_code == 200  # a new token, a new page
-        assert not Attendance.objects.exists()
+        assert not ParticipantAnswer.objects.exists()
 
     def test_a_post_without_the_pages_csrf_token_is_refused(self, browser, answering):
         response = browser.post(
             answer_url(answering.head), {"session": answering.lunch.pk, "attending": "yes"}
         )
-        assert response.status_code == 403 and not Attendance.objects.exists()
+        assert response.status_code == 403 and not ParticipantAnswer.objects.exists()
 
     def test_a_swedish_reader_answers_in_swedish(self, browser, answering):
         answering.head.preferred_language = "sv"

@@ -18,7 +18,7 @@ from tests.factories import (
     VisitFactory,
     stockholm,
 )
-from visits.models import Session, SessionAttendee, SessionExpert
+from visits.models import ChosenMember, Session, SessionExpert
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def fill(visit, count):
         SessionExpertFactory(session=session, response=responses[n % len(responses)])
         SessionInterpreterFactory(session=session)
         if session.attendance == Session.Attendance.CHOSEN:
-            SessionAttendee.objects.create(session=session, member=member)
+            ChosenMember.objects.create(session=session, member=member)
         OutboxMessageFactory(session=session, status="failed", version_number=1)
 
 
@@ -79,7 +79,7 @@ def test_the_delivery_page_costs_the_same_for_5_sessions_as_for_50(
     for visit in two_visits:
         # Publishing needs a programme without fatal conflicts: take away what makes them.
         Session.objects.filter(visit=visit).update(venue=None)
-        SessionAttendee.objects.filter(session__visit=visit).delete()
+        ChosenMember.objects.filter(session__visit=visit).delete()
         programme_publish(visit=visit, actor=None)
     expected = queries(signed_in, reverse("planner:delivery", args=[small.pk]))
     with django_assert_num_queries(expected):
@@ -126,7 +126,7 @@ def test_the_session_form_costs_the_same_for_1_interpreter_and_member_as_for_6(
             SessionExpertFactory(session=session)
             SessionInterpreterFactory(session=session)
             member = DelegationMemberFactory(delegation=visit.delegation)
-            SessionAttendee.objects.create(session=session, member=member)
+            ChosenMember.objects.create(session=session, member=member)
         return session
 
     small, large = session_with(1), session_with(6)

@@ -16,7 +16,7 @@ from tests.factories import (
     stockholm,
 )
 from tests.planner.test_sessions import edit_data, form_data
-from visits.models import Session, SessionAttendee, SessionInterpreter
+from visits.models import ChosenMember, Session, SessionInterpreter
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_the_chosen_members_of_the_delegation_attend_the_session(signed_in, visi
     )
     assert response.status_code == 302
     session = Session.objects.get(visit=visit)
-    assert list(SessionAttendee.objects.filter(session=session).values_list("member", flat=True)) == [ana.pk]
+    assert list(ChosenMember.objects.filter(session=session).values_list("member", flat=True)) == [ana.pk]
 
     form = signed_in.get(reverse("planner:session_edit", args=[session.pk])).context["form"]
     assert form["attendees"].value() == [ana.pk]
@@ -180,12 +180,12 @@ def test_the_chosen_members_of_the_delegation_attend_the_session(signed_in, visi
 def test_choosing_again_replaces_the_chosen_members(signed_in, visit):
     ana, ion = (DelegationMemberFactory(delegation=visit.delegation) for _ in range(2))
     session = SessionFactory(visit=visit, attendance=Session.Attendance.CHOSEN)
-    SessionAttendee.objects.create(session=session, member=ana)
+    ChosenMember.objects.create(session=session, member=ana)
     signed_in.post(
         reverse("planner:session_edit", args=[session.pk]),
         edit_data(session, attendance="chosen", attendees=[str(ion.pk)]),
     )
-    assert list(session.session_attendees.values_list("member", flat=True)) == [ion.pk]
+    assert list(session.session_chosen_members.values_list("member", flat=True)) == [ion.pk]
 
 
 def test_a_member_of_another_delegation_is_an_error_on_the_chosen_members_field(signed_in, visit):
@@ -210,7 +210,7 @@ def test_another_coordinator_cannot_choose_who_attends_the_session(client, visit
         edit_data(session, attendance="chosen", attendees=[str(member.pk)]),
     )
     assert response.status_code == 404
-    assert not SessionAttendee.objects.exists()
+    assert not ChosenMember.objects.exists()
 
 
 def test_the_check_counts_only_the_chosen_members(signed_in, visit, busy_at_nine_thirty):
@@ -245,7 +245,7 @@ def test_an_edit_from_a_stale_copy_books_nobody_and_keeps_the_people_chosen(sign
 
     response = signed_in.post(reverse("planner:session_edit", args=[session.pk]), opened)
     assert "Someone else saved “Site visit (moved)” after you opened it" in response.content.decode()
-    assert not SessionInterpreter.objects.exists() and not SessionAttendee.objects.exists()
+    assert not SessionInterpreter.objects.exists() and not ChosenMember.objects.exists()
     form = response.context["form"]
     assert form.interpreters.forms[0]["person"].value() == str(anna.pk)
     assert form.interpreters.forms[0]["languages"].value() == ["lv", "sv"]
@@ -256,4 +256,4 @@ def test_an_edit_from_a_stale_copy_books_nobody_and_keeps_the_people_chosen(sign
         reverse("planner:session_edit", args=[session.pk]), {**opened, "seen_revision": session.revision}
     )
     assert bookings(session) == {"Anna Berg": ["lv", "sv"]}
-    assert list(session.session_attendees.values_list("member", flat=True)) == [member.pk]
+    assert list(session.session_chosen_members.values_list("member", flat=True)) == [member.pk]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.models import OutboxMessage
 from notifications.tasks import sweep_outbox
-from participation.models import Attendance, ParticipantNeeds
+from participation.models import ParticipantAnswer, ParticipantNeeds
 from responses.models import ExpertAnswer
 from responses.tasks import send_confirmation_digests
 from tests.factories import SessionExpertFactory, UserFactory
@@ -181,7 +181,7 @@ def test_a_mail_scanner_opening_every_link_in_every_message_changes_nothing(lead
             list(SessionExpert.objects.order_by("pk").values_list("response", "answers", "note")),
             ExpertAnswer.objects.count(),
             list(OutboxMessage.objects.order_by("pk").values_list("pk", "status")),
-            Attendance.objects.count(),
+            ParticipantAnswer.objects.count(),
             ParticipantNeeds.objects.count(),
         )
 

@@ -8,16 +8,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from scheduling.domain.changes import SessionSnapshot, compute_changes
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from scheduling.publishing import (
     PublishBlocked,
-    SessionSnapshot,
-    changes_of_version,
-    compute_changes,
     programme_publish,
     programme_snapshot,
-    versions_for_visit,
 )
+from scheduling.selectors import changes_of_version, versions_for_visit
 from tests.factories import (
     DelegationFactory,
     DelegationMemberFactory,
@@ -31,10 +29,10 @@ from tests.factories import (
     stockholm,
 )
 from visits.models import (
+    ChosenMember,
     DelegationMember,
     Person,
     Session,
-    SessionAttendee,
     SessionExpert,
     SessionInterpreter,
     StaleEdit,
@@ -81,7 +79,7 @@ def programme(db) -> Programme:
         starts_at=stockholm(2027, 3, 23, 14),
         attendance=Session.Attendance.CHOSEN,
     )
-    SessionAttendee.objects.create(session=afternoon, member=head)
+    ChosenMember.objects.create(session=afternoon, member=head)
     return Programme(visit, morning, afternoon, expert, interpreter, head, member)
 
 
@@ -312,7 +310,7 @@ class TestSessionChanges:
             starts_at=stockholm(2027, 3, 23, 18),
             attendance=Session.Attendance.CHOSEN,
         )
-        SessionAttendee.objects.create(session=dinner, member=p.member)
+        ChosenMember.objects.create(session=dinner, member=p.member)
         version = publish(p.visit)
         assert kinds(version) == [(ChangeKind.ADDED, dinner.pk)]
         assert concerned(version) == {(p.member.person_id, PARTICIPANT, REQUEST)}
@@ -386,8 +384,8 @@ class TestPeopleChanges:
 
     def test_chosen_attendees_added_and_removed(self, published):
         p = published
-        SessionAttendee.objects.filter(session=p.afternoon).delete()
-        SessionAttendee.objects.create(session=p.afternoon, member=p.member)
+        ChosenMember.objects.filter(session=p.afternoon).delete()
+        ChosenMember.objects.create(session=p.afternoon, member=p.member)
         version = publish(p.visit)
         assert concerned(version, ChangeKind.PERSON_REMOVED) == {(p.head.person_id, PARTICIPANT, CANCEL)}
         assert concerned(version, ChangeKind.PERSON_ADDED) == {(p.member.person_id, PARTICIPANT, REQUEST)}
@@ -404,7 +402,7 @@ class TestPeopleChanges:
 
     def test_attendance_narrowed_to_chosen_members_removes_the_others(self, published):
         p = published
-        SessionAttendee.objects.create(session=p.morning, member=p.head)
+        ChosenMember.objects.create(session=p.morning, member=p.head)
         edit(p.morning, attendance=Session.Attendance.CHOSEN)
         version = publish(p.visit)
         assert kinds(version) == [(ChangeKind.PERSON_REMOVED, p.morning.pk)]
@@ -412,8 +410,8 @@ class TestPeopleChanges:
 
     def test_attendance_mode_changed_with_the_same_people_is_no_change(self, published):
         p = published
-        SessionAttendee.objects.create(session=p.morning, member=p.head)
-        SessionAttendee.objects.create(session=p.morning, member=p.member)
+        ChosenMember.objects.create(session=p.morning, member=p.head)
+        ChosenMember.objects.create(session=p.morning, member=p.member)
         edit(p.morning, attendance=Session.Attendance.CHOSEN)
         assert publish(p.visit) is None
 
@@ -494,7 +492,7 @@ def add_sessions(visit: Visit, count: int, members: list[DelegationMember]) -> N
         SessionExpertFactory.create(session=session)
         SessionInterpreterFactory.create(session=session)
         if index % 2:
-            SessionAttendee.objects.create(session=session, member=members[index % len(members)])
+            ChosenMember.objects.create(session=session, member=members[index % len(members)])
 
 
 class TestSnapshotQueries:
@@ -506,8 +504,8 @@ class TestSnapshotQueries:
         members = DelegationMemberFactory.create_batch(3, delegation=delegation)
         visit = VisitFactory(delegation=delegation)
         add_sessions(visit, count, members)
-        # Sessions with their venues; experts; interpreters; attendees; the delegation's members.
-        with django_assert_num_queries(5):
+        # Sessions with their venues; who is on them, in every role (visits.roster, one query).
+        with django_assert_num_queries(2):
             result = programme_snapshot(visit)
         assert len(result) == count
 

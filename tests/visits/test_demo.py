@@ -16,11 +16,11 @@ from django.core.management import call_command
 
 from visits.demo import VISITS, load_demo
 from visits.models import (
+    ChosenMember,
     Delegation,
     DelegationMember,
     Person,
     Session,
-    SessionAttendee,
     SessionExpert,
     SessionInterpreter,
     Venue,
@@ -170,10 +170,10 @@ def test_interpretation_and_chosen_attendance() -> None:
     chosen = Session.objects.filter(attendance=Session.Attendance.CHOSEN)
     assert chosen.count() >= 3
     for session in chosen:
-        attendees = SessionAttendee.objects.filter(session=session).select_related("member")
+        attendees = ChosenMember.objects.filter(session=session).select_related("member")
         assert attendees.exists()
         assert all(a.member.delegation_id == session.visit.delegation_id for a in attendees)
-    assert not SessionAttendee.objects.exclude(session__attendance=Session.Attendance.CHOSEN).exists()
+    assert not ChosenMember.objects.exclude(session__attendance=Session.Attendance.CHOSEN).exists()
 
 
 def test_contact_details_are_fictional() -> None:
@@ -249,7 +249,7 @@ def test_nobody_is_booked_into_two_sessions_at_once() -> None:
         bookings.setdefault(f"expert {row.person_id}", []).append(row.session)
     for interpreter in SessionInterpreter.objects.select_related("session"):
         bookings.setdefault(f"interpreter {interpreter.person_id}", []).append(interpreter.session)
-    for attendee in SessionAttendee.objects.select_related("session"):
+    for attendee in ChosenMember.objects.select_related("session"):
         bookings.setdefault(f"member {attendee.member_id}", []).append(attendee.session)
     for who, sessions in bookings.items():
         sessions.sort(key=lambda s: s.starts_at)

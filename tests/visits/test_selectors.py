@@ -3,8 +3,8 @@
 import pytest
 
 from tests.factories import DelegationMemberFactory, PersonFactory, SessionFactory, VisitFactory
-from visits.models import Session, SessionAttendee, VisitStatus
-from visits.selectors import participant_filter, session_cancelled
+from visits.models import ChosenMember, Session, VisitStatus
+from visits.selectors import session_cancelled
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +14,11 @@ def test_a_member_is_on_what_the_whole_delegation_attends_and_on_what_they_were_
     chosen, other = (DelegationMemberFactory(delegation=visit.delegation) for _ in range(2))
     everyone = SessionFactory(visit=visit, title="Everyone")
     picked = SessionFactory(visit=visit, title="Picked", attendance=Session.Attendance.CHOSEN)
-    SessionAttendee.objects.create(session=picked, member=chosen)
+    ChosenMember.objects.create(session=picked, member=chosen)
     SessionFactory(title="Another delegation's visit")
 
     def titles(person):
-        return set(Session.objects.filter(participant_filter(person)).values_list("title", flat=True))
+        return set(Session.objects.with_participant(person).values_list("title", flat=True))
 
     assert titles(chosen.person) == {"Everyone", "Picked"}
     assert titles(other.person) == {"Everyone"}

@@ -62,12 +62,12 @@ def test_an_unknown_language_or_time_zone_is_named_in_the_error():
 
 def test_a_chosen_attendee_must_belong_to_the_visits_delegation():
     from tests.factories import DelegationMemberFactory
-    from visits.models import SessionAttendee
+    from visits.models import ChosenMember
 
     session = SessionFactory()
     stranger = DelegationMemberFactory()
     with pytest.raises(ValidationError) as caught:
-        SessionAttendee(session=session, member=stranger).full_clean()
+        ChosenMember(session=session, member=stranger).full_clean()
     assert "member" in caught.value.message_dict
     insider = DelegationMemberFactory(delegation=session.visit.delegation)
-    SessionAttendee(session=session, member=insider).full_clean()
+    ChosenMember(session=session, member=insider).full_clean()

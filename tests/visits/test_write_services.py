@@ -49,13 +49,13 @@ def test_a_session_is_created_with_its_people_and_status():
         },
         status=Session.Status.CONFIRMED,
         experts=[expert.pk],
-        attendees=[member.pk],
+        chosen_members=[member.pk],
         interpreters={PersonFactory().pk: ["en", "sv"]},
         actor=UserFactory(),
     )
     assert session.status == Session.Status.CONFIRMED
     assert [e.person_id for e in session.session_experts.all()] == [expert.pk]
-    assert [a.member_id for a in session.session_attendees.all()] == [member.pk]
+    assert [a.member_id for a in session.session_chosen_members.all()] == [member.pk]
     assert session.session_interpreters.count() == 1
 
 

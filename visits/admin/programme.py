@@ -31,9 +31,9 @@ from visits.admin.base import (
     status_apart,
 )
 from visits.forms import SessionForm, VisitForm
-from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Theme, Visit
+from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import (
-    session_attendees_set,
+    session_chosen_members_set,
     session_create,
     session_delete,
     session_interpreters_set,
@@ -233,8 +233,8 @@ class SessionExpertInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class SessionAttendeeInline(admin.TabularInline):
-    model = SessionAttendee
+class ChosenMemberInline(admin.TabularInline):
+    model = ChosenMember
     extra = 0
     autocomplete_fields = ["member"]
 
@@ -283,7 +283,7 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
         ),
         (_("Record"), {"fields": ["sequence"], "classes": ["collapse"]}),
     ]
-    inlines = [SessionExpertInline, SessionAttendeeInline, SessionInterpreterInline]
+    inlines = [SessionExpertInline, ChosenMemberInline, SessionInterpreterInline]
 
     def form_zone(self, obj: Session) -> ZoneInfo | None:
         return obj.zone
@@ -318,9 +318,9 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
             session_delete(session=session, actor=actor_of(request))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is SessionAttendee:
+        if formset.model is ChosenMember:
             members = [row["member"].pk for row in kept_rows(formset)]
-            session_attendees_set(session=form.instance, members=members, actor=actor_of(request))
+            session_chosen_members_set(session=form.instance, members=members, actor=actor_of(request))
             return
         if formset.model is SessionInterpreter:
             bookings = {row["person"].pk: row["languages"] for row in kept_rows(formset)}

@@ -1,4 +1,4 @@
-"""Visits and their programmes: sessions with experts, attendees and interpreters."""
+"""Visits and their programmes: sessions with experts, chosen members of the delegation and interpreters."""
 
 import datetime as dt
 from typing import Any
@@ -17,6 +17,7 @@ from visits.models.delegations import Delegation, DelegationMember
 from visits.models.deletion import PROTECT_IF_PUBLISHED, ExplainedDeletionMixin
 from visits.models.people import Organisation, Person
 from visits.models.places import Venue
+from visits.roster import RosterQuerySet, SessionAttendance
 
 
 class Theme(models.Model):
@@ -171,11 +172,6 @@ SESSION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class SessionAttendance(models.TextChoices):
-    DELEGATION = "delegation", _("The whole delegation")
-    CHOSEN = "chosen", _("Chosen members")
-
-
 class StaleEdit(Exception):
     """An edit made from a copy of a session that someone else has changed since."""
 
@@ -190,7 +186,7 @@ class StaleEdit(Exception):
         )
 
 
-class SessionQuerySet(models.QuerySet["Session"]):
+class SessionQuerySet(RosterQuerySet):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "SessionQuerySet":
         """Sessions that share some time with [start, end).
 
@@ -265,8 +261,8 @@ class Session(models.Model):
     experts: "models.ManyToManyField[Person, SessionExpert]" = models.ManyToManyField(
         Person, through="SessionExpert", related_name="expert_sessions", blank=True
     )
-    attendees: "models.ManyToManyField[DelegationMember, SessionAttendee]" = models.ManyToManyField(
-        DelegationMember, through="SessionAttendee", related_name="sessions", blank=True
+    chosen_members: "models.ManyToManyField[DelegationMember, ChosenMember]" = models.ManyToManyField(
+        DelegationMember, through="ChosenMember", related_name="sessions", blank=True
     )
     interpreters: "models.ManyToManyField[Person, SessionInterpreter]" = models.ManyToManyField(
         Person, through="SessionInterpreter", related_name="interpreted_sessions", blank=True
@@ -455,10 +451,12 @@ class SessionExpert(models.Model):
         ) % {"person": row.person, "session": row.session.title, "visit": row.session.visit.title}
 
 
-class SessionAttendee(models.Model):
-    """A delegation member chosen for a session whose attendance is 'chosen members'."""
+class ChosenMember(models.Model):
+    """A delegation member chosen for a session whose attendance is 'chosen members'.
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_attendees")
+    Its verbose name is still "session attendee": a translated string, left as it was."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_chosen_members")
     member = models.ForeignKey(DelegationMember, verbose_name=_("member"), on_delete=models.CASCADE)
 
     class Meta:

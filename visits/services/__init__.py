@@ -33,7 +33,7 @@ from visits.services.directory import (
     venue_update,
 )
 from visits.services.sessions import (
-    session_attendees_set,
+    session_chosen_members_set,
     session_create,
     session_delete,
     session_experts_set,
@@ -69,8 +69,8 @@ __all__ = [
     "person_create",
     "person_delete",
     "person_update",
-    "session_attendees_set",
     "session_change_status",
+    "session_chosen_members_set",
     "session_create",
     "session_delete",
     "session_experts_set",

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from visits.models import Session, SessionAttendee, SessionExpert, SessionInterpreter, Visit
+from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Visit
 from visits.services.base import model_create, model_update
 from visits.services.status import session_change_status
 
@@ -20,7 +20,7 @@ def _people_set(
     session: Session,
     *,
     experts: Iterable[int] | None,
-    attendees: Iterable[int] | None,
+    chosen_members: Iterable[int] | None,
     interpreters: Mapping[int, list[str]] | None,
     actor: User | None,
 ) -> None:
@@ -28,8 +28,8 @@ def _people_set(
         session_experts_set(session=session, people=experts, actor=actor)
     if interpreters is not None:
         session_interpreters_set(session=session, bookings=interpreters, actor=actor)
-    if attendees is not None:
-        session_attendees_set(session=session, members=attendees, actor=actor)
+    if chosen_members is not None:
+        session_chosen_members_set(session=session, members=chosen_members, actor=actor)
 
 
 @transaction.atomic
@@ -39,13 +39,15 @@ def session_create(
     data: Mapping[str, Any],
     status: str | None = None,
     experts: Iterable[int] = (),
-    attendees: Iterable[int] | None = None,
+    chosen_members: Iterable[int] | None = None,
     interpreters: Mapping[int, list[str]] | None = None,
     actor: User | None,
 ) -> Session:
     """A new session of the visit with its people, all or nothing; tentative unless `status` says so."""
     session = model_create(Session, data={**data, "visit": visit})
-    _people_set(session, experts=experts, attendees=attendees, interpreters=interpreters, actor=actor)
+    _people_set(
+        session, experts=experts, chosen_members=chosen_members, interpreters=interpreters, actor=actor
+    )
     if status is not None and status != session.status:
         session = session_change_status(session=session, status=status, actor=actor)
     return session
@@ -58,7 +60,7 @@ def session_update(
     data: Mapping[str, Any],
     status: str | None = None,
     experts: Iterable[int] | None = None,
-    attendees: Iterable[int] | None = None,
+    chosen_members: Iterable[int] | None = None,
     interpreters: Mapping[int, list[str]] | None = None,
     actor: User | None,
 ) -> Session:
@@ -67,7 +69,9 @@ def session_update(
     Raises StaleEdit if the session was saved by someone else since `session` was read (its revision).
     """
     session = model_update(session, data=data)
-    _people_set(session, experts=experts, attendees=attendees, interpreters=interpreters, actor=actor)
+    _people_set(
+        session, experts=experts, chosen_members=chosen_members, interpreters=interpreters, actor=actor
+    )
     if status is not None and status != session.status:
         session = session_change_status(session=session, status=status, actor=actor)
     return session
@@ -95,13 +99,13 @@ def session_experts_set(*, session: Session, people: Iterable[int], actor: User 
 
 
 @transaction.atomic
-def session_attendees_set(*, session: Session, members: Iterable[int], actor: User | None) -> None:
-    """Make the session's chosen attendees these delegation members (used when attendance is 'chosen')."""
+def session_chosen_members_set(*, session: Session, members: Iterable[int], actor: User | None) -> None:
+    """Make the session's chosen members these delegation members (used when attendance is 'chosen')."""
     wanted = set(members)
-    current = set(session.session_attendees.values_list("member_id", flat=True))
-    session.session_attendees.filter(member_id__in=current - wanted).delete()
-    SessionAttendee.objects.bulk_create(
-        SessionAttendee(session=session, member_id=member_id) for member_id in sorted(wanted - current)
+    current = set(session.session_chosen_members.values_list("member_id", flat=True))
+    session.session_chosen_members.filter(member_id__in=current - wanted).delete()
+    ChosenMember.objects.bulk_create(
+        ChosenMember(session=session, member_id=member_id) for member_id in sorted(wanted - current)
     )
 
 

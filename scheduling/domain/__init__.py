@@ -1,0 +1,1 @@
+"""The pure cores of scheduling: plain values in, plain values out, no database."""
