@@ -1,55 +1,19 @@
 """ParticipantNeeds becomes the one place needs are stored: a row is a participant's own for one visit, or the
-coordinators' notes on a delegation membership (until now two columns of visits.DelegationMember).
+coordinators' notes on a delegation membership (until now two columns of visits.DelegationMember, which
+0004 moves here and visits' 0009 drops; 0005 keeps the two kinds of row apart).
 
-Every membership with a note on diet or on access gets a row with both notes, exactly as typed (blank ones
-are left out, as they said nothing). Before visits' migration 0009 drops the columns; reversed, the notes go
-back to the columns and the membership rows go.
+Three migrations, not one: on PostgreSQL a table cannot be altered in the transaction that has just written
+its rows (their foreign keys are checked at commit).
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
-def notes_to_needs(apps, schema_editor) -> None:
-    member_model = apps.get_model("visits", "DelegationMember")
-    needs_model = apps.get_model("participation", "ParticipantNeeds")
-    members = member_model.objects.exclude(dietary_needs="", accessibility_needs="").order_by("pk")
-    needs_model.objects.bulk_create(
-        [
-            needs_model(
-                member_id=pk, dietary_note=dietary, accessibility_note=accessibility
-            )
-            for pk, dietary, accessibility in members.values_list(
-                "pk", "dietary_needs", "accessibility_needs"
-            ).iterator(chunk_size=2000)
-        ],
-        batch_size=500,
-    )
-
-
-def needs_to_notes(apps, schema_editor) -> None:
-    member_model = apps.get_model("visits", "DelegationMember")
-    needs_model = apps.get_model("participation", "ParticipantNeeds")
-    rows = needs_model.objects.filter(member__isnull=False)
-    members = []
-    for member_id, dietary, accessibility in rows.values_list(
-        "member_id", "dietary_note", "accessibility_note"
-    ).iterator(chunk_size=2000):
-        # The columns held 200 characters; a longer note (only the API's or the admin's) is cut there.
-        members.append(
-            member_model(pk=member_id, dietary_needs=dietary[:200], accessibility_needs=accessibility[:200])
-        )
-    member_model.objects.bulk_update(members, ["dietary_needs", "accessibility_needs"], batch_size=500)
-    rows.delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("participation", "0002_participant_answer"),
         ("visits", "0008_chosen_member"),
-    ]
-    run_before = [
-        ("visits", "0009_member_needs_moved"),
     ]
 
     operations = [
@@ -87,18 +51,6 @@ class Migration(migrations.Migration):
                 related_name="participant_needs",
                 to="visits.visit",
                 verbose_name="visit",
-            ),
-        ),
-        migrations.RunPython(notes_to_needs, needs_to_notes),
-        migrations.AddConstraint(
-            model_name="participantneeds",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("member__isnull", True), ("person__isnull", False), ("visit__isnull", False)),
-                    models.Q(("member__isnull", False), ("person__isnull", True), ("visit__isnull", True)),
-                    _connector="OR",
-                ),
-                name="participant_needs_one_kind",
             ),
         ),
     ]
