@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from directory.tabular import MAX_FILE_BYTES, too_large_message
+from participation.forms import MemberNeedsForm
 from scheduling.models import AvailabilityException, ExpertHours
 from visits.fields import language_choices, validate_language_code
 from visits.models import Delegation, DelegationMember, Organisation, Person, Venue
@@ -84,10 +85,10 @@ class PersonForm(forms.ModelForm):
         return email
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(MemberNeedsForm):
     class Meta:
         model = DelegationMember
-        fields = ["role", "languages", "dietary_needs", "accessibility_needs"]
+        fields = ["role", "languages"]
 
 
 class ImportUploadForm(forms.Form):

@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 
 from directory.forms import MemberRowForm
 from directory.tabular import TableRow
+from participation.services import members_needs_set
 from visits.models import Delegation, DelegationMember, Organisation, Person
+
+# The cells of the coordinators' notes on what a member needs (kept by participation, not on the membership).
+NEEDS_CELLS = ("dietary_needs", "accessibility_needs")
 
 ADD = "add"
 UPDATE = "update"
@@ -145,7 +149,7 @@ def members_import(
     valid = [row for row in planned if row.action != ERROR]
     organisations = _organisations_add(delegation=delegation, rows=valid)
     people = _people_save(rows=valid, organisations=organisations)
-    _memberships_save(delegation=delegation, rows=valid, people=people)
+    _memberships_save(delegation=delegation, rows=valid, people=people, actor=actor)
     return outcome_of(planned)
 
 
@@ -196,9 +200,12 @@ def _people_save(*, rows: list[PlannedRow], organisations: dict[str, Organisatio
     return people
 
 
-def _memberships_save(*, delegation: Delegation, rows: list[PlannedRow], people: list[Person]) -> None:
+def _memberships_save(
+    *, delegation: Delegation, rows: list[PlannedRow], people: list[Person], actor: User | None
+) -> None:
     """Each person a member of the delegation: an existing membership gets the cells given, a new one also a
-    role, the default if its cell is blank. Only a person matched by e-mail can already be a member."""
+    role, the default if its cell is blank; the notes on needs given go to participation. Only a person
+    matched by e-mail can already be a member."""
     matched = [person.pk for person, row in zip(people, rows, strict=True) if row.person]
     existing = {
         member.person_id: member
@@ -209,28 +216,35 @@ def _memberships_save(*, delegation: Delegation, rows: list[PlannedRow], people:
     added: list[DelegationMember] = []
     updated: list[DelegationMember] = []
     fields: set[str] = set()
+    needs: list[tuple[DelegationMember, dict[str, str]]] = []
     for person, row in zip(people, rows, strict=True):
         given = _member_cells_given(row)
+        notes = {name: row.cleaned[name] for name in NEEDS_CELLS if row.cleaned[name]}
         member = existing.get(person.pk)
         if member is None:
             values = {"role": row.cleaned["role"], **given}  # a blank role cell: the default role
-            added.append(DelegationMember(delegation=delegation, person=person, **values))
+            member = DelegationMember(delegation=delegation, person=person, **values)
+            added.append(member)
         elif given:
             for name, value in given.items():
                 setattr(member, name, value)
             fields.update(given)
             updated.append(member)
+        if notes:
+            needs.append((member, notes))
     if updated:
         # Each member is written every field any row gave; where its own row left one blank, the value just
         # read (and locked) is written back unchanged.
         DelegationMember.objects.bulk_update(updated, sorted(fields))
     DelegationMember.objects.bulk_create(added)
+    # What the members need is participation's, written once the new memberships have their ids.
+    members_needs_set(notes={member.pk: notes for member, notes in needs}, actor=actor)
 
 
 def _member_cells_given(row: PlannedRow) -> dict[str, Any]:
     """The membership's fields the row gives a value for; the role only if its cell was filled in."""
     data = row.cleaned
-    given = {name: data[name] for name in ("languages", "dietary_needs", "accessibility_needs") if data[name]}
+    given: dict[str, Any] = {"languages": data["languages"]} if data["languages"] else {}
     if row.values.get("role"):
         given["role"] = data["role"]
     return given

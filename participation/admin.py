@@ -1,6 +1,8 @@
 """What coordinators see of participants' answers: the totals on each session, and who said what.
 
-Participants give their answers and needs on their programme page; here they are read, not edited. The Session
+Participants give their answers and needs on their programme page; here they are read, not edited. The
+coordinators' notes on what a delegation member needs are edited here, on the member admin and the
+delegation's member inline that visits.admin registers, extended. The Session
 admin that visits.admin registers is extended with the session's totals, and the programme page that
 scheduling.admin registers with each session's totals and its experts' answers (visits and scheduling know
 nothing of participation, so the extensions live here; this app comes after visits in INSTALLED_APPS, and
@@ -11,21 +13,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from participation.forms import MemberNeedsForm
 from participation.models import ParticipantAnswer, ParticipantNeeds
+from participation.selectors import member_notes
+from participation.services import member_needs_set, members_needs_set
 from participation.totals import session_totals
 from scheduling.admin.programme import ProgrammeAdmin
 from scheduling.models import Programme
-from visits.admin import DomainAdmin
-from visits.admin.base import ReadOnlyMixin
+from visits.admin import DelegationAdmin, DelegationMemberAdmin, DomainAdmin
+from visits.admin.base import ReadOnlyMixin, actor_of
+from visits.admin.people import DelegationMemberInline
 from visits.admin.programme import CoordinatedOnly, SessionAdmin
 from visits.fields import language_name
-from visits.models import Session, SessionExpert, Visit
+from visits.models import Delegation, DelegationMember, Session, SessionExpert, Visit
 from visits.timefmt import format_span
 
 
@@ -49,6 +56,10 @@ class ParticipantNeedsAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
         "updated_at",
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ParticipantNeeds]:
+        # The participants' own; the coordinators' notes on a membership are edited with the member.
+        return super().get_queryset(request).filter(member__isnull=True)
+
     @admin.display(description=_("diet"))
     def diet(self, needs: ParticipantNeeds) -> str:
         return ", ".join(needs.diets) or "–"
@@ -70,6 +81,64 @@ class ParticipantAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, DomainAdmin):
     list_filter = ["answer", ("session__visit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "session"]
     search_fields = ["person__name", "person__email", "session__title"]
+
+
+# A member's needs, as the coordinators note them
+
+
+class MemberAdminForm(MemberNeedsForm):
+    class Meta:
+        model = DelegationMember
+        fields = "__all__"
+
+
+admin.site.unregister(DelegationMember)
+
+
+@admin.register(DelegationMember)
+class MemberWithNeedsAdmin(DelegationMemberAdmin):
+    """The member admin of visits.admin, with the coordinators' notes on what the member needs."""
+
+    form = MemberAdminForm
+    list_display = [*DelegationMemberAdmin.list_display, "dietary_needs", "accessibility_needs"]
+    list_select_related = [*DelegationMemberAdmin.list_select_related, "needs"]
+
+    def save_model(self, request: HttpRequest, obj: DelegationMember, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        member_needs_set(member=obj, notes=form.needs_data(), actor=actor_of(request))
+
+    @admin.display(description=_("dietary needs"))
+    def dietary_needs(self, member: DelegationMember) -> str:
+        return member_notes(member).dietary_needs
+
+    @admin.display(description=_("accessibility needs"))
+    def accessibility_needs(self, member: DelegationMember) -> str:
+        return member_notes(member).accessibility_needs
+
+
+class MemberWithNeedsInline(DelegationMemberInline):
+    form = MemberAdminForm
+
+
+admin.site.unregister(Delegation)
+
+
+@admin.register(Delegation)
+class DelegationWithNeedsAdmin(DelegationAdmin):
+    """The delegation admin of visits.admin, whose member rows have the coordinators' notes on needs."""
+
+    inlines = [MemberWithNeedsInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is not DelegationMember:
+            return
+        notes = {
+            row.instance.pk: row.needs_data()
+            for row in formset.forms
+            if row.instance.pk is not None and row not in formset.deleted_forms and row.has_changed()
+        }
+        members_needs_set(notes=notes, actor=actor_of(request))
 
 
 admin.site.unregister(Session)

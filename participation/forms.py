@@ -1,4 +1,6 @@
-"""The participant's forms on their programme page: an answer per session, and their needs per visit.
+"""The participant's forms on their programme page: an answer per session, and their needs per visit; and
+the coordinators' notes on what a delegation member needs, on the member's forms of the directory and the
+admin.
 
 The forms check the shape of what was sent; the services and the model decide what may be saved, and their
 errors are shown on the fields they name.
@@ -7,10 +9,12 @@ errors are shown on the fields they name.
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import NOTE_MAX_LENGTH, Diet, ParticipantNeeds
+from participation.selectors import MEMBER_NOTES, member_notes
 from visits.fields import language_choices
 from visits.models import Visit
 
@@ -98,3 +102,25 @@ class NeedsForm(forms.Form):
                 "interpreting_note",
             )
         }
+
+
+class MemberNeedsForm(forms.ModelForm):
+    """A delegation membership's form, with the coordinators' notes on what the member needs: not fields of
+    the membership, but kept by participation (save them with participation.services.member_needs_set and
+    `needs_data()`). Subclasses name DelegationMember and its fields in their Meta."""
+
+    # Labelled as a model field's would be: the notes were fields of the membership once.
+    dietary_needs = forms.CharField(label=capfirst(_("dietary needs")), max_length=200, required=False)
+    accessibility_needs = forms.CharField(
+        label=capfirst(_("accessibility needs")), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            notes = member_notes(self.instance)
+            for name in MEMBER_NOTES:
+                self.initial.setdefault(name, getattr(notes, name))
+
+    def needs_data(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in MEMBER_NOTES}

@@ -1,7 +1,8 @@
 """What participants say: whether they attend each session (their answer), and what they need during a visit.
 
 No ParticipantAnswer row means the person has not answered yet. Needs belong to a person for one visit: a
-lunch, a site visit and an interpreted seminar of that visit all read the same row.
+lunch, a site visit and an interpreted seminar of that visit all read the same row. What the coordinators
+note on a delegation membership is a row of the same table (ParticipantNeeds says how the two kinds differ).
 
 "Attendance" is the session's own setting (visits.roster: the whole delegation or chosen members); what a
 participant says is their answer. The verbose names stay "attendance": translated strings, left as they were.
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from visits.fields import LanguageField
-from visits.models import Person, Session, Visit
+from visits.models import DelegationMember, Person, Session, Visit
 
 # A note is read by a coordinator, not filed: a few paragraphs at most.
 NOTE_MAX_LENGTH = 2000
@@ -112,13 +113,42 @@ def note_fits(name: str) -> models.CheckConstraint:
 
 
 class ParticipantNeeds(models.Model):
-    """What one participant needs during one visit: meals, access, and interpreting."""
+    """What one participant needs: meals, access, and interpreting. The one place needs are stored.
+
+    A row is one of two kinds:
+    - the participant's own statement for one visit (`person` and `visit`; `member` empty), given on their
+      programme page: every field may be filled in;
+    - the coordinators' notes on a delegation membership (`member`; `person` and `visit` empty), typed in
+      the directory's member form, the member import, the admin or the API, and true of every visit of that
+      delegation: only `dietary_note` and `accessibility_note`, free text never sorted into a diet.
+    The membership, not the person, owns the notes: a person in two delegations may need different things in
+    each, and removing a member removes their notes. Readers merge the two kinds (participation.totals: the
+    participant's statement wins; a coordinator's note counts where they have said nothing).
+    """
 
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="participant_needs"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="participant_needs",
+        null=True,
+        blank=True,
     )
     visit = models.ForeignKey(
-        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="participant_needs"
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.CASCADE,
+        related_name="participant_needs",
+        null=True,
+        blank=True,
+    )
+    member = models.OneToOneField(
+        DelegationMember,
+        verbose_name=_("delegation member"),
+        on_delete=models.CASCADE,
+        related_name="needs",
+        null=True,
+        blank=True,
     )
     # A JSON list of Diet values, so that it works the same on SQLite and PostgreSQL. Empty: not said.
     dietary = models.JSONField(_("diet"), default=list, blank=True, validators=[validate_diets])
@@ -142,12 +172,19 @@ class ParticipantNeeds(models.Model):
                 name="participant_needs_unique",
                 violation_error_message=_("This person's needs for this visit are already recorded."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, visit__isnull=False, member__isnull=True)
+                | models.Q(person__isnull=True, visit__isnull=True, member__isnull=False),
+                name="participant_needs_one_kind",
+            ),
             note_fits("dietary_note"),
             note_fits("accessibility_note"),
             note_fits("interpreting_note"),
         ]
 
     def __str__(self) -> str:
+        if self.member_id is not None:
+            return str(self.member)
         return f"{self.person} – {self.visit}"
 
     def clean(self) -> None:

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from participation.models import ParticipantAnswer, ParticipantNeeds
-from visits.models import Person, Session, Visit, VisitStatus
+from visits.models import DelegationMember, Person, Session, Visit, VisitStatus
 from visits.selectors import session_cancelled
 
 
@@ -80,10 +80,30 @@ def needs_visits(person: Person, *, today: dt.date) -> list[VisitNeeds]:
         .order_by("starts_on")
         if visit_open(visit, today=today)
     ]
-    given: dict[int, ParticipantNeeds] = {}
+    given: dict[int | None, ParticipantNeeds] = {}  # a person's own rows all have a visit
     if visits:
         given = {
             needs.visit_id: needs
             for needs in ParticipantNeeds.objects.filter(person=person, visit__in=[v.pk for v in visits])
         }
     return [VisitNeeds(visit, given.get(visit.pk)) for visit in visits]
+
+
+@dataclass(frozen=True)
+class MemberNotes:
+    """The coordinators' notes on what a delegation member needs, named as the directory and the API name
+    them (stored as a ParticipantNeeds row of the membership: its dietary_note and accessibility_note)."""
+
+    dietary_needs: str = ""
+    accessibility_needs: str = ""
+
+
+MEMBER_NOTES = {"dietary_needs": "dietary_note", "accessibility_needs": "accessibility_note"}
+
+
+def member_notes(member: DelegationMember) -> MemberNotes:
+    """The member's notes: no query when the membership was read with select_related("needs")."""
+    needs: ParticipantNeeds | None = getattr(member, "needs", None)  # none yet: the accessor raises
+    if needs is None:
+        return MemberNotes()
+    return MemberNotes(dietary_needs=needs.dietary_note, accessibility_needs=needs.accessibility_note)

@@ -1,14 +1,17 @@
-"""Writes: a participant's answer to a session, and their needs for a visit. Keyword-only, typed, atomic."""
+"""Writes: a participant's answer to a session, their needs for a visit, and the coordinators' notes on what
+a delegation member needs. Keyword-only, typed, atomic."""
 
 import datetime as dt
+from collections.abc import Mapping
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from participation.models import ParticipantAnswer, ParticipantNeeds
-from participation.selectors import participant_visits, session_open, visit_open
-from visits.models import Person, Session, Visit
+from participation.selectors import MEMBER_NOTES, participant_visits, session_open, visit_open
+from visits.models import DelegationMember, Person, Session, Visit
 
 
 class CannotAnswer(Exception):
@@ -88,7 +91,9 @@ def needs_save(
 
 @transaction.atomic
 def _needs_write(person: Person, visit: Visit, values: dict[str, object]) -> ParticipantNeeds:
-    needs = ParticipantNeeds.objects.select_for_update().filter(person=person, visit=visit).first()
+    needs = (
+        ParticipantNeeds.objects.select_for_update().filter(person=person, visit=visit).order_by("pk").first()
+    )
     if needs is None:
         needs = ParticipantNeeds(person=person, visit=visit)
     for name, value in values.items():
@@ -96,3 +101,43 @@ def _needs_write(person: Person, visit: Visit, values: dict[str, object]) -> Par
     needs.full_clean(validate_unique=False, validate_constraints=False)  # the database checks both
     needs.save()
     return needs
+
+
+def member_needs_set(*, member: DelegationMember, notes: Mapping[str, str], actor: User | None) -> None:
+    """Set the coordinators' notes on what the member needs ("dietary_needs", "accessibility_needs"); a
+    name not given keeps its note."""
+    members_needs_set(notes={member.pk: notes}, actor=actor)
+
+
+@transaction.atomic
+def members_needs_set(*, notes: Mapping[int, Mapping[str, str]], actor: User | None) -> None:
+    """Set the notes of many members at once (member id → the notes given, as for member_needs_set), in
+    four queries at most however many members. A membership whose notes are both empty keeps no row."""
+    if not notes:
+        return
+    rows = {
+        row.member_id: row
+        for row in ParticipantNeeds.objects.select_for_update().filter(member_id__in=list(notes)).order_by()
+    }
+    now = timezone.now()
+    added: list[ParticipantNeeds] = []
+    changed: list[ParticipantNeeds] = []
+    emptied: list[int] = []
+    for member_id, given in notes.items():
+        row = rows.get(member_id) or ParticipantNeeds(member_id=member_id)
+        for name, value in given.items():
+            setattr(row, MEMBER_NOTES[name], value)
+        row.updated_at = now
+        if not row.dietary_note and not row.accessibility_note:
+            if row.pk is not None:
+                emptied.append(row.pk)
+        elif row.pk is None:
+            added.append(row)
+        else:
+            changed.append(row)
+    if added:
+        ParticipantNeeds.objects.bulk_create(added)
+    if changed:
+        ParticipantNeeds.objects.bulk_update(changed, ["dietary_note", "accessibility_note", "updated_at"])
+    if emptied:
+        ParticipantNeeds.objects.filter(pk__in=emptied).delete()

@@ -6,7 +6,8 @@ and needs; those who have not answered are shown as such, never guessed.
 
 A participant's own statement (their programme page) is what counts. Where they have said nothing on a
 matter, what the coordinators typed on their delegation membership counts as a note ("1 with a note on
-diet"): free text is never sorted into a diet, but it is never left out either.
+diet"): free text is never sorted into a diet, but it is never left out either. Both are ParticipantNeeds
+rows: the participant's of the visit, the coordinators' of the membership.
 
 The pure part (`count_session`, `summarise`) works on plain values; `session_totals` reads a visit in five
 queries at most.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language_info, gettext, ngettext, ngettext_lazy
 
 from participation.models import Diet, ParticipantAnswer, ParticipantNeeds
-from visits.models import DelegationMember, Session, Visit
+from visits.models import Session, Visit
 
 DIET_COUNTS = {
     Diet.VEGETARIAN: ngettext_lazy("%(count)d vegetarian", "%(count)d vegetarian", "count"),
@@ -190,9 +191,9 @@ def session_totals(visit: Visit, sessions: Iterable[Session] | None = None) -> d
     if visit.delegation_id is not None:
         members = {
             person_id: (dietary, accessibility)
-            for person_id, dietary, accessibility in DelegationMember.objects.filter(
-                delegation_id=visit.delegation_id
-            ).values_list("person_id", "dietary_needs", "accessibility_needs")
+            for person_id, dietary, accessibility in ParticipantNeeds.objects.filter(
+                member__delegation_id=visit.delegation_id
+            ).values_list("member__person_id", "dietary_note", "accessibility_note")
         }
     people = {pk: roster.participants for pk, roster in Session.objects.rosters(rows).items()}
     answers: dict[int, dict[int, str]] = {}

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
+from participation.services import member_needs_set
 from visits.models import (
     Delegation,
     DelegationMember,
@@ -97,10 +98,26 @@ class DelegationFactory(factory.django.DjangoModelFactory[Delegation]):
 class DelegationMemberFactory(factory.django.DjangoModelFactory[DelegationMember]):
     class Meta:
         model = DelegationMember
+        skip_postgeneration_save = True
 
     delegation = factory.SubFactory(DelegationFactory)
     person = factory.SubFactory(PersonFactory)
     role = DelegationMember.Role.MEMBER
+
+    # The coordinators' notes on what the member needs, which participation keeps.
+    @factory.post_generation
+    def dietary_needs(
+        member: DelegationMember, create: bool, extracted: str | None, **kwargs: object
+    ) -> None:
+        if create and extracted is not None:
+            member_needs_set(member=member, notes={"dietary_needs": extracted}, actor=None)
+
+    @factory.post_generation
+    def accessibility_needs(
+        member: DelegationMember, create: bool, extracted: str | None, **kwargs: object
+    ) -> None:
+        if create and extracted is not None:
+            member_needs_set(member=member, notes={"accessibility_needs": extracted}, actor=None)
 
 
 class ThemeFactory(factory.django.DjangoModelFactory[Theme]):

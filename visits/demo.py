@@ -85,6 +85,7 @@ class MemberData(TypedDict):
     person: str
     role: str
     languages: list[str]
+    # The coordinators' notes on what the member needs: written by participation.demo, which keeps them.
     dietary_needs: NotRequired[str]
     accessibility_needs: NotRequired[str]
 
@@ -837,9 +838,7 @@ def _load_delegations(
                 "person": person,
                 "role": member["role"],
                 "languages": member["languages"],
-                "dietary_needs": member.get("dietary_needs", ""),
-                "accessibility_needs": member.get("accessibility_needs", ""),
-            }
+            }  # their needs: participation keeps them, and participation.demo writes them
             members[data["name"]][member["person"]] = _upsert(
                 DelegationMember, {"delegation": delegation, "person": person}, member_values, tally
             )

@@ -3,11 +3,14 @@ coordinators."""
 
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
+from participation.selectors import member_notes
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.access import delegations_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
@@ -121,8 +124,23 @@ class DelegationSerializer(ModelValidatedSerializer):
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
 
+class MemberNote(serializers.CharField):
+    """One of the coordinators' notes on what a member needs, which participation keeps (not the membership):
+    read through participation.selectors.member_notes, written by the view through its service."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=200, allow_blank=True, required=False, **kwargs)
+
+    def get_attribute(self, instance: DelegationMember) -> str:
+        return str(getattr(member_notes(instance), self.field_name))
+
+
 class DelegationMemberSerializer(ModelValidatedSerializer):
     languages = LanguageList()
+    dietary_needs = MemberNote(label=capfirst(_("dietary needs")))
+    accessibility_needs = MemberNote(label=capfirst(_("accessibility needs")))
+
+    NEEDS = ("dietary_needs", "accessibility_needs")
 
     class Meta:
         model = DelegationMember

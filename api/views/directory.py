@@ -4,6 +4,7 @@ delegations of the visits a coordinator coordinates, with their members."""
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
@@ -40,6 +41,7 @@ from api.serializers.results import ImportRowSerializer, MemberImportResultSeria
 from api.views.base import ModelViewSet, ServiceWrites, Writes, actor_of
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
+from participation.services import member_needs_set
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from scheduling.services import (
     availability_exception_create,
@@ -230,25 +232,39 @@ class DelegationMemberViewSet(ModelViewSet):
     filterset_class = DelegationMemberFilter
 
     def get_queryset(self) -> QuerySet[DelegationMember]:
-        return members_for_user(self.request.user).order_by("delegation", "role", "person__name", "pk")
+        # Their needs are participation's, read in the same query.
+        return (
+            members_for_user(self.request.user)
+            .select_related("needs")
+            .order_by("delegation", "role", "person__name", "pk")
+        )
 
+    @transaction.atomic
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = member_add(
+        notes = {name: data.pop(name) for name in DelegationMemberSerializer.NEEDS if name in data}
+        member = member_add(
             delegation=data.pop("delegation"),
             person=data.pop("person"),
             person_data={},
             membership_data=data,
             actor=actor_of(self.request),
         )
+        member_needs_set(member=member, notes=notes, actor=actor_of(self.request))
+        serializer.instance = self.get_queryset().get(pk=member.pk)
 
+    @transaction.atomic
     def perform_update(self, serializer: BaseSerializer) -> None:
-        serializer.instance = member_update(
+        data = dict(serializer.validated_data)
+        notes = {name: data.pop(name) for name in DelegationMemberSerializer.NEEDS if name in data}
+        member = member_update(
             member=serializer.instance,
             person_data={},
-            membership_data=serializer.validated_data,
+            membership_data=data,
             actor=actor_of(self.request),
         )
+        member_needs_set(member=member, notes=notes, actor=actor_of(self.request))
+        serializer.instance = self.get_queryset().get(pk=member.pk)  # with its needs as they are now
 
     def perform_destroy(self, instance: DelegationMember) -> None:
         member_remove(member=instance, actor=actor_of(self.request))

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from directory.forms import MembershipForm, PersonForm
+from participation.services import member_needs_set
 from visits import services
 from visits.access import access_delegation, access_member, coordinator_required
 from visits.fields import language_name
@@ -25,8 +28,11 @@ def members_url(delegation: Delegation) -> str:
 @coordinator_required
 def member_list(request: HttpRequest, delegation_id: int) -> HttpResponse:
     delegation = access_delegation(request.user, delegation_id)
-    members = delegation.members.select_related("person", "person__organisation").order_by(
-        "role", "person__name", "pk"
+    # The needs are participation's, read in the same query (the template reads them as the member's).
+    members = (
+        delegation.members.select_related("person", "person__organisation")
+        .annotate(dietary_needs=F("needs__dietary_note"), accessibility_needs=F("needs__accessibility_note"))
+        .order_by("role", "person__name", "pk")
     )
     rows = [(member, ", ".join(language_name(code) for code in member.languages)) for member in members]
     return render(request, "directory/member_list.html", {"delegation": delegation, "rows": rows})
@@ -53,13 +59,15 @@ def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
     if not valid:
         return _form_page(request, delegation, person_form, membership_form)
     assert isinstance(request.user, User)  # coordinator_required let the request in
-    member = services.member_add(  # this view has the service's name
-        delegation=delegation,
-        person=existing,
-        person_data=model_data(person_form),
-        membership_data=model_data(membership_form),
-        actor=request.user,
-    )
+    with transaction.atomic():
+        member = services.member_add(  # this view has the service's name
+            delegation=delegation,
+            person=existing,
+            person_data=model_data(person_form),
+            membership_data=model_data(membership_form),
+            actor=request.user,
+        )
+        member_needs_set(member=member, notes=membership_form.needs_data(), actor=request.user)
     if existing is not None:
         messages.success(
             request,
@@ -84,12 +92,14 @@ def member_edit(request: HttpRequest, delegation_id: int, member_id: int) -> Htt
     if not (person_form.is_valid() & membership_form.is_valid()):
         return _form_page(request, delegation, person_form, membership_form, member)
     assert isinstance(request.user, User)  # coordinator_required let the request in
-    member_update(
-        member=member,
-        person_data=model_data(person_form),
-        membership_data=model_data(membership_form),
-        actor=request.user,
-    )
+    with transaction.atomic():
+        member_update(
+            member=member,
+            person_data=model_data(person_form),
+            membership_data=model_data(membership_form),
+            actor=request.user,
+        )
+        member_needs_set(member=member, notes=membership_form.needs_data(), actor=request.user)
     messages.success(request, _("%(person)s was saved.") % {"person": member.person.name})
     return HttpResponseRedirect(members_url(delegation))
 

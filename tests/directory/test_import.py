@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from directory.member_import import ImportOutcome, members_import
 from directory.tabular import MAX_FILE_BYTES, MAX_ROWS, TableError, TableRow, read_table
+from participation.selectors import member_notes
 from tests.factories import DelegationMemberFactory, OrganisationFactory, PersonFactory
 from visits.models import DelegationMember, Organisation, Person
 
@@ -91,7 +92,11 @@ def test_confirming_imports_only_the_valid_rows_in_one_go(scope, known):
     members = {m.person.email: m for m in scope.delegation.members.select_related("person__organisation")}
     assert set(members) == {"ilze@police.example.lv", "Janis@police.example.lv"}
     ilze = members["ilze@police.example.lv"]
-    assert ilze.role == "head" and ilze.languages == ["lv", "en"] and ilze.dietary_needs == "vegetarian"
+    assert (
+        ilze.role == "head"
+        and ilze.languages == ["lv", "en"]
+        and member_notes(ilze).dietary_needs == "vegetarian"
+    )
     assert ilze.person.organisation.name == "State Police"
     known.refresh_from_db()
     assert known.name == "Janis Berzins"
@@ -130,7 +135,7 @@ def test_swedish_headers_with_semicolons_and_a_bom(scope):
     scope.client.post(confirm, {"token": response.context["token"]})
     member = scope.delegation.members.select_related("person").get()
     assert member.person.name == "Åsa Öberg" and member.person.phone == "0701234567"
-    assert member.role == "head" and member.accessibility_needs == "rullstol"
+    assert member.role == "head" and member_notes(member).accessibility_needs == "rullstol"
 
 
 def test_an_unknown_organisation_is_added_in_the_delegations_country(scope):
@@ -256,7 +261,11 @@ def test_an_existing_membership_is_updated_and_blank_cells_keep_what_is_stored(s
         {"token": response.context["token"]},
     )
     member = scope.delegation.members.select_related("person").get()
-    assert member.role == "head" and member.dietary_needs == "vegan" and member.person.phone == "+371 1"
+    assert (
+        member.role == "head"
+        and member_notes(member).dietary_needs == "vegan"
+        and member.person.phone == "+371 1"
+    )
     assert member.person.name == "Ilze Kalnina"
 
 

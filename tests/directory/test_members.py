@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from participation.selectors import member_notes
 from tests.factories import DelegationMemberFactory, OrganisationFactory, PersonFactory, VisitFactory
 from visits.models import DelegationMember, Person
 
@@ -34,7 +35,11 @@ def test_adding_a_member_adds_the_person_and_the_membership(scope):
     assert response.status_code == 302
     member = DelegationMember.objects.get(delegation=scope.delegation)
     assert member.person.name == "Ilze Kalnina" and member.person.organisation == organisation
-    assert member.role == "head" and member.languages == ["lv", "en"] and member.dietary_needs == "vegetarian"
+    assert (
+        member.role == "head"
+        and member.languages == ["lv", "en"]
+        and member_notes(member).dietary_needs == "vegetarian"
+    )
     page = scope.client.get(reverse("directory:members", args=[scope.delegation.pk])).content.decode()
     assert "Ilze Kalnina" in page and "Latvian" in page and "vegetarian" in page
 
@@ -77,7 +82,7 @@ def test_editing_a_member_changes_the_person_and_the_membership(scope):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.person.name == "Ilze Kalnina" and member.role == "interpreter"
-    assert member.accessibility_needs == "wheelchair"
+    assert member_notes(member).accessibility_needs == "wheelchair"
 
 
 def test_editing_a_member_to_another_persons_address_is_refused_on_the_email(scope):

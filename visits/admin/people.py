@@ -109,7 +109,8 @@ class DelegationAdmin(DomainAdmin):
 
 @admin.register(DelegationMember)
 class DelegationMemberAdmin(VisibleDelegationsOnly, DomainAdmin):
-    list_display = ["person", "delegation", "role", "language_names", "dietary_needs", "accessibility_needs"]
+    # What the member needs is added by participation.admin, which keeps it.
+    list_display = ["person", "delegation", "role", "language_names"]
     list_filter = ["role", ("delegation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "delegation"]
     search_fields = ["person__name", "person__email", "person__organisation__name", "delegation__name"]

@@ -1,4 +1,4 @@
-"""Delegations: the visiting groups, their members and what each member needs."""
+"""Delegations: the visiting groups and their members (what each member needs: participation.models)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,8 +78,6 @@ class DelegationMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     languages = LanguageListField(_("languages"), help_text=_("Languages this member speaks."))
-    dietary_needs = models.CharField(_("dietary needs"), max_length=200, blank=True)
-    accessibility_needs = models.CharField(_("accessibility needs"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["delegation", "role", "person__name"]

@@ -1,11 +1,17 @@
-"""Load the demo programmes: `manage.py seed_demo [--coordinator USERNAME]`. Safe to run again."""
+"""Load the demo programmes: `manage.py seed_demo [--coordinator USERNAME]`. Safe to run again.
 
+It lives here, above visits, because the demo is visits' data (visits.demo) and then the members' needs,
+which participation keeps (participation.demo).
+"""
+
+import dataclasses
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from participation.demo import load_member_needs
 from visits.demo import load_demo
 
 
@@ -39,6 +45,10 @@ class Command(BaseCommand):
                 )
         with transaction.atomic():
             summary = load_demo(coordinators=coordinators)
+            created, changed = load_member_needs()
+        summary = dataclasses.replace(
+            summary, created=summary.created + created, changed=summary.changed + changed
+        )
         if coordinators:
             self.stdout.write(f"Coordinator of every demo visit: {username}.")
         self.stdout.write(self.style.SUCCESS(str(summary)))
