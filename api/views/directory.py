@@ -37,7 +37,7 @@ from api.serializers.directory import (
     VenueSerializer,
 )
 from api.serializers.results import ImportRowSerializer, MemberImportResultSerializer, MemberImportSerializer
-from api.views.base import ModelViewSet, ServiceWrites, Writes, actor_of
+from api.views.base import ModelViewSet, ServiceWrites, actor_of
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
@@ -55,6 +55,7 @@ from visits.access import delegations_for_user, members_for_user, people_for_use
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 from visits.services import (
     Refused,
+    Writes,
     delegation_register,
     delegation_remove,
     delegation_update,

@@ -155,7 +155,8 @@ def test_the_api_and_the_planner_add_experts_not_asked_and_publish_through_the_r
     coordinator = lead.visit.coordinators.get()
     api = APIClient()
     api.force_authenticate(coordinator)
-    session_experts_set(session=lead.afternoon, people=[lead.interpreter.pk])  # as the planner and the API do
+    # as the planner and the API do
+    session_experts_set(session=lead.afternoon, people=[lead.interpreter.pk], actor=None)
     added = SessionExpert.objects.get(session=lead.afternoon)
     assert added.response == "not_asked" and latest(added) is None
     assert_history_agrees()

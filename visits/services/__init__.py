@@ -7,7 +7,7 @@ opening hours), `delegations` (and their members); `base` holds what they share.
 (experts' hours and exceptions, travel times) are written by `scheduling.services`.
 """
 
-from visits.services.base import Refused
+from visits.services.base import Refused, Writes
 from visits.services.delegations import (
     delegation_register,
     delegation_removal_refusal,
@@ -36,6 +36,9 @@ from visits.services.sessions import (
     session_chosen_members_set,
     session_create,
     session_delete,
+    session_expert_add,
+    session_expert_remove,
+    session_expert_update,
     session_experts_set,
     session_interpreters_set,
     session_update,
@@ -51,6 +54,7 @@ from visits.services.visits import visit_coordinators_add, visit_create, visit_d
 __all__ = [
     "InvalidTransition",
     "Refused",
+    "Writes",
     "check_transition",
     "delegation_register",
     "delegation_removal_refusal",
@@ -73,6 +77,9 @@ __all__ = [
     "session_chosen_members_set",
     "session_create",
     "session_delete",
+    "session_expert_add",
+    "session_expert_remove",
+    "session_expert_update",
     "session_experts_set",
     "session_interpreters_set",
     "session_update",

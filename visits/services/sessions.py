@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Visit
+from visits.models import ChosenMember, Person, Session, SessionExpert, SessionInterpreter, Visit
 from visits.services.base import model_create, model_update
 from visits.services.status import session_change_status
 
@@ -96,6 +96,33 @@ def session_experts_set(*, session: Session, people: Iterable[int], actor: User 
     SessionExpert.objects.bulk_create(
         SessionExpert(session=session, person_id=person_id) for person_id in sorted(wanted - current)
     )
+
+
+# What an expert's row holds besides their answer, which only responses.answers.answer_move writes.
+EXPERT_ROW_FIELDS = ("session", "person", "note")
+
+
+@transaction.atomic
+def session_expert_add(
+    *, session: Session, person: Person, note: str = "", actor: User | None
+) -> SessionExpert:
+    """Put an expert on the session, not asked yet (publishing invites them)."""
+    return SessionExpert.objects.create(session=session, person=person, note=note)
+
+
+@transaction.atomic
+def session_expert_update(
+    *, expert: SessionExpert, data: Mapping[str, Any], actor: User | None
+) -> SessionExpert:
+    """Change an expert's row (its session, who it is, its note); their answer is left to its owner."""
+    return model_update(expert, data={name: data[name] for name in EXPERT_ROW_FIELDS if name in data})
+
+
+@transaction.atomic
+def session_expert_remove(*, expert: SessionExpert, actor: User | None) -> None:
+    """Take an expert off the session (taken off a published one, they get a cancellation when the
+    programme is published next)."""
+    expert.delete()
 
 
 @transaction.atomic
