@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.models import Person, Venue
-from visits.services.base import Refused, model_create, model_update
+from visits.services.base import Refused, Writes, model_create, model_update
 
 
 @transaction.atomic
@@ -65,6 +65,16 @@ def availability_exception_delete(
     *, availability_exception: AvailabilityException, actor: User | None
 ) -> None:
     availability_exception.delete()
+
+
+# The services of each, for the front ends that write these rows generically (the API's viewsets, the admin).
+EXPERT_HOURS_WRITES = Writes("expert_hours", expert_hours_create, expert_hours_update, expert_hours_delete)
+AVAILABILITY_EXCEPTION_WRITES = Writes(
+    "availability_exception",
+    availability_exception_create,
+    availability_exception_update,
+    availability_exception_delete,
+)
 
 
 @transaction.atomic

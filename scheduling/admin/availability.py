@@ -15,18 +15,13 @@ from scheduling.models import (
     TravelTime,
 )
 from scheduling.services import (
-    availability_exception_create,
-    availability_exception_delete,
-    availability_exception_update,
-    expert_hours_create,
-    expert_hours_delete,
-    expert_hours_update,
+    AVAILABILITY_EXCEPTION_WRITES,
+    EXPERT_HOURS_WRITES,
     travel_time_remove,
     travel_time_set,
 )
 from visits.admin import DomainAdmin
 from visits.admin.base import ServiceWritesAdmin, actor_of, adopt
-from visits.services import Writes
 
 # Experts' hours and exceptions, and travel times, are written through scheduling.services, as the directory
 # and the API write them.
@@ -34,7 +29,7 @@ from visits.services import Writes
 
 @admin.register(ExpertHours)
 class ExpertHoursAdmin(ServiceWritesAdmin, DomainAdmin):
-    writes = Writes("expert_hours", expert_hours_create, expert_hours_update, expert_hours_delete)
+    writes = EXPERT_HOURS_WRITES
     list_display = ["person", "weekday", "starts", "ends"]
     list_filter = ["weekday"]
     list_select_related = ["person"]
@@ -44,12 +39,7 @@ class ExpertHoursAdmin(ServiceWritesAdmin, DomainAdmin):
 
 @admin.register(AvailabilityException)
 class AvailabilityExceptionAdmin(ServiceWritesAdmin, DomainAdmin):
-    writes = Writes(
-        "availability_exception",
-        availability_exception_create,
-        availability_exception_update,
-        availability_exception_delete,
-    )
+    writes = AVAILABILITY_EXCEPTION_WRITES
     list_display = ["__str__", "kind", "starts_on", "ends_on", "starts", "ends", "note"]
     list_filter = ["kind"]
     list_select_related = ["person", "venue"]

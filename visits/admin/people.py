@@ -21,21 +21,12 @@ from visits.fields import language_name
 from visits.forms import model_data
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 from visits.services import (
-    Writes,
+    OPENING_HOURS_WRITES,
+    ORGANISATION_WRITES,
+    PERSON_WRITES,
+    VENUE_WRITES,
     delegation_register,
     delegation_update,
-    opening_hours_create,
-    opening_hours_delete,
-    opening_hours_update,
-    organisation_create,
-    organisation_delete,
-    organisation_update,
-    person_create,
-    person_delete,
-    person_update,
-    venue_create,
-    venue_delete,
-    venue_update,
 )
 
 # Organisations, people and places: written through visits.services, as the directory and the API write them.
@@ -43,7 +34,7 @@ from visits.services import (
 
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceWritesAdmin, DomainAdmin):
-    writes = Writes("organisation", organisation_create, organisation_update, organisation_delete)
+    writes = ORGANISATION_WRITES
     list_display = ["name", "kind", "side", "country", "email", "phone"]
     list_filter = ["side", "kind", ("country", CountryFilter)]
     search_fields = ["name", "email"]
@@ -51,7 +42,7 @@ class OrganisationAdmin(ServiceWritesAdmin, DomainAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ServiceWritesAdmin, DomainAdmin):
-    writes = Writes("person", person_create, person_update, person_delete)
+    writes = PERSON_WRITES
     list_display = ["name", "email", "organisation", "title", "preferred_language", "home_time_zone"]
     list_filter = [
         "organisation__side",
@@ -71,7 +62,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 @admin.register(Venue)
 class VenueAdmin(ServiceWritesAdmin, DomainAdmin):
-    writes = Writes("venue", venue_create, venue_update, venue_delete)
+    writes = VENUE_WRITES
     list_display = ["name", "city", "country", "host_organisation", "time_zone", "capacity"]
     list_filter = [("country", CountryFilter), ("city", admin.AllValuesFieldListFilter)]
     list_select_related = ["host_organisation"]
@@ -82,8 +73,7 @@ class VenueAdmin(ServiceWritesAdmin, DomainAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not OpeningHours:
             return super().save_formset(request, form, formset, change)
-        writes = Writes("opening_hours", opening_hours_create, opening_hours_update, opening_hours_delete)
-        formset_write(formset, writes, parent=form.instance, actor=actor_of(request))
+        formset_write(formset, OPENING_HOURS_WRITES, parent=form.instance, actor=actor_of(request))
 
 
 # Delegations

@@ -19,6 +19,10 @@ from visits.services.delegations import (
     member_update,
 )
 from visits.services.directory import (
+    OPENING_HOURS_WRITES,
+    ORGANISATION_WRITES,
+    PERSON_WRITES,
+    VENUE_WRITES,
     opening_hours_create,
     opening_hours_delete,
     opening_hours_update,
@@ -52,6 +56,10 @@ from visits.services.status import (
 from visits.services.visits import visit_coordinators_add, visit_create, visit_delete, visit_update
 
 __all__ = [
+    "OPENING_HOURS_WRITES",
+    "ORGANISATION_WRITES",
+    "PERSON_WRITES",
+    "VENUE_WRITES",
     "InvalidTransition",
     "Refused",
     "Writes",

@@ -16,20 +16,26 @@ from visits.services.base import model_create, model_update
 from visits.services.status import session_change_status
 
 
-def _people_set(
+def _people_and_status_set(
     session: Session,
     *,
     experts: Iterable[int] | None,
     chosen_members: Iterable[int] | None,
     interpreters: Mapping[int, list[str]] | None,
+    status: str | None,
     actor: User | None,
-) -> None:
+) -> Session:
+    """What session_create and session_update do after saving the session's own fields: set the people given
+    (None leaves them as they are), then move the status, if asked, along the allowed transitions."""
     if experts is not None:
         session_experts_set(session=session, people=experts, actor=actor)
     if interpreters is not None:
         session_interpreters_set(session=session, bookings=interpreters, actor=actor)
     if chosen_members is not None:
         session_chosen_members_set(session=session, members=chosen_members, actor=actor)
+    if status is not None and status != session.status:
+        session = session_change_status(session=session, status=status, actor=actor)
+    return session
 
 
 @transaction.atomic
@@ -44,13 +50,14 @@ def session_create(
     actor: User | None,
 ) -> Session:
     """A new session of the visit with its people, all or nothing; tentative unless `status` says so."""
-    session = model_create(Session, data={**data, "visit": visit})
-    _people_set(
-        session, experts=experts, chosen_members=chosen_members, interpreters=interpreters, actor=actor
+    return _people_and_status_set(
+        model_create(Session, data={**data, "visit": visit}),
+        experts=experts,
+        chosen_members=chosen_members,
+        interpreters=interpreters,
+        status=status,
+        actor=actor,
     )
-    if status is not None and status != session.status:
-        session = session_change_status(session=session, status=status, actor=actor)
-    return session
 
 
 @transaction.atomic
@@ -68,13 +75,14 @@ def session_update(
 
     Raises StaleEdit if the session was saved by someone else since `session` was read (its revision).
     """
-    session = model_update(session, data=data)
-    _people_set(
-        session, experts=experts, chosen_members=chosen_members, interpreters=interpreters, actor=actor
+    return _people_and_status_set(
+        model_update(session, data=data),
+        experts=experts,
+        chosen_members=chosen_members,
+        interpreters=interpreters,
+        status=status,
+        actor=actor,
     )
-    if status is not None and status != session.status:
-        session = session_change_status(session=session, status=status, actor=actor)
-    return session
 
 
 @transaction.atomic
