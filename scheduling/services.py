@@ -1,4 +1,5 @@
-"""Writes of scheduling's own rows: experts' weekly hours and dated exceptions, travel times between venues.
+"""Writes of scheduling's own rows: experts' weekly hours and dated exceptions, travel times between venues
+and the default ones between cities.
 Each service is keyword-only, typed and atomic, and names its `actor` (None: the system)."""
 
 from collections.abc import Iterable, Mapping
@@ -8,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from scheduling.models import AvailabilityException, CityTravelTime, ExpertHours, TravelTime
 from visits.models import Person, Venue
 from visits.services.base import Refused, Writes, model_create, model_update
 
@@ -93,3 +94,25 @@ def travel_time_set(*, venue: Venue, other: Venue, minutes: int, actor: User | N
 def travel_time_remove(*, venue: Venue, other: Venue, actor: User | None) -> None:
     low, high = sorted((venue.pk, other.pk))
     TravelTime.objects.filter(venue_a_id=low, venue_b_id=high).delete()
+
+
+@transaction.atomic
+def city_travel_time_create(*, data: Mapping[str, Any], actor: User | None) -> CityTravelTime:
+    return model_create(CityTravelTime, data=data)
+
+
+@transaction.atomic
+def city_travel_time_update(
+    *, city_travel_time: CityTravelTime, data: Mapping[str, Any], actor: User | None
+) -> CityTravelTime:
+    return model_update(city_travel_time, data=data)
+
+
+@transaction.atomic
+def city_travel_time_delete(*, city_travel_time: CityTravelTime, actor: User | None) -> None:
+    city_travel_time.delete()
+
+
+CITY_TRAVEL_TIME_WRITES = Writes(
+    "city_travel_time", city_travel_time_create, city_travel_time_update, city_travel_time_delete
+)

@@ -16,6 +16,7 @@ from scheduling.models import (
 )
 from scheduling.services import (
     AVAILABILITY_EXCEPTION_WRITES,
+    CITY_TRAVEL_TIME_WRITES,
     EXPERT_HOURS_WRITES,
     travel_time_remove,
     travel_time_set,
@@ -73,7 +74,8 @@ class TravelTimeAdmin(DomainAdmin):
 
 
 @admin.register(CityTravelTime)
-class CityTravelTimeAdmin(DomainAdmin):
+class CityTravelTimeAdmin(ServiceWritesAdmin, DomainAdmin):
+    writes = CITY_TRAVEL_TIME_WRITES
     list_display = ["city_a", "city_b", "minutes"]
     search_fields = ["city_a", "city_b"]
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from responses.models import ExpertAnswer
-from scheduling.models import TravelTime
+from scheduling.models import CityTravelTime, TravelTime
 from tests.factories import OpeningHoursFactory, PersonFactory, SessionExpertFactory, VenueFactory
 from tests.visits.test_admin import change_form_data
 from visits.models import OpeningHours, SessionExpert
@@ -73,3 +73,16 @@ def test_a_travel_time_moved_to_another_pair_of_venues_leaves_the_old_pair(staff
     data = {"venue_a": str(first.pk), "venue_b": str(third.pk), "minutes": "35"}
     assert staff_client.post(change, data).status_code == 302
     assert [(t.venue_a, t.venue_b, t.minutes) for t in TravelTime.objects.all()] == [(first, third, 35)]
+
+
+def test_the_admin_adds_changes_and_removes_a_city_travel_time(staff_client):
+    add = reverse("admin:scheduling_citytraveltime_add")
+    cities = {"city_a": "Lund", "city_b": "Malmö"}
+    assert staff_client.post(add, {**cities, "minutes": "25"}).status_code == 302
+    (stored,) = CityTravelTime.objects.all()
+    change = reverse("admin:scheduling_citytraveltime_change", args=[stored.pk])
+    assert staff_client.post(change, {**cities, "minutes": "30"}).status_code == 302
+    assert CityTravelTime.objects.get().minutes == 30
+    delete = reverse("admin:scheduling_citytraveltime_delete", args=[stored.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not CityTravelTime.objects.exists()
