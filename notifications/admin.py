@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus, PersonalToken
 from notifications.outbox import outbox_send_again
+from notifications.tokens import token_revoke
 from visits.access import visible_visits
+from visits.admin.base import actor_of
+
+# One colour for every status (a test checks that none is missing: a missing one crashed the list).
+STATUS_COLOURS: dict[OutboxStatus, str] = {
+    OutboxStatus.QUEUED: "#8a6d00",
+    OutboxStatus.SENDING: "#0b5cad",
+    OutboxStatus.SENT: "#1b7f3b",
+    OutboxStatus.FAILED: "#a40000",
+    OutboxStatus.WITHDRAWN: "#666666",
+}
 
 
 class OutboxQuerySetMixin:
@@ -102,14 +113,10 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, message: OutboxMessage) -> str:
-        colours: dict[str, str] = {
-            OutboxStatus.QUEUED: "#8a6d00",
-            OutboxStatus.SENDING: "#0b5cad",
-            OutboxStatus.SENT: "#1b7f3b",
-            OutboxStatus.FAILED: "#a40000",
-        }
         return format_html(
-            '<strong style="color:{}">{}</strong>', colours[message.status], message.get_status_display()
+            '<strong style="color:{}">{}</strong>',
+            STATUS_COLOURS[OutboxStatus(message.status)],
+            message.get_status_display(),
         )
 
     @admin.display(description=_("last error"))
@@ -130,7 +137,7 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         requeued = 0
         for message in queryset.filter(status=OutboxStatus.FAILED):
-            if outbox_send_again(message=message).status == OutboxStatus.QUEUED:
+            if outbox_send_again(message=message, actor=actor_of(request)).status == OutboxStatus.QUEUED:
                 requeued += 1
         skipped = queryset.exclude(status=OutboxStatus.FAILED).count()
         if requeued:
@@ -217,8 +224,6 @@ class PersonalTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke: the feed and page stop working"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[PersonalToken]) -> None:
-        from notifications.tokens import token_revoke
-
         for token in queryset.filter(revoked_at__isnull=True):
-            token_revoke(token=token)
+            token_revoke(token=token, actor=actor_of(request))
         messages.success(request, gettext("Revoked."))

@@ -2,7 +2,8 @@
 responses does), so that notifications never imports them:
 
 - after the rows a published version calls for are written, inside the publishing transaction
-  (`register_after_enqueue`: responses invites the experts and writes their first reminders);
+  (`register_after_enqueue`: responses invites the experts and writes their first reminders, on behalf of
+  whoever published the version);
 - before a delivery batch is sent, which of its messages are no longer wanted and are withdrawn instead
   (`register_unwanted`: responses withdraws reminders whose expert has answered). One call per batch.
 """
@@ -10,10 +11,10 @@ responses does), so that notifications never imports them:
 from collections.abc import Callable, Sequence
 
 from notifications.models import OutboxMessage
-from scheduling.models import ProgrammeChange
+from scheduling.models import ProgrammeChange, ProgrammeVersion
 
-# (the version's changes, the rows written for it) -> None
-AfterEnqueue = Callable[[Sequence[ProgrammeChange], Sequence[OutboxMessage]], None]
+# (the version, its changes, the rows written for it) -> None
+AfterEnqueue = Callable[[ProgrammeVersion, Sequence[ProgrammeChange], Sequence[OutboxMessage]], None]
 # (a delivery batch) -> the ids of its messages that are no longer wanted
 Unwanted = Callable[[Sequence[OutboxMessage]], set[int]]
 
@@ -31,9 +32,11 @@ def register_unwanted(hook: Unwanted) -> None:
         _unwanted.append(hook)
 
 
-def after_enqueue(changes: Sequence[ProgrammeChange], messages: Sequence[OutboxMessage]) -> None:
+def after_enqueue(
+    version: ProgrammeVersion, changes: Sequence[ProgrammeChange], messages: Sequence[OutboxMessage]
+) -> None:
     for hook in _after_enqueue:
-        hook(changes, messages)
+        hook(version, changes, messages)
 
 
 def unwanted(messages: Sequence[OutboxMessage]) -> set[int]:

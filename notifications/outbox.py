@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -170,7 +171,7 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
-    after_enqueue(changes, created)
+    after_enqueue(version, changes, created)
     return created
 
 
@@ -274,8 +275,9 @@ def dispatch_on_commit(message_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
-def outbox_send_again(*, message: OutboxMessage) -> OutboxMessage:
-    """A coordinator's "send again" for a failed message: queue it now, with a fresh count of attempts.
+def outbox_send_again(*, message: OutboxMessage, actor: User | None) -> OutboxMessage:
+    """A coordinator's (`actor`'s) "send again" for a failed message: queue it now, with a fresh count of
+    attempts.
 
     A message to a person goes to their address as it is now: a failure is often a wrong address, and the
     coordinator corrects it in the directory before sending again."""

@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -98,8 +99,9 @@ def find_visit_token(key: str) -> PersonalToken | None:
     return found if found is not None and found.visit is not None else None
 
 
-def token_revoke(*, token: PersonalToken) -> PersonalToken:
-    """Revoke a token: its feed and page answer 404 from now on; person_token then makes a new one."""
+def token_revoke(*, token: PersonalToken, actor: User | None = None) -> PersonalToken:
+    """Revoke a token: its feed and page answer 404 from now on; person_token then makes a new one. `actor`
+    is who revokes it (None: the system)."""
     PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db()
     return token

@@ -6,8 +6,8 @@ through notifications.hooks, inside the publishing transaction):
   is asked again: their answer was for the old time;
 - every expert invited and not yet answered gets their first reminder, EXPERT_REMINDER_DAYS later.
 
-Both moves go through responses.answers.answer_move, by the door "reminder": recorded, not counted as answers
-(links for the old time are outdated anyway).
+Both moves go through responses.answers.answer_move, by the door "reminder", on behalf of whoever published
+the version: recorded, not counted as answers (links for the old time are outdated anyway).
 """
 
 from collections.abc import Sequence
@@ -18,15 +18,18 @@ from notifications.models import MessageKind, OutboxMessage
 from responses.answers import answer_move
 from responses.models import Door
 from responses.reminders import reminder_row
-from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange
+from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from visits.models import AWAITING_ANSWER, SessionExpert
 
 ASKED_AGAIN_AFTER = (ChangeKind.MOVED, ChangeKind.VENUE_CHANGED)
 ANSWERS_FOR_A_TIME = (SessionExpert.Response.CONFIRMED, SessionExpert.Response.PROPOSED)
 
 
-def experts_after_publish(changes: Sequence[ProgrammeChange], invitations: Sequence[OutboxMessage]) -> None:
+def experts_after_publish(
+    version: ProgrammeVersion, changes: Sequence[ProgrammeChange], invitations: Sequence[OutboxMessage]
+) -> None:
     """Answers asked again, experts invited and reminders written for a version's invitations."""
+    publisher = version.published_by
     moved = [c.session_key for c in changes if c.kind in ASKED_AGAIN_AFTER and c.session_id is not None]
     if moved:
         asked_again = SessionExpert.objects.filter(session_id__in=moved, response__in=ANSWERS_FOR_A_TIME)
@@ -34,7 +37,7 @@ def experts_after_publish(changes: Sequence[ProgrammeChange], invitations: Seque
             expert_ids=list(asked_again.values_list("pk", flat=True)),
             to=SessionExpert.Response.INVITED,
             door=Door.REMINDER,
-            actor=None,
+            actor=publisher,
         )
     to_experts = [
         m
@@ -60,7 +63,7 @@ def experts_after_publish(changes: Sequence[ProgrammeChange], invitations: Seque
         ],
         to=SessionExpert.Response.INVITED,
         door=Door.REMINDER,
-        actor=None,
+        actor=publisher,
     )
     for answer in invited:
         experts[(answer.expert.session_id, answer.expert.person_id)] = answer.expert

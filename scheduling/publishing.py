@@ -27,6 +27,7 @@ from scheduling.domain.changes import (
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from scheduling.signals import programme_published
 from visits.models import Session, Visit, VisitStatus
+from visits.services import visit_change_status
 
 if TYPE_CHECKING:
     from scheduling.conflicts import Conflict
@@ -123,9 +124,7 @@ def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion |
         programme_published.send(sender=ProgrammeVersion, version=version)
 
         if locked.status in (VisitStatus.DRAFT, VisitStatus.PLANNED):
-            from visits.services import visit_change_status
-
-            published = visit_change_status(visit=locked, status=VisitStatus.PUBLISHED)
+            published = visit_change_status(visit=locked, status=VisitStatus.PUBLISHED, actor=actor)
             visit.status, visit.first_published_at = published.status, published.first_published_at
     return version
 

@@ -1,4 +1,5 @@
-"""Writes of scheduling's own rows: experts' weekly hours and dated exceptions, travel times between venues.
+"""Writes of scheduling's own rows: experts' weekly hours and dated exceptions, travel times between venues
+and the default ones between cities.
 Each service is keyword-only, typed and atomic, and names its `actor` (None: the system)."""
 
 from collections.abc import Iterable, Mapping
@@ -8,9 +9,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from scheduling.models import AvailabilityException, ExpertHours, TravelTime
+from scheduling.models import AvailabilityException, CityTravelTime, ExpertHours, TravelTime
 from visits.models import Person, Venue
-from visits.services.base import Refused, model_create, model_update
+from visits.services.base import Refused, Writes, model_create, model_update
 
 
 @transaction.atomic
@@ -67,6 +68,16 @@ def availability_exception_delete(
     availability_exception.delete()
 
 
+# The services of each, for the front ends that write these rows generically (the API's viewsets, the admin).
+EXPERT_HOURS_WRITES = Writes("expert_hours", expert_hours_create, expert_hours_update, expert_hours_delete)
+AVAILABILITY_EXCEPTION_WRITES = Writes(
+    "availability_exception",
+    availability_exception_create,
+    availability_exception_update,
+    availability_exception_delete,
+)
+
+
 @transaction.atomic
 def travel_time_set(*, venue: Venue, other: Venue, minutes: int, actor: User | None) -> TravelTime:
     """Set the minutes between two venues, the same in both directions (stored once per pair)."""
@@ -83,3 +94,25 @@ def travel_time_set(*, venue: Venue, other: Venue, minutes: int, actor: User | N
 def travel_time_remove(*, venue: Venue, other: Venue, actor: User | None) -> None:
     low, high = sorted((venue.pk, other.pk))
     TravelTime.objects.filter(venue_a_id=low, venue_b_id=high).delete()
+
+
+@transaction.atomic
+def city_travel_time_create(*, data: Mapping[str, Any], actor: User | None) -> CityTravelTime:
+    return model_create(CityTravelTime, data=data)
+
+
+@transaction.atomic
+def city_travel_time_update(
+    *, city_travel_time: CityTravelTime, data: Mapping[str, Any], actor: User | None
+) -> CityTravelTime:
+    return model_update(city_travel_time, data=data)
+
+
+@transaction.atomic
+def city_travel_time_delete(*, city_travel_time: CityTravelTime, actor: User | None) -> None:
+    city_travel_time.delete()
+
+
+CITY_TRAVEL_TIME_WRITES = Writes(
+    "city_travel_time", city_travel_time_create, city_travel_time_update, city_travel_time_delete
+)

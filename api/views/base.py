@@ -1,5 +1,3 @@
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -7,6 +5,8 @@ from django.db import transaction
 from django.http import HttpResponseBase
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
+
+from visits.services.base import Writes
 
 
 def actor_of(request: Request) -> User | None:
@@ -31,16 +31,6 @@ class GenericViewSet(AtomicWrites, viewsets.GenericViewSet):
 
 class ModelViewSet(AtomicWrites, viewsets.ModelViewSet):
     lookup_value_regex = "[0-9]+"
-
-
-@dataclass(frozen=True)
-class Writes:
-    """The write services of a model: `noun` is the keyword its update and delete take the row by."""
-
-    noun: str
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    destroy: Callable[..., None]
 
 
 class ServiceWrites:

@@ -38,24 +38,24 @@ from api.serializers.directory import (
     VenueSerializer,
 )
 from api.serializers.results import ImportRowSerializer, MemberImportResultSerializer, MemberImportSerializer
-from api.views.base import ModelViewSet, ServiceWrites, Writes, actor_of
+from api.views.base import ModelViewSet, ServiceWrites, actor_of
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from participation.services import member_needs_set
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from scheduling.services import (
-    availability_exception_create,
-    availability_exception_delete,
-    availability_exception_update,
-    expert_hours_create,
-    expert_hours_delete,
-    expert_hours_update,
+    AVAILABILITY_EXCEPTION_WRITES,
+    EXPERT_HOURS_WRITES,
     travel_time_remove,
     travel_time_set,
 )
 from visits.access import delegations_for_user, members_for_user, people_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 from visits.services import (
+    OPENING_HOURS_WRITES,
+    ORGANISATION_WRITES,
+    PERSON_WRITES,
+    VENUE_WRITES,
     Refused,
     delegation_register,
     delegation_remove,
@@ -63,18 +63,6 @@ from visits.services import (
     member_add,
     member_remove,
     member_update,
-    opening_hours_create,
-    opening_hours_delete,
-    opening_hours_update,
-    organisation_create,
-    organisation_delete,
-    organisation_update,
-    person_create,
-    person_delete,
-    person_update,
-    venue_create,
-    venue_delete,
-    venue_update,
 )
 
 
@@ -82,7 +70,7 @@ class OrganisationViewSet(ServiceWrites, ModelViewSet):
     queryset = Organisation.objects.order_by("name", "pk")
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    writes = Writes("organisation", organisation_create, organisation_update, organisation_delete)
+    writes = ORGANISATION_WRITES
 
 
 class PersonViewSet(ServiceWrites, ModelViewSet):
@@ -90,7 +78,7 @@ class PersonViewSet(ServiceWrites, ModelViewSet):
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
-    writes = Writes("person", person_create, person_update, person_delete)
+    writes = PERSON_WRITES
 
     def get_queryset(self) -> QuerySet[Person]:
         return people_for_user(self.request.user).order_by("name", "pk")
@@ -100,7 +88,7 @@ class VenueViewSet(ServiceWrites, ModelViewSet):
     queryset = Venue.objects.order_by("city", "name", "pk")
     serializer_class = VenueSerializer
     filterset_class = VenueFilter
-    writes = Writes("venue", venue_create, venue_update, venue_delete)
+    writes = VENUE_WRITES
 
 
 class OpeningHoursViewSet(ServiceWrites, ModelViewSet):
@@ -109,7 +97,7 @@ class OpeningHoursViewSet(ServiceWrites, ModelViewSet):
     queryset = OpeningHours.objects.order_by("venue", "weekday", "opens", "pk")
     serializer_class = OpeningHoursSerializer
     filterset_class = OpeningHoursFilter
-    writes = Writes("opening_hours", opening_hours_create, opening_hours_update, opening_hours_delete)
+    writes = OPENING_HOURS_WRITES
 
 
 class ExpertHoursViewSet(ServiceWrites, ModelViewSet):
@@ -118,19 +106,14 @@ class ExpertHoursViewSet(ServiceWrites, ModelViewSet):
     queryset = ExpertHours.objects.order_by("person", "weekday", "starts", "pk")
     serializer_class = ExpertHoursSerializer
     filterset_class = ExpertHoursFilter
-    writes = Writes("expert_hours", expert_hours_create, expert_hours_update, expert_hours_delete)
+    writes = EXPERT_HOURS_WRITES
 
 
 class AvailabilityExceptionViewSet(ServiceWrites, ModelViewSet):
     queryset = AvailabilityException.objects.order_by("starts_on", "pk")
     serializer_class = AvailabilityExceptionSerializer
     filterset_class = AvailabilityExceptionFilter
-    writes = Writes(
-        "availability_exception",
-        availability_exception_create,
-        availability_exception_update,
-        availability_exception_delete,
-    )
+    writes = AVAILABILITY_EXCEPTION_WRITES
 
 
 class TravelTimeViewSet(ModelViewSet):

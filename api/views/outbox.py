@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from api.filters import OutboxMessageFilter
 from api.serializers.results import ErrorSerializer, OutboxMessageSerializer
-from api.views.base import GenericViewSet
+from api.views.base import GenericViewSet, actor_of
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_send_again
 from visits.access import visible_visits
@@ -42,4 +42,6 @@ class OutboxMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Gen
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(OutboxMessageSerializer(outbox_send_again(message=message)).data)
+        return Response(
+            OutboxMessageSerializer(outbox_send_again(message=message, actor=actor_of(request))).data
+        )

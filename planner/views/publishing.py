@@ -98,7 +98,8 @@ def send_again(request: HttpRequest, visit_id: int, message_id: int) -> HttpResp
     if message.status != OutboxStatus.FAILED:
         messages.info(request, gettext("That message has not failed; there is nothing to send again."))
         return HttpResponseRedirect(url)
-    message = outbox_send_again(message=message)
+    actor = request.user if isinstance(request.user, User) else None
+    message = outbox_send_again(message=message, actor=actor)
     messages.success(
         request, gettext("The message to %(address)s is queued again.") % {"address": message.to_email}
     )

@@ -91,3 +91,20 @@ def test_a_coordinator_sees_only_the_mail_of_visits_they_coordinate(client, publ
     published.coordinators.add(stranger)
     response = client.get(reverse("admin:notifications_outboxmessage_changelist"))
     assert len(response.context["cl"].result_list) == OutboxMessage.objects.count()
+
+
+def test_the_list_shows_a_withdrawn_reminder(admin_client, published):
+    """Every status has its colour: a withdrawn reminder used to crash the list with a KeyError."""
+    withdrawn = OutboxMessage.objects.filter(kind="invitation").first()
+    OutboxMessage.objects.filter(pk=withdrawn.pk).update(status="withdrawn")
+    url = reverse("admin:notifications_outboxmessage_changelist") + f"?visit__id__exact={published.pk}"
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Withdrawn" in response.content.decode()
+
+
+def test_every_status_has_its_colour():
+    from notifications.admin import STATUS_COLOURS
+    from notifications.models import OutboxStatus
+
+    assert set(STATUS_COLOURS) == set(OutboxStatus)

@@ -166,4 +166,5 @@ def test_the_api_and_the_planner_add_experts_not_asked_and_publish_through_the_r
     assert response.status_code == 200, response.content
     assert_moved(expert_row(lead), to="invited", door="reminder")
     assert api.post(f"/api/v1/visits/{lead.visit.pk}/publish/").status_code == 200
-    assert_moved(added, to="invited", door="reminder")
+    # The invitation is recorded on behalf of whoever published the version.
+    assert_moved(added, to="invited", door="reminder", actor=coordinator)

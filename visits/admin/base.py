@@ -22,6 +22,7 @@ from visits.access import delegations_for_user
 from visits.forms import model_data
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
+from visits.services import Writes
 from visits.timefmt import format_span
 
 
@@ -68,6 +69,23 @@ def kept_rows(formset: Any) -> list[dict[str, Any]]:
     ]
 
 
+def formset_write(formset: Any, writes: Writes, *, parent: models.Model, actor: User | None) -> None:
+    """Save an inline formset's rows through their write services: the removed rows deleted, the new ones
+    created on `parent`, the changed ones updated; unchanged rows are left alone, as the admin leaves them."""
+    formset.save(commit=False)  # nothing saved: it sorts the rows into new, changed and deleted
+    for row in formset.deleted_objects:
+        writes.destroy(**{writes.noun: row}, actor=actor)
+    for row in formset.forms:
+        if formset._should_delete_form(row) or not row.has_changed():
+            continue
+        data = model_data(row)
+        if row.instance.pk is None:
+            saved = writes.create(data={**data, formset.fk.name: parent}, actor=actor)
+        else:
+            saved = writes.update(**{writes.noun: row.instance}, data=data, actor=actor)
+        adopt(row.instance, saved)
+
+
 def deletion_refusals(objs: Any, using: str) -> list[str]:
     """The models' own explanations of why deleting `objs` is refused, if a published programme refuses it.
 
@@ -112,6 +130,27 @@ class VisibleDelegationsOnly:
             # The autocomplete only lists; this refuses a posted id of a delegation the user may not see.
             kwargs["queryset"] = delegations_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ServiceWritesAdmin:
+    """An admin whose rows are written through their services (`writes`), with the user as the actor."""
+
+    writes: Writes
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = model_data(form)
+        if change:
+            saved = self.writes.update(**{self.writes.noun: obj}, data=data, actor=actor_of(request))
+        else:
+            saved = self.writes.create(data=data, actor=actor_of(request))
+        adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.writes.destroy(**{self.writes.noun: obj}, actor=actor_of(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class DomainAdmin(admin.ModelAdmin):

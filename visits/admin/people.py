@@ -9,24 +9,40 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from visits.access import visible_delegations
-from visits.admin.base import DomainAdmin, VisibleDelegationsOnly, actor_of, adopt
+from visits.admin.base import (
+    DomainAdmin,
+    ServiceWritesAdmin,
+    VisibleDelegationsOnly,
+    actor_of,
+    adopt,
+    formset_write,
+)
 from visits.fields import language_name
 from visits.forms import model_data
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
-from visits.services import delegation_register, delegation_update
+from visits.services import (
+    OPENING_HOURS_WRITES,
+    ORGANISATION_WRITES,
+    PERSON_WRITES,
+    VENUE_WRITES,
+    delegation_register,
+    delegation_update,
+)
 
-# Organisations, people and places
+# Organisations, people and places: written through visits.services, as the directory and the API write them.
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DomainAdmin):
+class OrganisationAdmin(ServiceWritesAdmin, DomainAdmin):
+    writes = ORGANISATION_WRITES
     list_display = ["name", "kind", "side", "country", "email", "phone"]
     list_filter = ["side", "kind", ("country", CountryFilter)]
     search_fields = ["name", "email"]
 
 
 @admin.register(Person)
-class PersonAdmin(DomainAdmin):
+class PersonAdmin(ServiceWritesAdmin, DomainAdmin):
+    writes = PERSON_WRITES
     list_display = ["name", "email", "organisation", "title", "preferred_language", "home_time_zone"]
     list_filter = [
         "organisation__side",
@@ -45,13 +61,19 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(DomainAdmin):
+class VenueAdmin(ServiceWritesAdmin, DomainAdmin):
+    writes = VENUE_WRITES
     list_display = ["name", "city", "country", "host_organisation", "time_zone", "capacity"]
     list_filter = [("country", CountryFilter), ("city", admin.AllValuesFieldListFilter)]
     list_select_related = ["host_organisation"]
     search_fields = ["name", "city", "address", "host_organisation__name"]
     autocomplete_fields = ["host_organisation"]
     inlines = [OpeningHoursInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not OpeningHours:
+            return super().save_formset(request, form, formset, change)
+        formset_write(formset, OPENING_HOURS_WRITES, parent=form.instance, actor=actor_of(request))
 
 
 # Delegations

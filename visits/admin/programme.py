@@ -23,9 +23,11 @@ from django_countries.filters import CountryFilter
 from visits.access import sessions_for_user, visible_visits, visits_for_user
 from visits.admin.base import (
     DomainAdmin,
+    ServiceWritesAdmin,
     VisibleDelegationsOnly,
     actor_of,
     adopt,
+    formset_write,
     kept_rows,
     session_when,
     status_apart,
@@ -33,9 +35,13 @@ from visits.admin.base import (
 from visits.forms import SessionForm, VisitForm
 from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import (
+    Writes,
     session_chosen_members_set,
     session_create,
     session_delete,
+    session_expert_add,
+    session_expert_remove,
+    session_expert_update,
     session_interpreters_set,
     session_update,
     visit_coordinators_add,
@@ -225,6 +231,16 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
             visit_delete(visit=visit, actor=actor_of(request))
 
 
+def _expert_add(*, data: dict[str, Any], actor: User | None) -> SessionExpert:
+    return session_expert_add(
+        session=data["session"], person=data["person"], note=data.get("note", ""), actor=actor
+    )
+
+
+# An expert is put on a session and taken off it through visits.services; their answer is not written here.
+EXPERT_WRITES = Writes("expert", _expert_add, session_expert_update, session_expert_remove)
+
+
 class SessionExpertInline(admin.TabularInline):
     # The expert's answer is moved by responses.answers.answer_move: responses.admin saves it through there.
     model = SessionExpert
@@ -299,8 +315,8 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     def when(self, session: Session) -> str:
         return session_when(session)
 
-    # The session and its chosen members and interpreters are written through visits.services; its experts'
-    # rows (with their answers) are the answer's owner's to write (responses.admin adds that to this admin).
+    # The session and its people are written through visits.services; its experts' answers are the answer's
+    # owner's to move (responses.admin adds that to this admin).
 
     def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
         data, target = status_apart(form)
@@ -326,14 +342,18 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
             bookings = {row["person"].pk: row["languages"] for row in kept_rows(formset)}
             session_interpreters_set(session=form.instance, bookings=bookings, actor=actor_of(request))
             return
+        if formset.model is SessionExpert:
+            formset_write(formset, EXPERT_WRITES, parent=form.instance, actor=actor_of(request))
+            return
         super().save_formset(request, form, formset, change)
 
 
 @admin.register(SessionExpert)
-class SessionExpertAdmin(CoordinatedOnly, DomainAdmin):
+class SessionExpertAdmin(CoordinatedOnly, ServiceWritesAdmin, DomainAdmin):
     """The experts on sessions. responses.admin registers it again, moving the answer through responses."""
 
     visit_path = "session__visit__"
+    writes = EXPERT_WRITES
 
     list_display = ["person", "session", "session__visit", "session_time", "response", "responded"]
     list_filter = ["response", "session__visit__status", ("session__visit", admin.RelatedOnlyFieldListFilter)]

@@ -2,19 +2,21 @@ from visits.models.delegations import Delegation, DelegationMember
 from visits.models.people import Organisation, Person
 from visits.models.places import OpeningHours, Venue
 from visits.models.programme import (
-    ANSWERS,
-    AWAITING_ANSWER,
-    EXPERT_ANSWER_TRANSITIONS,
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
-    ChosenMember,
     Session,
-    SessionExpert,
-    SessionInterpreter,
     StaleEdit,
     Theme,
     Visit,
     VisitStatus,
+)
+from visits.models.session_people import (
+    ANSWERS,
+    AWAITING_ANSWER,
+    EXPERT_ANSWER_TRANSITIONS,
+    ChosenMember,
+    SessionExpert,
+    SessionInterpreter,
 )
 
 __all__ = [

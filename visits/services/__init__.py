@@ -7,7 +7,7 @@ opening hours), `delegations` (and their members); `base` holds what they share.
 (experts' hours and exceptions, travel times) are written by `scheduling.services`.
 """
 
-from visits.services.base import Refused
+from visits.services.base import Refused, Writes
 from visits.services.delegations import (
     delegation_register,
     delegation_removal_refusal,
@@ -19,6 +19,10 @@ from visits.services.delegations import (
     member_update,
 )
 from visits.services.directory import (
+    OPENING_HOURS_WRITES,
+    ORGANISATION_WRITES,
+    PERSON_WRITES,
+    VENUE_WRITES,
     opening_hours_create,
     opening_hours_delete,
     opening_hours_update,
@@ -36,6 +40,9 @@ from visits.services.sessions import (
     session_chosen_members_set,
     session_create,
     session_delete,
+    session_expert_add,
+    session_expert_remove,
+    session_expert_update,
     session_experts_set,
     session_interpreters_set,
     session_update,
@@ -49,8 +56,13 @@ from visits.services.status import (
 from visits.services.visits import visit_coordinators_add, visit_create, visit_delete, visit_update
 
 __all__ = [
+    "OPENING_HOURS_WRITES",
+    "ORGANISATION_WRITES",
+    "PERSON_WRITES",
+    "VENUE_WRITES",
     "InvalidTransition",
     "Refused",
+    "Writes",
     "check_transition",
     "delegation_register",
     "delegation_removal_refusal",
@@ -73,6 +85,9 @@ __all__ = [
     "session_chosen_members_set",
     "session_create",
     "session_delete",
+    "session_expert_add",
+    "session_expert_remove",
+    "session_expert_update",
     "session_experts_set",
     "session_interpreters_set",
     "session_update",

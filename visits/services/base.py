@@ -4,7 +4,8 @@
 a write does (who coordinates, which status moves, which people are set).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
@@ -14,6 +15,17 @@ M = TypeVar("M", bound=models.Model)
 
 class Refused(Exception):
     """A write the domain refuses; the message says why, in words a coordinator can act on."""
+
+
+@dataclass(frozen=True)
+class Writes:
+    """The write services of a model, for a front end that writes it generically (the API's viewsets, the
+    admin's pages): `noun` is the keyword its update and delete take the row by."""
+
+    noun: str
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    destroy: Callable[..., None]
 
 
 def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

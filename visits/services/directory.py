@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from visits.models import OpeningHours, Organisation, Person, Venue
-from visits.services.base import model_create, model_update
+from visits.services.base import Writes, model_create, model_update
 
 
 @transaction.atomic
@@ -75,3 +75,12 @@ def opening_hours_update(
 @transaction.atomic
 def opening_hours_delete(*, opening_hours: OpeningHours, actor: User | None) -> None:
     opening_hours.delete()
+
+
+# The services of each, for the front ends that write these rows generically (the API's viewsets, the admin).
+ORGANISATION_WRITES = Writes("organisation", organisation_create, organisation_update, organisation_delete)
+PERSON_WRITES = Writes("person", person_create, person_update, person_delete)
+VENUE_WRITES = Writes("venue", venue_create, venue_update, venue_delete)
+OPENING_HOURS_WRITES = Writes(
+    "opening_hours", opening_hours_create, opening_hours_update, opening_hours_delete
+)

@@ -11,25 +11,31 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Visit
+from visits.models import ChosenMember, Person, Session, SessionExpert, SessionInterpreter, Visit
 from visits.services.base import model_create, model_update
 from visits.services.status import session_change_status
 
 
-def _people_set(
+def _people_and_status_set(
     session: Session,
     *,
     experts: Iterable[int] | None,
     chosen_members: Iterable[int] | None,
     interpreters: Mapping[int, list[str]] | None,
+    status: str | None,
     actor: User | None,
-) -> None:
+) -> Session:
+    """What session_create and session_update do after saving the session's own fields: set the people given
+    (None leaves them as they are), then move the status, if asked, along the allowed transitions."""
     if experts is not None:
         session_experts_set(session=session, people=experts, actor=actor)
     if interpreters is not None:
         session_interpreters_set(session=session, bookings=interpreters, actor=actor)
     if chosen_members is not None:
         session_chosen_members_set(session=session, members=chosen_members, actor=actor)
+    if status is not None and status != session.status:
+        session = session_change_status(session=session, status=status, actor=actor)
+    return session
 
 
 @transaction.atomic
@@ -44,13 +50,14 @@ def session_create(
     actor: User | None,
 ) -> Session:
     """A new session of the visit with its people, all or nothing; tentative unless `status` says so."""
-    session = model_create(Session, data={**data, "visit": visit})
-    _people_set(
-        session, experts=experts, chosen_members=chosen_members, interpreters=interpreters, actor=actor
+    return _people_and_status_set(
+        model_create(Session, data={**data, "visit": visit}),
+        experts=experts,
+        chosen_members=chosen_members,
+        interpreters=interpreters,
+        status=status,
+        actor=actor,
     )
-    if status is not None and status != session.status:
-        session = session_change_status(session=session, status=status, actor=actor)
-    return session
 
 
 @transaction.atomic
@@ -68,13 +75,14 @@ def session_update(
 
     Raises StaleEdit if the session was saved by someone else since `session` was read (its revision).
     """
-    session = model_update(session, data=data)
-    _people_set(
-        session, experts=experts, chosen_members=chosen_members, interpreters=interpreters, actor=actor
+    return _people_and_status_set(
+        model_update(session, data=data),
+        experts=experts,
+        chosen_members=chosen_members,
+        interpreters=interpreters,
+        status=status,
+        actor=actor,
     )
-    if status is not None and status != session.status:
-        session = session_change_status(session=session, status=status, actor=actor)
-    return session
 
 
 @transaction.atomic
@@ -96,6 +104,33 @@ def session_experts_set(*, session: Session, people: Iterable[int], actor: User 
     SessionExpert.objects.bulk_create(
         SessionExpert(session=session, person_id=person_id) for person_id in sorted(wanted - current)
     )
+
+
+# What an expert's row holds besides their answer, which only responses.answers.answer_move writes.
+EXPERT_ROW_FIELDS = ("session", "person", "note")
+
+
+@transaction.atomic
+def session_expert_add(
+    *, session: Session, person: Person, note: str = "", actor: User | None
+) -> SessionExpert:
+    """Put an expert on the session, not asked yet (publishing invites them)."""
+    return SessionExpert.objects.create(session=session, person=person, note=note)
+
+
+@transaction.atomic
+def session_expert_update(
+    *, expert: SessionExpert, data: Mapping[str, Any], actor: User | None
+) -> SessionExpert:
+    """Change an expert's row (its session, who it is, its note); their answer is left to its owner."""
+    return model_update(expert, data={name: data[name] for name in EXPERT_ROW_FIELDS if name in data})
+
+
+@transaction.atomic
+def session_expert_remove(*, expert: SessionExpert, actor: User | None) -> None:
+    """Take an expert off the session (taken off a published one, they get a cancellation when the
+    programme is published next)."""
+    expert.delete()
 
 
 @transaction.atomic
