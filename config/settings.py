@@ -280,7 +280,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.NestingSafeJSONParser"],
+    "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Visitplan API",
