@@ -213,13 +213,25 @@ SCHEDULING_SAME_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_SAME_CITY_TRAVEL_MINUT
 SCHEDULING_OTHER_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_OTHER_CITY_TRAVEL_MINUTES", default=180)
 
 # --- Logging --------------------------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Every handler masks the tokens of personal links in what it writes (config.log_filters). Django's own
+# loggers are pointed at that handler too, instead of its defaults (a console handler, mail to ADMINS, the
+# development server's request lines), which would write request paths unmasked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_tokens": {"()": "config.log_filters.MaskTokens"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # SQL and its parameters (tokens among them), were DEBUG ever on: never logged.
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 
