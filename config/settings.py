@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below), with the nonce the page used.
+    "csp.middleware.CSPMiddleware",
     # Before anything reads the body: an oversized request to the API is a 413 with a JSON body.
     "api.middleware.RefuseOversizedApiBodies",
     # Serves the collected static files (the board's stylesheet and script) from any WSGI server.
@@ -70,6 +73,20 @@ MIDDLEWARE = [
     # Last: answers a sign-in refused for too many failures with the lockout page (config.signin).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Scripts and styles from this site only, or inline with the request's nonce (`request.csp_nonce`): no inline
+# script or style attribute runs without one. The API's documentation pages relax styles (api.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
