@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.factories import PersonalTokenFactory, SessionFactory, UserFactory
+from tests.factories import OutboxMessageFactory, PersonalTokenFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,16 @@ def test_the_api_docs_run_no_inline_script(client):
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_outbox_preview_lets_the_e_mail_keep_its_styles_and_nothing_else(coordinator):
+    message = OutboxMessageFactory()
+    message.session.visit.coordinators.add(coordinator)
+    client = Client()
+    client.force_login(coordinator)
+    response = client.get(f"/admin/notifications/outboxmessage/{message.pk}/preview/")
+    assert response.status_code == 200
+    policy = policy_of(response)
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "sandbox" in response.content.decode()
