@@ -269,6 +269,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Not its "BEGIN" line at every start: the first line of `make run` says which mode it runs in.
+        "axes.apps": {"level": "WARNING"},
         # SQL and its parameters (tokens among them), were DEBUG ever on: never logged.
         "django.db.backends": {"level": "WARNING"},
     },
