@@ -54,3 +54,9 @@ def test_a_body_nested_thousands_deep_is_a_400_that_says_why(api):
         response = api.generic("POST", "/api/v1/people/", body, content_type="application/json")
         assert response.status_code == 400
         assert "nested" in response.json()["detail"]
+
+
+def test_a_time_filter_with_an_offset_the_database_refuses_is_read_in_utc(api, programme):
+    response = api.get("/api/v1/sessions/", {"after": "0141-01-21T00:56:18+20:38"})
+    assert response.status_code == 200
+    assert api.get("/api/v1/sessions/", {"before": "0001-01-01T00:00:00+10:00"}).status_code == 400
