@@ -1,8 +1,13 @@
 """Query filters of the list endpoints. Ids are plain numbers: a filter never says whether a row exists."""
 
+import datetime as dt
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from notifications.models import OutboxMessage
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
@@ -119,16 +124,31 @@ class VisitFilter(filters.FilterSet):
         fields = ["status", "kind", "delegation"]
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, taken in UTC: PostgreSQL refuses offsets past ±15:59, which Python accepts."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class SessionFilter(filters.FilterSet):
     visit = IdFilter(field_name="visit_id")
     venue = IdFilter(field_name="venue_id")
     expert = IdFilter(field_name="session_experts__person_id", distinct=True)
     status = filters.MultipleChoiceFilter(choices=Session.Status.choices)
     # Together: the sessions that share some time with [after, before).
-    after = filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt", label="Ends after this time")
-    before = filters.IsoDateTimeFilter(
-        field_name="starts_at", lookup_expr="lt", label="Starts before this time"
-    )
+    after = UtcDateTimeFilter(field_name="ends_at", lookup_expr="gt", label="Ends after this time")
+    before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt", label="Starts before this time")
 
     class Meta:
         model = Session

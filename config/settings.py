@@ -6,10 +6,12 @@ source of truth for outgoing mail. Production uses config.production, which refu
 """
 
 import contextlib
+import datetime as dt
 import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -50,10 +52,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below), with the nonce the page used.
+    "csp.middleware.CSPMiddleware",
     # Before anything reads the body: an oversized request to the API is a 413 with a JSON body.
     "api.middleware.RefuseOversizedApiBodies",
     # Serves the collected static files (the board's stylesheet and script) from any WSGI server.
@@ -65,7 +70,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a sign-in refused for too many failures with the lockout page (config.signin).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Scripts and styles from this site only, or inline with the request's nonce (`request.csp_nonce`): no inline
+# script or style attribute runs without one. The API's documentation pages relax styles (api.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -117,6 +138,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a sign-in while its user or address is locked out, before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After AXES_FAILURE_LIMIT failed sign-ins for one username, or from one address, signing in is refused for
+# AXES_COOLOFF_MINUTES (every attempt meanwhile starts the pause again). API tokens are not affected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.signin.locked_out"
+# Proxies in front of the site that append the client's address to X-Forwarded-For (1 behind nginx); 0 trusts
+# no header and takes the connection's address.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_address"
+# No record of every successful sign-in (address, browser): personal data nobody needs.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -213,13 +253,27 @@ SCHEDULING_SAME_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_SAME_CITY_TRAVEL_MINUT
 SCHEDULING_OTHER_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_OTHER_CITY_TRAVEL_MINUTES", default=180)
 
 # --- Logging --------------------------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Every handler masks the tokens of personal links in what it writes (config.log_filters). Django's own
+# loggers are pointed at that handler too, instead of its defaults (a console handler, mail to ADMINS, the
+# development server's request lines), which would write request paths unmasked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_tokens": {"()": "config.log_filters.MaskTokens"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Not its "BEGIN" line at every start: the first line of `make run` says which mode it runs in.
+        "axes.apps": {"level": "WARNING"},
+        # SQL and its parameters (tokens among them), were DEBUG ever on: never logged.
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 
@@ -280,7 +334,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.NestingSafeJSONParser"],
+    "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Visitplan API",

@@ -6,6 +6,7 @@ ids are mostly steered to rows that exist (so that an operation is tested past i
 test follows the links schemathesis infers between operations (create a session, then read and change it).
 """
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -41,11 +42,33 @@ BOUNDED = settings(
     suppress_health_check=list(HealthCheck),
 )
 
-schema = schemathesis.openapi.from_wsgi(
-    "/api/v1/schema/",
-    application,
-    config=schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}}),
-)
+CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
+
+
+def with_options(raw: dict[str, Any]) -> dict[str, Any]:
+    """The schema with an OPTIONS operation on every path, which DRF answers and drf-spectacular leaves out:
+    the path's parameters, and a description of the fields (200) or the usual refusals as its answers."""
+    extended = copy.deepcopy(raw)
+    for path, item in extended["paths"].items():
+        some_operation = next(iter(item.values()))
+        item["options"] = {
+            "operationId": "options_" + path.strip("/").replace("/", "_").replace("{", "").replace("}", ""),
+            "parameters": [p for p in some_operation.get("parameters", []) if p["in"] == "path"],
+            "security": some_operation.get("security", []),
+            "responses": {
+                "200": {"description": "What the path accepts", "content": {"application/json": {}}},
+                "401": {"description": "", "content": {"application/json": {}}},
+                "404": {"description": "", "content": {"application/json": {}}},
+            },
+        }
+    return extended
+
+
+options_schema = schemathesis.openapi.from_dict(with_options(schema.raw_schema), config=CONFIG)
+options_schema.app = application
+options_schema.location = schema.location
+OPTIONS_ONLY = options_schema.include(method="OPTIONS")
 
 # The rows that exist in the seeded database, by the first part of the path; filled by the `seeded` fixture.
 EXISTING: dict[str, list[int]] = {}
@@ -53,6 +76,7 @@ HEADERS: dict[str, str] = {}
 
 
 @schema.hook
+@options_schema.hook
 def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> dict[str, Any] | None:
     """Two generated ids in three become the id of a row that exists, so operations get past their 404."""
     resource = context.operation.path.split("/")[3]  # /api/v1/<resource>/{id}/...
@@ -115,6 +139,12 @@ def seeded(programme, bertil):
 @BOUNDED
 def test_every_operation_answers_within_its_schema(case, seeded):
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
+
+
+@OPTIONS_ONLY.parametrize()
+@settings(BOUNDED, max_examples=5)
+def test_options_on_every_path_describes_it_or_refuses(case, seeded):
+    case.call_and_validate(headers=HEADERS, checks=[not_a_server_error, status_code_conformance])
 
 
 class Links(schema.as_state_machine()):  # type: ignore[misc]
