@@ -28,10 +28,9 @@ def participant_answer_record(
     now = now or timezone.now()
     session = Session.objects.select_related("visit").get(pk=session.pk)
     if not Session.objects.with_participant(person).filter(pk=session.pk).exists():
-        raise CannotAnswer(
-            gettext("You are not on “%(session)s”, so there is nothing to answer.")
-            % {"session": session.title}
-        )
+        # Worded as for a session that does not exist: a page reached by a token never names what is not the
+        # person's (another visit's session, or one of their own visit they were not chosen for).
+        raise CannotAnswer(gettext("session: this is not a session on your programme."))
     if not session_open(session, now=now):
         raise CannotAnswer(
             gettext("“%(session)s” has started, is over or was cancelled: it can no longer be answered.")

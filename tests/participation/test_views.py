@@ -110,13 +110,15 @@ class TestAnswering:
     def test_a_session_the_person_is_not_on_is_refused(self, browser, answering):
         response = answer(browser, answering.member, answering.site_visit, "yes")
         assert response.status_code == 400
-        assert "You are not on “Visit to a shelter”" in response.content.decode()
+        page = response.content.decode()
+        assert "this is not a session on your programme" in page and "Visit to a shelter" not in page
         assert not ParticipantAnswer.objects.exists()
 
     def test_another_visits_session_is_refused(self, browser, answering):
         elsewhere = SessionFactory.create()
         response = answer(browser, answering.head, elsewhere, "yes")
         assert response.status_code == 400 and not ParticipantAnswer.objects.exists()
+        assert elsewhere.title not in response.content.decode()
 
     def test_a_cancelled_session_is_refused(self, browser, answering):
         session_change_status(session=answering.lunch, status=Session.Status.CANCELLED)
