@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus, PersonalToken
 from notifications.outbox import outbox_send_again
 from notifications.tokens import token_revoke
-from visits.access import visible_visits
-from visits.admin.base import actor_of
+from visits.access import actor_of, visible_visits
 
 # One colour for every status (a test checks that none is missing: a missing one crashed the list).
 STATUS_COLOURS: dict[OutboxStatus, str] = {

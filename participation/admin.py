@@ -27,8 +27,9 @@ from participation.services import member_needs_set, members_needs_set
 from participation.totals import session_totals
 from scheduling.admin.programme import ProgrammeAdmin
 from scheduling.models import Programme
+from visits.access import actor_of
 from visits.admin import DelegationAdmin, DelegationMemberAdmin, DomainAdmin
-from visits.admin.base import ReadOnlyMixin, actor_of
+from visits.admin.base import ReadOnlyMixin
 from visits.admin.people import DelegationMemberInline
 from visits.admin.programme import CoordinatedOnly, SessionAdmin
 from visits.fields import language_name

@@ -25,7 +25,7 @@ What each may see, once let in:
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
@@ -39,6 +39,13 @@ from visits.models import Delegation, DelegationMember, Person, Session, Visit
 AnyUser = User | AnonymousUser
 View = Callable[..., HttpResponse]
 
+
+class Signed(Protocol):
+    """A request of Django's or of REST framework's: both carry the user an entry rule let in."""
+
+    user: Any
+
+
 NOTHING = Q(pk__in=[])  # matches no row, and the database is not asked
 
 
@@ -48,6 +55,12 @@ NOTHING = Q(pk__in=[])  # matches no row, and the database is not asked
 def is_coordinator(user: AnyUser) -> bool:
     """The directory's, the API's and the admin's entry rule: signed in, active and staff."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def actor_of(request: Signed) -> User | None:
+    """Who makes a change, for the write services (their `actor`): the signed-in user of a page, the admin or
+    the API; None where nobody signed in is acting."""
+    return request.user if isinstance(request.user, User) else None
 
 
 def coordinator_required(view: View) -> View:

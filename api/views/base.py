@@ -1,17 +1,12 @@
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpResponseBase
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 
+from visits.access import actor_of
 from visits.services.base import Writes
-
-
-def actor_of(request: Request) -> User | None:
-    """Who makes a change through the API, for the write services: the token's user."""
-    return request.user if isinstance(request.user, User) else None
 
 
 class AtomicWrites:

@@ -38,7 +38,7 @@ from api.serializers.directory import (
     VenueSerializer,
 )
 from api.serializers.results import ImportRowSerializer, MemberImportResultSerializer, MemberImportSerializer
-from api.views.base import ModelViewSet, ServiceWrites, actor_of
+from api.views.base import ModelViewSet, ServiceWrites
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from participation.services import member_needs_set
@@ -49,7 +49,7 @@ from scheduling.services import (
     travel_time_remove,
     travel_time_set,
 )
-from visits.access import delegations_for_user, members_for_user, people_for_user
+from visits.access import actor_of, delegations_for_user, members_for_user, people_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 from visits.services import (
     OPENING_HOURS_WRITES,

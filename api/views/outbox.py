@@ -10,10 +10,10 @@ from rest_framework.response import Response
 
 from api.filters import OutboxMessageFilter
 from api.serializers.results import ErrorSerializer, OutboxMessageSerializer
-from api.views.base import GenericViewSet, actor_of
+from api.views.base import GenericViewSet
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_send_again
-from visits.access import visible_visits
+from visits.access import actor_of, visible_visits
 
 
 class OutboxMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):

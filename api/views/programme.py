@@ -32,7 +32,7 @@ from api.serializers.results import (
     ProposalConflictsSerializer,
     PublishResultSerializer,
 )
-from api.views.base import ModelViewSet, actor_of
+from api.views.base import ModelViewSet
 from notifications.models import OutboxMessage
 from scheduling.change_words import summarise
 from scheduling.checks import (
@@ -43,7 +43,7 @@ from scheduling.checks import (
 )
 from scheduling.preview import version_changes, visit_preview
 from scheduling.publishing import nothing_published_message, programme_publish
-from visits.access import sessions_for_user, visits_for_user
+from visits.access import actor_of, sessions_for_user, visits_for_user
 from visits.models import Session, SessionExpert, Visit
 from visits.services import (
     session_change_status,

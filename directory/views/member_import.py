@@ -11,7 +11,6 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -24,7 +23,7 @@ from directory.forms import ImportUploadForm
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, TableRow, read_table, template_headers
 from directory.views.members import members_url
-from visits.access import access_delegation, coordinator_required
+from visits.access import access_delegation, actor_of, coordinator_required
 from visits.models import Delegation
 
 SESSION_KEY = "directory.member_import"
@@ -84,9 +83,7 @@ def import_confirm(request: HttpRequest, delegation_id: int) -> HttpResponse:
     del request.session[SESSION_KEY]
     rows = [TableRow(line=int(line), values=dict(values)) for line, values in pending["rows"]]
     try:
-        outcome = members_import(
-            delegation=delegation, rows=rows, actor=request.user if isinstance(request.user, User) else None
-        )
+        outcome = members_import(delegation=delegation, rows=rows, actor=actor_of(request))
     except IntegrityError:
         # Someone added one of these people or memberships in the moment between planning and writing.
         messages.error(

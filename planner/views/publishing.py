@@ -16,7 +16,7 @@ from planner.views import language
 from scheduling.checks import CannotAcknowledge, warning_acknowledge
 from scheduling.preview import publish_check
 from scheduling.publishing import PublishBlocked, nothing_published_message, programme_publish
-from visits.access import access_visit, signed_in_required
+from visits.access import access_visit, actor_of, signed_in_required
 from visits.models import Visit
 
 # The delivery page asks again this often while messages are on their way.
@@ -44,9 +44,8 @@ def publish(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     if request.method != "POST":
         return publish_page(request, visit)
-    actor = request.user if isinstance(request.user, User) else None
     try:
-        version = programme_publish(visit=visit, actor=actor)
+        version = programme_publish(visit=visit, actor=actor_of(request))
     except PublishBlocked:
         messages.error(request, gettext("Not published: the fatal conflicts below must be resolved first."))
         return publish_page(request, visit, status=409)
@@ -98,8 +97,7 @@ def send_again(request: HttpRequest, visit_id: int, message_id: int) -> HttpResp
     if message.status != OutboxStatus.FAILED:
         messages.info(request, gettext("That message has not failed; there is nothing to send again."))
         return HttpResponseRedirect(url)
-    actor = request.user if isinstance(request.user, User) else None
-    message = outbox_send_again(message=message, actor=actor)
+    message = outbox_send_again(message=message, actor=actor_of(request))
     messages.success(
         request, gettext("The message to %(address)s is queued again.") % {"address": message.to_email}
     )

@@ -21,8 +21,9 @@ from scheduling.services import (
     travel_time_remove,
     travel_time_set,
 )
+from visits.access import actor_of
 from visits.admin import DomainAdmin
-from visits.admin.base import ServiceWritesAdmin, actor_of, adopt
+from visits.admin.base import ServiceWritesAdmin, adopt
 
 # Experts' hours and exceptions, and travel times, are written through scheduling.services, as the directory
 # and the API write them.

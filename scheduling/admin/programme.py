@@ -32,7 +32,7 @@ from scheduling.publishing import (
     programme_publish,
 )
 from scheduling.selectors import versions_for_visit
-from visits.access import visible_visits
+from visits.access import actor_of, visible_visits
 from visits.admin import DomainAdmin
 from visits.models import Visit
 from visits.timefmt import format_moment
@@ -51,10 +51,12 @@ def session_admin_url(session_id: int) -> str:
     return reverse("admin:visits_session_change", args=[session_id])
 
 
-def actor_of(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
+def signed_in_user(request: HttpRequest) -> User:
+    """The admin's user, who acknowledges and publishes; the admin lets in no one else."""
+    actor = actor_of(request)
+    if actor is None:
         raise PermissionDenied
-    return request.user
+    return actor
 
 
 @admin.register(Programme)
@@ -182,7 +184,7 @@ class ProgrammeAdmin(DomainAdmin):
     def acknowledge(self, request: HttpRequest, visit: Visit, key: str) -> None:
         language = translation.get_language() or settings.LANGUAGE_CODE
         try:
-            conflict = warning_acknowledge(visit=visit, key=key, actor=actor_of(request))
+            conflict = warning_acknowledge(visit=visit, key=key, actor=signed_in_user(request))
         except CannotAcknowledge as refused:
             messages.error(request, str(refused))
             return
@@ -198,7 +200,7 @@ class ProgrammeAdmin(DomainAdmin):
     def publish(self, request: HttpRequest, visit: Visit) -> None:
         language = translation.get_language() or settings.LANGUAGE_CODE
         try:
-            version = programme_publish(visit=visit, actor=actor_of(request))
+            version = programme_publish(visit=visit, actor=signed_in_user(request))
         except PublishBlocked as blocked:
             messages.error(
                 request,

@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from visits.access import delegations_for_user
+from visits.access import actor_of, delegations_for_user
 from visits.forms import model_data
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
@@ -41,11 +41,6 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
         setattr(obj, field.attname, getattr(saved, field.attname))
     obj._state.adding = False
     obj._state.db = saved._state.db
-
-
-def actor_of(request: HttpRequest) -> User | None:
-    """Who makes a change in the admin, for the write services."""
-    return request.user if isinstance(request.user, User) else None
 
 
 def status_apart(form: Any) -> tuple[dict[str, Any], str | None]:
