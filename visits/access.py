@@ -10,13 +10,15 @@ Who may come in: two entry rules, on purpose.
   it even if they are not staff; someone who coordinates nothing finds no visit (404).
 
 What each may see, once let in:
-- visits: a superuser every visit; anyone else the visits they coordinate. Being staff is no reason to see
-  more (every coordinator is staff). Make a person a superuser to let them see all.
+- visits: an agency admin every visit; anyone else the visits they coordinate. Being staff is no reason to
+  see more (every coordinator is staff). The agency admin is a role of its own (`is_agency_admin`): the
+  permission `visits.agency_admin`, given by the "Agency admins" group, which also manages the coordinators'
+  accounts in the admin. A superuser holds every permission, so it is one too.
 - everything of a visit (its sessions and their experts, its outbox messages, its programme versions and
   changes, answers, participants' needs): what its visit is. `visible_visits(user, path)` says so over any
   lookup path to a visit, so that apps above visits apply the rule to their own models without restating it.
-- delegations: a superuser every delegation; anyone else those they coordinate themselves (whoever registers
-  one coordinates it) or through one of its visits. Their members (personal data) go with them.
+- delegations: an agency admin every delegation; anyone else those they coordinate themselves (whoever
+  registers one coordinates it) or through one of its visits. Their members (personal data) go with them.
 - people, organisations and venues: shared by everyone let in; one expert serves many visits.
 - personal tokens: the admin lists them to every coordinator with the admin's permission (they are rows of
   shared people, and carry no secret there); the token pages are reached by the token alone
@@ -46,6 +48,8 @@ class Signed(Protocol):
     user: Any
 
 
+AGENCY_ADMIN = "visits.agency_admin"
+AGENCY_ADMINS_GROUP = "Agency admins"
 NOTHING = Q(pk__in=[])  # matches no row, and the database is not asked
 
 
@@ -55,6 +59,11 @@ NOTHING = Q(pk__in=[])  # matches no row, and the database is not asked
 def is_coordinator(user: AnyUser) -> bool:
     """The directory's, the API's and the admin's entry rule: signed in, active and staff."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_agency_admin(user: AnyUser) -> bool:
+    """The agency admin's role: sees every visit and delegation, and manages the coordinators."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(AGENCY_ADMIN))
 
 
 def actor_of(request: Signed) -> User | None:
@@ -89,7 +98,7 @@ def visible_visits(user: AnyUser, path: str = "pk") -> Q:
     outbox message, "session__visit" for a session's expert, and so on."""
     if not user.is_authenticated:
         return NOTHING
-    if user.is_superuser:
+    if is_agency_admin(user):
         return Q()
     coordinated = Visit.coordinators.through.objects.filter(user=user.pk).values("visit")
     return Q(**{f"{path}__in": coordinated})
@@ -100,7 +109,7 @@ def visible_delegations(user: AnyUser, path: str = "pk") -> Q:
     member. Members are personal data: being staff is no reason to see them."""
     if not user.is_authenticated:
         return NOTHING
-    if user.is_superuser:
+    if is_agency_admin(user):
         return Q()
     through_visits = Visit.coordinators.through.objects.filter(user=user.pk).values("visit__delegation")
     their_own = Delegation.coordinators.through.objects.filter(user=user.pk).values("delegation")

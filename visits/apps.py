@@ -10,5 +10,8 @@ class VisitsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from visits.db_rules import recreate_triggers_after_migrate
+        from visits.roles import keep_groups_after_migrate
 
         post_migrate.connect(recreate_triggers_after_migrate, sender=self)
+        # After every app's migrate (not only this one's): each app's permissions arrive with its own signal.
+        post_migrate.connect(keep_groups_after_migrate, dispatch_uid="visits.roles")

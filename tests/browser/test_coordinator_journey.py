@@ -16,8 +16,8 @@ from tests.factories import (
     VenueFactory,
 )
 from tests.responses.conftest import answer_link
-from visits.management.commands.demo_login import coordinators_group
 from visits.models import SessionExpert, Visit
+from visits.roles import coordinators_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

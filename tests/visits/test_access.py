@@ -2,8 +2,9 @@
 every front end answers it.
 
 Anna and Bertil are coordinators (staff), each of one visit ("a" and "b"); Nils coordinates visit "a" without
-being staff; the root is a superuser; the guest is signed in and coordinates nothing; and someone is not
-signed in at all. Anna has also registered a delegation ("r") that has no visit yet.
+being staff; the root is a superuser and "agency" an agency admin (the role, not a superuser); the guest is
+signed in and coordinates nothing; and someone is not signed in at all. Anna has also registered a delegation
+("r") that has no visit yet.
 """
 
 from dataclasses import dataclass
@@ -36,10 +37,11 @@ from visits.access import (
     visits_for_user,
 )
 from visits.models import Person
+from visits.roles import agency_admins_group
 
 pytestmark = pytest.mark.django_db
 
-USERS = ["anna", "bertil", "nils", "root", "guest", "anonymous"]
+USERS = ["anna", "bertil", "nils", "root", "agency", "guest", "anonymous"]
 
 ADMIN_VIEWS = [
     "visits.view_visit",
@@ -63,6 +65,8 @@ def world(db):
     bertil = UserFactory(username="bertil", is_staff=True)
     nils = UserFactory(username="nils")
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    agency = UserFactory(username="agency", is_staff=True)
+    agency.groups.add(agency_admins_group())
     guest = UserFactory(username="guest")
     permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename)
@@ -88,16 +92,32 @@ def world(db):
     registered.coordinators.add(anna)
     objects["delegation"]["r"] = registered
     objects["member"]["r"] = DelegationMemberFactory(delegation=registered)
-    users = {"anna": anna, "bertil": bertil, "nils": nils, "root": root, "guest": guest}
+    users = {"anna": anna, "bertil": bertil, "nils": nils, "root": root, "agency": agency, "guest": guest}
     return World(users={**users, "anonymous": AnonymousUser()}, objects=objects)
 
 
 # --- The module's rules ---
 
 # Who sees which rows of a visit (its sessions, outbox messages, versions): their own visit's; root all.
-OF_A_VISIT = {"anna": "a", "bertil": "b", "nils": "a", "root": "ab", "guest": "", "anonymous": ""}
+OF_A_VISIT = {
+    "anna": "a",
+    "bertil": "b",
+    "nils": "a",
+    "root": "ab",
+    "agency": "ab",
+    "guest": "",
+    "anonymous": "",
+}
 # Delegations and their members: also those one registered oneself.
-OF_A_DELEGATION = {"anna": "ar", "bertil": "b", "nils": "a", "root": "abr", "guest": "", "anonymous": ""}
+OF_A_DELEGATION = {
+    "anna": "ar",
+    "bertil": "b",
+    "nils": "a",
+    "root": "abr",
+    "agency": "abr",
+    "guest": "",
+    "anonymous": "",
+}
 
 SCOPES = {
     "visit": (lambda user: visits_for_user(user), OF_A_VISIT),
@@ -166,7 +186,15 @@ def outcome(response):
     return int(response.status_code)
 
 
-PLANNER = {"anna": 200, "bertil": 404, "nils": 200, "root": 200, "guest": 404, "anonymous": LOGIN}
+PLANNER = {
+    "anna": 200,
+    "bertil": 404,
+    "nils": 200,
+    "root": 200,
+    "agency": 200,
+    "guest": 404,
+    "anonymous": LOGIN,
+}
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -181,7 +209,15 @@ def test_the_planner(world, who):
         assert outcome(client.get(url)) == PLANNER[who], url
 
 
-DIRECTORY = {"anna": 200, "bertil": 404, "nils": 404, "root": 200, "guest": 404, "anonymous": LOGIN}
+DIRECTORY = {
+    "anna": 200,
+    "bertil": 404,
+    "nils": 404,
+    "root": 200,
+    "agency": 200,
+    "guest": 404,
+    "anonymous": LOGIN,
+}
 SHARED = {**DIRECTORY, "bertil": 200}
 
 
@@ -200,7 +236,7 @@ def test_the_directory(world, who):
     assert outcome(client.get(reverse("directory:expert_availability", args=[person.pk]))) == SHARED[who]
 
 
-API = {"anna": 200, "bertil": 404, "nils": 403, "root": 200, "guest": 403, "anonymous": 401}
+API = {"anna": 200, "bertil": 404, "nils": 403, "root": 200, "agency": 200, "guest": 403, "anonymous": 401}
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -219,7 +255,7 @@ def test_the_api(world, who):
     assert outcome(client.get(f"/api/v1/people/{person.pk}/")) == {**API, "bertil": 200}[who]
 
 
-ADMIN = {"anna": 200, "bertil": ABSENT, "nils": ADMIN_LOGIN, "root": 200, "guest": ADMIN_LOGIN}
+ADMIN = {"anna": 200, "bertil": ABSENT, "nils": ADMIN_LOGIN, "root": 200, "agency": 200, "guest": ADMIN_LOGIN}
 
 
 @pytest.mark.parametrize("who", [*ADMIN, "anonymous"])

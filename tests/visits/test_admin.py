@@ -352,7 +352,7 @@ def test_a_session_of_a_published_programme_cannot_be_deleted_only_cancelled(sta
 class TestCoordinatorsSeeTheirOwnVisits:
     @pytest.fixture
     def coordinator_client(self, client):
-        from visits.management.commands.demo_login import coordinators_group
+        from visits.roles import coordinators_group
 
         user = UserFactory(username="kerstin", is_staff=True)
         user.groups.add(coordinators_group())

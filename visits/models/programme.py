@@ -109,6 +109,9 @@ class Visit(ExplainedDeletionMixin, models.Model):
         ordering = ["starts_on", "title"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
+        # The agency admin's role (visits.access.is_agency_admin): sees every visit and delegation and manages
+        # the coordinators. Given through the "Agency admins" group (visits/migrations/0010).
+        permissions = [("agency_admin", _("Agency admin: sees everything, manages coordinators"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),

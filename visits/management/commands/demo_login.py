@@ -6,21 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandParser
 
-COORDINATORS_GROUP = "Coordinators"
-
-
-COORDINATOR_APPS = ("visits", "scheduling", "notifications", "responses", "participation")
-
-
-def coordinators_group() -> Group:
-    """A group that may plan, publish and follow the mail in the admin, and nothing else (no users, no
-    groups, no site settings)."""
-    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=COORDINATOR_APPS))
-    return group
+from visits.roles import coordinators_group
 
 
 class Command(BaseCommand):
