@@ -30,7 +30,8 @@ CSRF_TRUSTED_ORIGINS = [origin for origin in env.list("CSRF_TRUSTED_ORIGINS", de
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with its site behind two-factor sign-in (accounts.admin_site).
+    "accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +54,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # After django-otp's plugins: accounts.admin replaces their admins.
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +74,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device: the device whose code this session entered (django-otp), or None.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With REQUIRE_TWO_FACTOR: a signed-in session that has not entered a code goes to the code step first.
+    "accounts.middleware.TwoFactorRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a sign-in refused for too many failures with the lockout page (config.signin).
     "axes.middleware.AxesMiddleware",
@@ -157,6 +167,15 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.signin.client_address"
 # No record of every successful sign-in (address, browser): personal data nobody needs.
 AXES_DISABLE_ACCESS_LOG = True
+# A wrong code at the code step counts as a failed sign-in too; codes are masked in what django-axes keeps.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# Two-factor sign-in (accounts.two_factor): when required, every account sets up an authenticator app and
+# enters its code (or a recovery code) after the password. Off in the embedded default (the demo), on in
+# production (config.production). An account that has set one up is asked for a code either way.
+REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Visitplan"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -326,7 +345,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous request is told how to authenticate (401, not 403).
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A signed-in browser's session, once it entered its code when two-factor sign-in is required.
+        "api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsCoordinator"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
