@@ -5,6 +5,7 @@ must not be a way around it. Tokens are for systems, not people at a browser, an
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -20,3 +21,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
                 _("Two-factor sign-in is required: sign in on the site with your code.")
             )
         return signed_in
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """In the schema, the same cookie sign-in as REST framework's own session authentication."""
+
+    target_class = "api.authentication.VerifiedSessionAuthentication"
