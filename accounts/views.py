@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -115,6 +116,7 @@ def _proved(request: HttpRequest, user: User, form: CodeForm) -> Device | None:
     return check.device
 
 
+@sensitive_post_parameters()  # codes never appear in an error report
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponseBase:
@@ -169,6 +171,7 @@ def _setup_page(request: HttpRequest, user: User, key: str, form: CodeForm) -> H
     return render(request, "accounts/setup.html", context)
 
 
+@sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
@@ -243,6 +246,7 @@ def _code_form(request: HttpRequest, prefix: str) -> tuple[User, CodeForm, Devic
     return user, form, _proved(request, user, form) if form.is_valid() else None
 
 
+@sensitive_post_parameters()
 @never_cache
 @require_POST
 @login_required
@@ -254,6 +258,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("two_factor:recovery_codes"))
 
 
+@sensitive_post_parameters()
 @never_cache
 @require_POST
 @login_required
