@@ -420,3 +420,15 @@ def test_the_admin_lists_devices_to_the_agency_admin_without_their_secrets(clien
     colleague = Client()
     colleague.force_login(UserFactory(username="bertil", is_staff=True))
     assert colleague.get("/admin/otp_totp/totpdevice/").status_code == 403
+
+
+def test_nobody_signed_in_finds_only_the_way_to_sign_in(client, app):
+    for url in (VERIFY, SETUP, "/accounts/two-factor/", "/accounts/two-factor/recovery-codes/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    for url in ("/accounts/two-factor/remove/", "/accounts/two-factor/recovery-codes/new/"):
+        response = client.post(url, {"remove-code": "123456", "renew-code": "123456"})
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    assert client.post(VERIFY, {"code": code_now(app)})["Location"] == "/accounts/login/"
+    assert TOTPDevice.objects.filter(user=app.user).count() == 1
+    assert failures() == 0
