@@ -56,7 +56,7 @@ def signed_in(user: User) -> Client:
 
 
 @pytest.fixture
-def past(db) -> PastVisit:
+def past(db):
     coordinator = UserFactory(username="anna", is_staff=True)
     police = OrganisationFactory(name="State Police", country="LV", side="visiting")
     delegation = DelegationFactory(
