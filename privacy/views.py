@@ -90,11 +90,11 @@ def erase(request: HttpRequest, person_id: int) -> HttpResponse:
         }
         return render(request, "privacy/erase.html", context)
     assert isinstance(request.user, User)  # coordinator_required let the request in
-    name = subject.name
     try:
         person_erase(person=subject, actor=request.user)
     except Refused as refusal:
         messages.error(request, str(refusal))
         return HttpResponseRedirect(reverse("privacy:erase", args=[subject.pk]))
-    messages.success(request, _("The personal data of %(person)s was erased.") % {"person": name})
+    # Not named: the message is kept in the session until shown, and the name is what just went.
+    messages.success(request, _("Their personal data was erased."))
     return HttpResponseRedirect(person_url(subject.pk))
