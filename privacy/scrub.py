@@ -66,7 +66,3 @@ def _scrub_json(data: Any, pattern: re.Pattern[str]) -> Any:
         return {_scrub_json(key, pattern): _scrub_json(value, pattern) for key, value in data.items()}
     return data
 
-
-def mentions(text: str, values: Sequence[str]) -> bool:
-    pattern = _pattern(values)
-    return bool(pattern and text and pattern.search(text))
