@@ -65,4 +65,3 @@ def _scrub_json(data: Any, pattern: re.Pattern[str]) -> Any:
     if isinstance(data, dict):
         return {_scrub_json(key, pattern): _scrub_json(value, pattern) for key, value in data.items()}
     return data
-
