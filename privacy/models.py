@@ -20,8 +20,10 @@ class ErasureReason(models.TextChoices):
 class Erasure(models.Model):
     Reason = ErasureReason
 
+    # A person deleted outright (one who was only ever on drafts) takes the record along: nothing of them is
+    # left to account for.
     person = models.OneToOneField(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="erasure"
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="erasure"
     )
     erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=20, choices=ErasureReason.choices)
