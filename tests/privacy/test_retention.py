@@ -4,13 +4,17 @@ any table still names them, while the figures of the visit stay as they were."""
 import datetime as dt
 import json
 from collections import Counter
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 import time_machine
 from django.apps import apps
 from django.db import models
 
+from notifications.compose import compose_message
 from notifications.models import OutboxMessage, PersonalToken
+from notifications.wire import wire_bytes
 from participation.models import ParticipantAnswer, ParticipantNeeds
 from participation.totals import session_totals
 from privacy.models import Erasure
@@ -52,6 +56,20 @@ def naming(needles: list[str]) -> list[tuple[str, str]]:
     return [(column, text) for column, text in every_text_value() if any(f in text.lower() for f in forms)]
 
 
+def composed_bodies() -> list[str]:
+    """Every outbox message as it would go out now (bodies are composed when sent, from the rows), on the
+    wire: headers, text, HTML and the calendar, decoded."""
+    bodies = []
+    for message in OutboxMessage.objects.all():
+        wire = wire_bytes(compose_message(message))
+        bodies.append(BytesParser(policy=policy.default).parsebytes(wire).as_string(policy=policy.SMTPUTF8))
+        for part in BytesParser(policy=policy.default).parsebytes(wire).walk():
+            if not part.is_multipart():
+                payload = part.get_payload(decode=True)
+                bodies.append(payload.decode("utf-8", "replace") if payload else "")
+    return bodies
+
+
 def report_counts(past) -> dict[str, Any]:
     """What reports count of the visit: members by role, country, organisation and sector; answers; the
     roster and attendance of each session; messages by kind and status."""
@@ -81,12 +99,15 @@ def test_the_member_is_not_due_before_a_year_has_passed(past):
 
 def test_a_year_after_the_visit_nothing_names_the_erased_member_and_the_counts_stay(past):
     assert naming([NAME, EMAIL, PHONE]), "the fixture should hold the member's data in many places"
+    assert [b for b in composed_bodies() if NAME in b and EMAIL in b], "and its messages should name her"
     before = report_counts(past)
 
     with time_machine.travel(A_YEAR_AFTER, tick=False):
         assert erase_due_personal_data() == 1
 
     assert naming([NAME, EMAIL, PHONE]) == []
+    bodies = composed_bodies()
+    assert bodies and not [b for b in bodies if NAME.lower() in b.lower() or EMAIL in b.lower()]
     assert report_counts(past) == before
     erasure = Erasure.objects.get()
     assert erasure.person == past.ilze and erasure.reason == "retention" and erasure.erased_by is None
