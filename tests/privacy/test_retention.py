@@ -66,7 +66,7 @@ def composed_bodies() -> list[str]:
         for part in BytesParser(policy=policy.default).parsebytes(wire).walk():
             if not part.is_multipart():
                 payload = part.get_payload(decode=True)
-                bodies.append(payload.decode("utf-8", "replace") if payload else "")
+                bodies.append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else "")
     return bodies
 
 
