@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # After django-otp's plugins: accounts.admin replaces their admins.
     "accounts",
+    # Last of the domain apps: its erasure reaches the models of every app above.
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +337,15 @@ FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
 CELERY_BEAT_SCHEDULE["confirmation-digest"] = {
     "task": "responses.tasks.send_confirmation_digests",
     "schedule": 3600.0,
+}
+
+# --- Personal data -------------------------------------------------------------------------------------
+# Days after the last visit of a delegation member ends that their personal data is erased (privacy.tasks).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+# Daily: the task erases everyone due by then; a day's delay is within what the retention period promises.
+CELERY_BEAT_SCHEDULE["erase-due-personal-data"] = {
+    "task": "privacy.tasks.erase_due_personal_data",
+    "schedule": 86400.0,
 }
 
 # --- API ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("plan/", include("planner.urls")),
+    path("directory/personal-data/", include("privacy.urls")),
     path("directory/", include("directory.urls")),
     path("api/", include("api.urls")),
     path("", include("notifications.urls")),

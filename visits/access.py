@@ -180,3 +180,34 @@ def access_member(user: AnyUser, delegation: Delegation, member_id: int) -> Dele
 
 def access_person(user: AnyUser, person_id: int) -> Person:
     return get_object_or_404(people_for_user(user).select_related("organisation"), pk=person_id)
+
+
+# --- Personal data: export, erasure, retention (privacy) ---
+
+
+def personal_data_for_user(user: AnyUser) -> QuerySet[Person]:
+    """People whose personal data the user looks after (exports, erases, sees when it goes): the members of
+    the delegations they may see. An agency admin: anyone, experts too."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    if is_agency_admin(user):
+        return Person.objects.all()
+    return Person.objects.filter(pk__in=members_for_user(user).values("person"))
+
+
+def access_personal_data(user: AnyUser, person_id: int) -> Person:
+    return get_object_or_404(personal_data_for_user(user).select_related("organisation"), pk=person_id)
+
+
+def person_beyond_reach(user: AnyUser, person: Person) -> bool:
+    """Whether the person is also in a delegation, or on a visit, the user may not see: then what the user
+    does to their personal data would reach another coordinator's records (only an agency admin may)."""
+    if is_agency_admin(user):
+        return False
+    elsewhere = DelegationMember.objects.filter(person=person).exclude(
+        visible_delegations(user, "delegation")
+    )
+    sessions = Session.objects.filter(
+        Q(session_experts__person=person) | Q(session_interpreters__person=person)
+    )
+    return elsewhere.exists() or sessions.exclude(visible_visits(user, "visit")).exists()

@@ -7,8 +7,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -37,11 +38,17 @@ from api.serializers.directory import (
     TravelTimeSerializer,
     VenueSerializer,
 )
-from api.serializers.results import ImportRowSerializer, MemberImportResultSerializer, MemberImportSerializer
+from api.serializers.results import (
+    ErrorSerializer,
+    ImportRowSerializer,
+    MemberImportResultSerializer,
+    MemberImportSerializer,
+)
 from api.views.base import ModelViewSet, ServiceWrites
 from directory.member_import import members_import, outcome_of, plan_import
 from directory.tabular import MAX_FILE_BYTES, TableError, read_table
 from participation.services import member_needs_set
+from privacy.services import person_export, reach_refusal
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from scheduling.services import (
     AVAILABILITY_EXCEPTION_WRITES,
@@ -49,7 +56,13 @@ from scheduling.services import (
     travel_time_remove,
     travel_time_set,
 )
-from visits.access import actor_of, delegations_for_user, members_for_user, people_for_user
+from visits.access import (
+    access_personal_data,
+    actor_of,
+    delegations_for_user,
+    members_for_user,
+    people_for_user,
+)
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 from visits.services import (
     OPENING_HOURS_WRITES,
@@ -82,6 +95,26 @@ class PersonViewSet(ServiceWrites, ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Person]:
         return people_for_user(self.request.user).order_by("name", "pk")
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Everything held about the person, by section."
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The person is also in another coordinator's records."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="personal-data", filter_backends=[], pagination_class=None)
+    def personal_data(self, request: Request, pk: str) -> Response:
+        """The person's personal data as the directory's "Export data" gives it: a member of a delegation you
+        may see (an agency admin: anyone); anyone else is a 404."""
+        person = access_personal_data(request.user, int(pk))
+        refusal = reach_refusal(person, user=request.user)
+        if refusal is not None:
+            return Response({"detail": refusal}, status=status.HTTP_409_CONFLICT)
+        return Response(person_export(person))
 
 
 class VenueViewSet(ServiceWrites, ModelViewSet):

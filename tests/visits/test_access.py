@@ -236,6 +236,18 @@ def test_the_directory(world, who):
     assert outcome(client.get(reverse("directory:expert_availability", args=[person.pk]))) == SHARED[who]
 
 
+@pytest.mark.parametrize("who", USERS)
+def test_the_personal_data_pages(world, who):
+    """A member's personal data (export, erase) goes with their delegation; the list of what is due is every
+    coordinator's, each seeing their own."""
+    client = client_of(world, who)
+    person = world.objects["member"]["a"].person
+    for name in ["privacy:person", "privacy:export", "privacy:erase"]:
+        url = reverse(name, args=[person.pk])
+        assert outcome(client.get(url)) == DIRECTORY[who], url
+    assert outcome(client.get(reverse("privacy:overview"))) == SHARED[who]
+
+
 API = {"anna": 200, "bertil": 404, "nils": 403, "root": 200, "agency": 200, "guest": 403, "anonymous": 401}
 
 

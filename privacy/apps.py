@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = _("Personal data")
+
+    def ready(self) -> None:
+        from privacy import exporters, redactors
+
+        redactors.register_builtin()
+        exporters.register_builtin()
