@@ -56,8 +56,12 @@ BUSY_TEMPLATES: dict[str, "StrPromise"] = {
         "“%(session1)s” (%(when1)s): the venue %(venue)s is booked then (another visit)."
     ),
     "travel_time": _(
-        "“%(session1)s” (%(when1)s) at %(venue1)s: %(who)s is busy elsewhere too close to it to travel "
-        "between the two (another visit)."
+        "“%(session1)s” (%(when1)s) at %(venue1)s: %(who)s is busy elsewhere before it, too close to "
+        "travel from there in time (another visit)."
+    ),
+    "travel_time_onwards": _(
+        "“%(session1)s” (%(when1)s) at %(venue1)s: %(who)s is busy elsewhere after it, too close to "
+        "travel there in time (another visit)."
     ),
     "day_too_long": _(
         "%(delegation)s has a day longer than %(limit)s hours on %(day)s, with sessions of another visit."
@@ -72,8 +76,17 @@ BUSY_TEMPLATES: dict[str, "StrPromise"] = {
 def render(conflict: "Conflict", language: str = "en") -> str:
     with translation.override(language):
         if conflict.masked:
-            return str(BUSY_TEMPLATES[conflict.kind]) % shown_params(conflict)
+            return str(BUSY_TEMPLATES[busy_words(conflict)]) % shown_params(conflict)
         return str(TEMPLATES[conflict.kind]) % dict(conflict.params)
+
+
+def busy_words(conflict: "Conflict") -> str:
+    """Which of BUSY_TEMPLATES says the masked conflict: a journey to a hidden session has its own words."""
+    from scheduling.conflicts import HIDDEN, ConflictKind
+
+    if conflict.kind == ConflictKind.TRAVEL_TIME and conflict.named[-1:] == (HIDDEN,):
+        return "travel_time_onwards"
+    return str(conflict.kind)
 
 
 def shown_params(conflict: "Conflict") -> dict[str, str]:

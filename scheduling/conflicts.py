@@ -99,6 +99,8 @@ class Slot:
 HIDDEN = (None, None)
 # The message's names of its n-th session (session1, when1, venue1), left out for a hidden one.
 NAMED_PARAMS = frozenset({"session", "when", "venue"})
+# A journey goes one way: from a hidden session or to it, which a masked conflict's key and words keep.
+ORDERED_KINDS = frozenset({ConflictKind.TRAVEL_TIME})
 # They would tell a hidden session's time (the gap before it, the length of a day with it): left out too.
 BUSY_ONLY = frozenset({"gap", "needed", "hours"})
 
@@ -130,11 +132,14 @@ class Conflict:
     def key(self) -> str:
         """Stable while the same sessions clash in the same way; acknowledgements are recorded against it.
 
-        A masked conflict names each hidden session "~", in its place in time among the others (a session
-        is travelled to from the one before and to the one after: two different warnings), never by id."""
+        A masked conflict names each hidden session "~", never by id: after the shown ones, so that two
+        clashes of one session with hidden ones are one "busy then"; for a journey in its place in time, as
+        coming from a hidden session and going to one are two warnings (and say so)."""
         if self.masked:
-            places = ",".join("~" if session is None else str(session) for session, _ in self.named)
-            return f"{self.kind}:{self.subject}:{places}"
+            places = ["~" if session is None else str(session) for session, _ in self.named]
+            if self.kind not in ORDERED_KINDS:
+                places = [*map(str, self.sessions), *(["~"] * places.count("~"))]
+            return f"{self.kind}:{self.subject}:{','.join(places)}"
         return f"{self.kind}:{self.subject}:{','.join(map(str, self.sessions))}"
 
     def seen_by(self, visible: Collection[int]) -> "Conflict":
