@@ -148,3 +148,22 @@ def test_publishing_is_refused_naming_nothing_of_annas(world, actor):
         programme_publish(visit=world.bertils, actor=getattr(world, actor) if actor else None)
     text = messages(blocked.value.conflicts) + str(blocked.value)
     assert BUSY in text and leaks(text) == []
+
+
+def test_the_admins_programme_page_and_its_refusal_to_publish_are_free_busy(client, world):
+    from django.contrib.auth.models import Permission
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    world.bertil.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="visits", codename__in=["view_visit", "change_visit"]
+        )
+    )
+    client.force_login(world.bertil)
+    url = reverse("admin:scheduling_programme_change", args=[world.bertils.pk])
+    html = client.get(url).content.decode()
+    assert BUSY in html and TRAVEL in html and leaks(html) == []
+    response = client.post(url, {"action": "publish"})
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert BUSY in said and leaks(said) == []
