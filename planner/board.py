@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from scheduling.checks import visit_conflict_report
 from scheduling.conflicts import Conflict
+from visits.access import AnyUser
 from visits.models import Session, SessionExpert, Visit
 from visits.timefmt import BOARD, format_span
 
@@ -219,7 +220,9 @@ def build_board(
     return Board(days=days, first_hour=first_hour, last_hour=last_hour, zone=str(zone))
 
 
-def board_for(visit: Visit, language: str) -> Board:
+def board_for(visit: Visit, language: str, *, reader: AnyUser) -> Board:
+    """The visit's board as the reader may see it: a clash with another visit's session that the reader may
+    not see says only "busy" (scheduling.checks)."""
     sessions = board_sessions(visit)
-    report = visit_conflict_report(visit)
+    report = visit_conflict_report(visit, reader=reader)
     return build_board(visit, sessions, report.by_session(), language)

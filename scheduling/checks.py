@@ -4,6 +4,11 @@ Two entry points: `session_conflicts` for one session being edited (the database
 an indexed range query, so the cost grows with the neighbours, not with the sessions stored), and
 `visit_conflict_report` for a whole programme, including clashes with every other visit; it is
 `visits_conflict_reports`, which reports on many programmes at once, asked about one.
+
+Each takes the `reader`, whom the conflicts are shown to: a clash with a session of a visit the reader may
+not see (visits.access) says only that the person is busy or the venue booked then, in another visit
+(`Conflict.seen_by`). Without a reader (the system, text kept or sent to nobody in particular) only the
+visit's own sessions are named, as every coordinator of the visit may read them.
 """
 
 import datetime as dt
@@ -28,6 +33,7 @@ from scheduling.models import (
     ExpertHours,
     TravelTime,
 )
+from visits.access import AnyUser, visible_visit_ids
 from visits.models import OpeningHours, Person, Session, SessionExpert, Visit
 from visits.roster import Roster, chosen_members_only, on_roster
 
@@ -195,6 +201,29 @@ def context_for(slots: list[Slot], rules: Rules | None = None) -> Context:
     )
 
 
+# --- What the reader may read -------------------------------------------------------------------------------
+
+
+def readable_visits(reader: AnyUser | None, conflicts: Iterable[Conflict], own: Collection[int]) -> set[int]:
+    """The visits whose sessions the conflicts may name to the reader: `own`, reached through the access
+    module already, and those of the others the reader may see. One query, none without other visits."""
+    others = {visit for c in conflicts for _, visit in c.named if visit is not None} - set(own)
+    if reader is None or not others:
+        return set(own)
+    return set(own) | visible_visit_ids(reader, others)
+
+
+def as_read_by(reader: AnyUser | None, conflicts: list[Conflict], own: Collection[int]) -> list[Conflict]:
+    """The conflicts as the reader may read them, each once: two clashes of a session with hidden sessions
+    of one person are one "busy then" to the reader."""
+    visible = readable_visits(reader, conflicts, own)
+    shown: dict[str, Conflict] = {}
+    for conflict in conflicts:
+        seen = conflict.seen_by(visible)
+        shown.setdefault(seen.key, seen)
+    return list(shown.values())
+
+
 # --- Entry points -------------------------------------------------------------------------------------------
 
 
@@ -204,8 +233,10 @@ def session_conflicts(
     experts: Iterable[int] | None = None,
     interpreters: Iterable[int] | None = None,
     participants: Iterable[int] | None = None,
+    reader: AnyUser | None = None,
 ) -> list[Conflict]:
-    """The conflicts of one session, saved or proposed, against everything stored around it.
+    """The conflicts of one session, saved or proposed, against everything stored around it, as the reader
+    may read them (the session's visit is the reader's).
 
     People given (person ids) stand for the session's own (a proposal); `experts` are those who lead it.
     """
@@ -231,7 +262,7 @@ def session_conflicts(
     same_day = Session.objects.filter(visit_id=slot.visit_id).active().overlapping(day_start, day_end)
     others = with_people((near | same_day.exclude(pk=slot.id)).distinct())
     slots = [slot, *(slot_of(s, r) for s, r in others)]
-    return conflicts_of(slot.id, slots, context_for(slots, rules))
+    return as_read_by(reader, conflicts_of(slot.id, slots, context_for(slots, rules)), own={slot.visit_id})
 
 
 def proposal_conflicts(
@@ -240,8 +271,9 @@ def proposal_conflicts(
     experts: Iterable[int],
     participants: Iterable[int] | None = None,
     interpreters: Iterable[int] | None = None,
+    reader: AnyUser | None = None,
 ) -> list[Conflict]:
-    """The conflicts of a session as an editor proposes it, nothing saved.
+    """The conflicts of a session as an editor (the `reader`) proposes it, nothing saved.
 
     `session` carries the proposed fields: unsaved changes to a stored session, or a new one. A declined
     expert is not on a stored session, as the checker sees it. Its chosen members are `participants` and its
@@ -256,11 +288,14 @@ def proposal_conflicts(
         experts=set(experts) - declined,
         interpreters=stored.interpreters if interpreters is None else interpreters,
         participants=stored.participants if chosen is None else chosen,
+        reader=reader,
     )
 
 
 @dataclass
 class ConflictReport:
+    """A visit's conflicts as one reader may read them, and the acknowledged warnings by the key read."""
+
     conflicts: list[Conflict]
     acknowledged: dict[str, ConflictAcknowledgement] = field(default_factory=dict)
 
@@ -288,13 +323,18 @@ class ConflictReport:
         return grouped
 
 
-def visit_conflict_report(visit: Visit) -> ConflictReport:
-    """Every conflict of a visit's programme, including clashes with sessions of other visits."""
-    return visits_conflict_reports([visit.pk])[visit.pk]
+def visit_conflict_report(visit: Visit, *, reader: AnyUser | None = None) -> ConflictReport:
+    """Every conflict of a visit's programme, including clashes with sessions of other visits, as the reader
+    may read them."""
+    return visits_conflict_reports([visit.pk], reader=reader)[visit.pk]
 
 
-def visits_conflict_reports(visit_ids: Collection[int]) -> dict[int, ConflictReport]:
+def visits_conflict_reports(
+    visit_ids: Collection[int], *, reader: AnyUser | None = None
+) -> dict[int, ConflictReport]:
     """The conflict report of each visit, for many at once in a fixed number of queries (the dashboard's).
+    The visits are the reader's (reached through the access module); other visits' sessions are named to
+    the reader only where the reader may see them.
 
     Each visit's own sessions are checked against each other and against every active session near them in
     time that shares a person or a venue; a conflict is in the report of every visit whose sessions it
@@ -305,20 +345,57 @@ def visits_conflict_reports(visit_ids: Collection[int]) -> dict[int, ConflictRep
     morning in one visit and an evening in another is in both their reports here, in neither alone.
     """
     rules = rules_from_settings()
-    reports = {visit_id: ConflictReport([]) for visit_id in visit_ids}
     own = [slot_of(s, r) for s, r in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
     if not own:
-        return reports
+        return {visit_id: ConflictReport([]) for visit_id in visit_ids}
     others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit_id__in=visit_ids))
     slots = own + [slot_of(s, r) for s, r in others]
     visit_of = {slot.id: slot.visit_id for slot in own}
+    found: dict[int, list[Conflict]] = defaultdict(list)
     for conflict in find_conflicts(slots, context_for(slots, rules)):
         for visit_id in {visit_of[pk] for pk in conflict.sessions if pk in visit_of}:
-            reports[visit_id].conflicts.append(conflict)
-    checked = set(visit_of.values())  # a visit without active sessions has nothing to acknowledge against
-    for acknowledgement in ConflictAcknowledgement.objects.filter(visit_id__in=checked):
-        reports[acknowledgement.visit_id].acknowledged[acknowledgement.key] = acknowledgement
-    return reports
+            found[visit_id].append(conflict)
+    everything = [conflict for conflicts in found.values() for conflict in conflicts]
+    readable = readable_visits(reader, everything, own=visit_ids) if reader is not None else set()
+    acknowledged: dict[int, dict[str, ConflictAcknowledgement]] = defaultdict(dict)
+    # A visit without active sessions has nothing to acknowledge against.
+    for acknowledgement in ConflictAcknowledgement.objects.filter(visit_id__in=set(visit_of.values())):
+        acknowledged[acknowledgement.visit_id][acknowledgement.key] = acknowledgement
+    return {
+        visit_id: report_of(visit_id, found[visit_id], readable | {visit_id}, acknowledged[visit_id])
+        for visit_id in visit_ids
+    }
+
+
+def report_of(
+    visit_id: int,
+    conflicts: list[Conflict],
+    visible: set[int],
+    acknowledgements: dict[str, ConflictAcknowledgement],
+) -> ConflictReport:
+    """One visit's report for a reader who may see the visits `visible`. A warning is acknowledged under its
+    key as the visit names it (`as_recorded`), whoever acknowledged it and whoever reads it."""
+    report = ConflictReport([])
+    keys: set[str] = set()
+    for conflict in conflicts:
+        seen = conflict.seen_by(visible)
+        if seen.key in keys:
+            continue
+        keys.add(seen.key)
+        report.conflicts.append(seen)
+        # Or under the key it had before keys hid other visits' sessions.
+        acknowledgement = acknowledgements.get(as_recorded(conflict, visit_id).key) or acknowledgements.get(
+            conflict.key
+        )
+        if acknowledgement is not None:
+            report.acknowledged[seen.key] = acknowledgement
+    return report
+
+
+def as_recorded(conflict: Conflict, visit_id: int) -> Conflict:
+    """The conflict as every coordinator of the visit may read it: what an acknowledgement records (its key,
+    its message), so that it holds for each of them and names nothing of a visit one of them may not see."""
+    return conflict.seen_by({visit_id})
 
 
 class CannotAcknowledge(ValueError):
@@ -332,19 +409,20 @@ def conflict_acknowledge(*, visit: Visit, conflict: Conflict, actor: User) -> Co
             translation.gettext("A fatal conflict cannot be acknowledged; it must be resolved: %(message)s")
             % {"message": conflict.message(translation.get_language() or "en")}
         )
+    recorded = as_recorded(conflict, visit.pk)
     try:
         with transaction.atomic():
             return ConflictAcknowledgement.objects.create(
-                visit=visit, key=conflict.key, message=conflict.message("en"), acknowledged_by=actor
+                visit=visit, key=recorded.key, message=recorded.message("en"), acknowledged_by=actor
             )
     except IntegrityError:
-        return ConflictAcknowledgement.objects.get(visit=visit, key=conflict.key)
+        return ConflictAcknowledgement.objects.get(visit=visit, key=recorded.key)
 
 
 def warning_acknowledge(*, visit: Visit, key: str, actor: User) -> Conflict | None:
-    """Acknowledge the visit's conflict with this key, as every front end does: the conflict acknowledged, or
-    None when it no longer arises. CannotAcknowledge for a fatal one."""
-    conflict = visit_conflict_report(visit).get(key)
+    """Acknowledge the visit's conflict with this key (as the actor reads it), as every front end does: the
+    conflict acknowledged, or None when it no longer arises. CannotAcknowledge for a fatal one."""
+    conflict = visit_conflict_report(visit, reader=actor).get(key)
     if conflict is not None:
         conflict_acknowledge(visit=visit, conflict=conflict, actor=actor)
     return conflict

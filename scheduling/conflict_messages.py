@@ -1,4 +1,9 @@
-"""What each conflict says to a coordinator, in their language, naming both sides and their times."""
+"""What each conflict says to a coordinator, in their language, naming both sides and their times.
+
+A conflict with a session of a visit the reader may not see (`Conflict.masked`) says only that the person is
+busy or the venue booked then, in another visit (free/busy): its own words, in BUSY_TEMPLATES, which name
+only the reader's own sessions.
+"""
 
 from typing import TYPE_CHECKING
 
@@ -44,6 +49,58 @@ TEMPLATES: dict[str, "StrPromise"] = {
 }
 
 
+# Only the conflicts between sessions can take in another visit's; the others are of one session alone.
+BUSY_TEMPLATES: dict[str, "StrPromise"] = {
+    "person_double_booked": _("“%(session1)s” (%(when1)s): %(person)s is busy then (another visit)."),
+    "venue_double_booked": _(
+        "“%(session1)s” (%(when1)s): the venue %(venue)s is booked then (another visit)."
+    ),
+    "travel_time": _(
+        "“%(session1)s” (%(when1)s) at %(venue1)s: %(who)s is busy elsewhere before it, too close to "
+        "travel from there in time (another visit)."
+    ),
+    "travel_time_onwards": _(
+        "“%(session1)s” (%(when1)s) at %(venue1)s: %(who)s is busy elsewhere after it, too close to "
+        "travel there in time (another visit)."
+    ),
+    "day_too_long": _(
+        "%(delegation)s has a day longer than %(limit)s hours on %(day)s, with sessions of another visit."
+    ),
+    "no_meal_break": _("%(delegation)s has no meal break on %(day)s, with sessions of another visit."),
+    "too_many_sessions": _(
+        "%(delegation)s has %(count)s sessions on %(day)s, some of another visit; the limit is %(limit)s."
+    ),
+}
+
+
 def render(conflict: "Conflict", language: str = "en") -> str:
     with translation.override(language):
+        if conflict.masked:
+            return str(BUSY_TEMPLATES[busy_words(conflict)]) % shown_params(conflict)
         return str(TEMPLATES[conflict.kind]) % dict(conflict.params)
+
+
+def busy_words(conflict: "Conflict") -> str:
+    """Which of BUSY_TEMPLATES says the masked conflict: a journey to a hidden session has its own words."""
+    from scheduling.conflicts import HIDDEN, ConflictKind
+
+    if conflict.kind == ConflictKind.TRAVEL_TIME and conflict.named[-1:] == (HIDDEN,):
+        return "travel_time_onwards"
+    return str(conflict.kind)
+
+
+def shown_params(conflict: "Conflict") -> dict[str, str]:
+    """A masked conflict's parameters, its shown sessions numbered from 1 again: the one session of the
+    reader's in a clash with another visit's is "session1" whether it came first or second."""
+    from scheduling.conflicts import HIDDEN, NAMED_PARAMS, numbered
+
+    shown = [str(n) for n, pair in enumerate(conflict.named, start=1) if pair != HIDDEN]
+    renumbered = {old: str(new) for new, old in enumerate(shown, start=1)}
+    params: dict[str, str] = {}
+    for name, value in conflict.params:
+        stem, number = numbered(name)
+        if stem in NAMED_PARAMS and number:
+            params[f"{stem}{renumbered[number]}"] = value
+        else:
+            params[name] = value
+    return params

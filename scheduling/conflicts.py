@@ -8,7 +8,7 @@ edited session runs the same code over the few sessions the database found near 
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
@@ -95,12 +95,25 @@ class Slot:
         return self.experts | self.interpreters | self.participants
 
 
+# In `Conflict.named`: a session of a visit the reader may not see.
+HIDDEN = (None, None)
+# The message's names of its n-th session (session1, when1, venue1), left out for a hidden one.
+NAMED_PARAMS = frozenset({"session", "when", "venue"})
+# A journey goes one way: from a hidden session or to it, which a masked conflict's key and words keep.
+ORDERED_KINDS = frozenset({ConflictKind.TRAVEL_TIME})
+# They would tell a hidden session's time (the gap before it, the length of a day with it): left out too.
+BUSY_ONLY = frozenset({"gap", "needed", "hours"})
+
+
 @dataclass(frozen=True, slots=True)
 class Conflict:
     kind: ConflictKind
     sessions: tuple[int, ...]
     subject: str  # what clashes: "person:12", "venue:3", "delegation:4:2027-03-24", "session:7"
     params: tuple[tuple[str, str], ...] = ()  # names and times for the message
+    # (session, visit) in the order the message names them (session1, session2, …), HIDDEN for one the
+    # reader may not see: then the conflict says only that someone or something is busy (`seen_by`).
+    named: tuple[tuple[int | None, int | None], ...] = ()
 
     @property
     def severity(self) -> Severity:
@@ -111,14 +124,52 @@ class Conflict:
         return self.severity is Severity.FATAL
 
     @property
+    def masked(self) -> bool:
+        """It involves a session of a visit the reader may not see, and says no more of it than "busy"."""
+        return HIDDEN in self.named
+
+    @property
     def key(self) -> str:
-        """Stable while the same sessions clash in the same way; acknowledgements are recorded against it."""
+        """Stable while the same sessions clash in the same way; acknowledgements are recorded against it.
+
+        A masked conflict names each hidden session "~", never by id: after the shown ones, so that two
+        clashes of one session with hidden ones are one "busy then"; for a journey in its place in time, as
+        coming from a hidden session and going to one are two warnings (and say so)."""
+        if self.masked:
+            places = ["~" if session is None else str(session) for session, _ in self.named]
+            if self.kind not in ORDERED_KINDS:
+                places = [*map(str, self.sessions), *(["~"] * places.count("~"))]
+            return f"{self.kind}:{self.subject}:{','.join(places)}"
         return f"{self.kind}:{self.subject}:{','.join(map(str, self.sessions))}"
+
+    def seen_by(self, visible: Collection[int]) -> "Conflict":
+        """The conflict as a reader who may see the visits `visible` may read it: sessions of any other visit
+        lose their id, title, time and venue (free/busy). The person or venue that clashes is a shared
+        record and stays named. Masking a masked conflict again hides more, never less."""
+        if all(visit in visible for _, visit in self.named):
+            return self
+        named = tuple(pair if pair[1] in visible else HIDDEN for pair in self.named)
+        hidden = {str(n) for n, pair in enumerate(named, start=1) if pair == HIDDEN}
+        params = tuple((name, value) for name, value in self.params if not hides(name, hidden))
+        sessions = tuple(sorted(s for s, _ in named if s is not None))
+        return Conflict(self.kind, sessions, self.subject, params, named)
 
     def message(self, language: str = "en") -> str:
         from scheduling.conflict_messages import render
 
         return render(self, language)
+
+
+def numbered(name: str) -> tuple[str, str]:
+    """A message parameter's stem and number: ("when", "2") for "when2", ("person", "") for "person"."""
+    stem = name.rstrip("0123456789")
+    return stem, name[len(stem) :]
+
+
+def hides(name: str, hidden: Collection[str]) -> bool:
+    """Whether a masked message leaves the parameter out: a hidden session's own, or one telling its time."""
+    stem, number = numbered(name)
+    return name in BUSY_ONLY or (stem in NAMED_PARAMS and number in hidden)
 
 
 @dataclass(frozen=True)
@@ -170,7 +221,11 @@ def conflict(kind: ConflictKind, slots: Sequence[Slot], subject: str, **params: 
         names[f"session{index}"] = slot.title
         names[f"when{index}"] = when(slot)
     return Conflict(
-        kind, tuple(sorted(s.id for s in slots)), subject, tuple(sorted({**names, **params}.items()))
+        kind,
+        tuple(sorted(s.id for s in slots)),
+        subject,
+        tuple(sorted({**names, **params}.items())),
+        tuple((s.id, s.visit_id) for s in ordered),
     )
 
 

@@ -22,6 +22,7 @@ from scheduling.domain.changes import ChangeSpec, Kind, Recipient, SessionSnapsh
 from scheduling.models import ChangeKind, ProgrammeVersion
 from scheduling.publishing import NOTHING_TO_PUBLISH, programme_snapshot
 from scheduling.selectors import changes_of_version
+from visits.access import AnyUser
 from visits.models import Person, Venue, Visit
 from visits.timefmt import format_moment
 
@@ -93,11 +94,14 @@ def visit_preview(visit: Visit) -> Preview:
     return programme_preview(visit, latest_version(visit), programme_snapshot(visit))
 
 
-def publish_check(visit: Visit, *, session_url: Callable[[int], str] | None = None) -> PublishCheck:
-    """Everything a publish page shows of the visit, its sessions linked by `session_url` if given."""
+def publish_check(
+    visit: Visit, *, reader: AnyUser, session_url: Callable[[int], str] | None = None
+) -> PublishCheck:
+    """Everything a publish page shows the reader of the visit, its sessions linked by `session_url` if
+    given. A clash with a session of a visit the reader may not see says only "busy" (scheduling.checks)."""
     previous = latest_version(visit)
     current = programme_snapshot(visit)
-    report = visit_conflict_report(visit)
+    report = visit_conflict_report(visit, reader=reader)
     titles = {session["id"]: session["title"] for session in current.values()}
     fatal, warnings = conflict_rows(report, visit, titles, session_url=session_url)
     return PublishCheck(previous, programme_preview(visit, previous, current), fatal, warnings)

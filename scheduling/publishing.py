@@ -90,15 +90,16 @@ def programme_snapshot(visit: Visit) -> dict[str, SessionSnapshot]:
 def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion | None:
     """Publish the visit's programme as its next version; None when nothing changed since the last one.
 
-    Raises PublishBlocked while the programme has fatal conflicts. The first version also moves a draft or
-    planned visit to published (and `visit` is updated to match).
+    Raises PublishBlocked while the programme has fatal conflicts, as the actor may read them (the system,
+    None: naming only the visit's own sessions). The first version also moves a draft or planned visit to
+    published (and `visit` is updated to match).
     """
     from scheduling.checks import visit_conflict_report
 
     with transaction.atomic():
         # The row lock serialises publishers of one visit: the second reads the version the first made.
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
-        report = visit_conflict_report(locked)
+        report = visit_conflict_report(locked, reader=actor)
         if report.fatal:
             raise PublishBlocked(report.fatal)
 

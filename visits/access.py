@@ -20,12 +20,15 @@ What each may see, once let in:
 - delegations: an agency admin every delegation; anyone else those they coordinate themselves (whoever
   registers one coordinates it) or through one of its visits. Their members (personal data) go with them.
 - people, organisations and venues: shared by everyone let in; one expert serves many visits.
+- conflicts across visits are free/busy: a clash with a session of a visit the user may not see says only
+  that the person is busy or the venue booked then, in another visit, with no title, time, venue, delegation
+  or id of that session (`visible_visit_ids`, asked by scheduling.checks for every reader).
 - personal tokens: the admin lists them to every coordinator with the admin's permission (they are rows of
   shared people, and carry no secret there); the token pages are reached by the token alone
   (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any, Protocol
 
@@ -126,6 +129,16 @@ def visible_people(user: AnyUser, path: str = "pk") -> Q:
 
 def visits_for_user(user: AnyUser) -> QuerySet[Visit]:
     return Visit.objects.filter(visible_visits(user))
+
+
+def visible_visit_ids(user: AnyUser, visit_ids: Collection[int]) -> set[int]:
+    """Which of these visits the user may see: for what another visit may show of itself (a conflict with
+    one the user may not see is only "busy"). One query, none for an agency admin or no visits."""
+    if not visit_ids or not user.is_authenticated:
+        return set()
+    if is_agency_admin(user):
+        return set(visit_ids)
+    return set(visits_for_user(user).filter(pk__in=visit_ids).values_list("pk", flat=True))
 
 
 def sessions_for_user(user: AnyUser) -> QuerySet[Session]:

@@ -102,7 +102,7 @@ class VisitViewSet(ModelViewSet):
     @action(detail=True, methods=["get"])
     def conflicts(self, request: Request, pk: str) -> Response:
         """Every conflict of the programme, including clashes with other visits' sessions."""
-        return Response(report_json(visit_conflict_report(self.get_object())))
+        return Response(report_json(visit_conflict_report(self.get_object(), reader=request.user)))
 
     @extend_schema(request=AcknowledgeSerializer, responses={200: ConflictReportSerializer})
     @action(detail=True, methods=["post"])
@@ -122,7 +122,7 @@ class VisitViewSet(ModelViewSet):
             raise serializers.ValidationError(
                 {"key": [gettext("No conflict of this visit has that key now: read its conflicts again.")]}
             )
-        return Response(report_json(visit_conflict_report(visit)))
+        return Response(report_json(visit_conflict_report(visit, reader=request.user)))
 
     @extend_schema(responses={200: PreviewSerializer})
     @action(detail=True, methods=["get"])
@@ -315,6 +315,10 @@ class SessionViewSet(ModelViewSet):
         bookings = serializer.validated_data.get("session_interpreters")
         interpreters = [booking["person"].pk for booking in bookings] if bookings is not None else None
         found = proposal_conflicts(
-            proposal, experts=expert_ids, participants=participants, interpreters=interpreters
+            proposal,
+            experts=expert_ids,
+            participants=participants,
+            interpreters=interpreters,
+            reader=request.user,
         )
         return Response({"conflicts": [conflict_json(conflict) for conflict in found]})

@@ -22,7 +22,7 @@ STATUS_LEGEND = list(Session.Status.choices)
 
 @signed_in_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    rows = dashboard_figures(upcoming_visits(visits_for_user(request.user)))
+    rows = dashboard_figures(upcoming_visits(visits_for_user(request.user)), reader=request.user)
     return render(request, "planner/dashboard.html", {"rows": rows})
 
 
@@ -32,7 +32,7 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     return render(
         request,
         "planner/board.html",
-        {"visit": visit, "board": board_for(visit, language()), "legend": STATUS_LEGEND},
+        {"visit": visit, "board": board_for(visit, language(), reader=request.user), "legend": STATUS_LEGEND},
     )
 
 

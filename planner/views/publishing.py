@@ -24,7 +24,7 @@ DELIVERY_REFRESH_SECONDS = 3
 
 
 def publish_page(request: HttpRequest, visit: Visit, *, status: int = 200) -> HttpResponse:
-    check = publish_check(visit)
+    check = publish_check(visit, reader=request.user)
     return render(
         request,
         "planner/publish.html",

@@ -22,7 +22,7 @@ from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflicts
 from scheduling.conflicts import Conflict
-from visits.access import access_session, access_visit, signed_in_required
+from visits.access import AnyUser, access_session, access_visit, signed_in_required
 from visits.forms import model_data
 from visits.models import SESSION_TRANSITIONS, ChosenMember, Session, StaleEdit, Visit
 from visits.services import InvalidTransition, session_change_status, session_create, session_update
@@ -33,13 +33,14 @@ def board_url(visit: Visit, session: Session | None = None) -> str:
     return f"{url}#session-{session.pk}" if session is not None else url
 
 
-def proposal_conflicts(form: PlannerSessionForm) -> list[Conflict]:
+def proposal_conflicts(form: PlannerSessionForm, reader: AnyUser) -> list[Conflict]:
     """The conflicts of the session as the valid form describes it, with its people, nothing saved."""
     return session_proposal_conflicts(
         form.instance,
         experts=form.chosen_experts(),
         participants=form.chosen_participants(),
         interpreters=list(form.chosen_interpreters()),
+        reader=reader,
     )
 
 
@@ -117,12 +118,12 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             with_its_people(session)
         form = PlannerSessionForm(instance=instance, visit=visit, zone=zone)
         if session is not None:
-            conflicts = session_conflicts(session)
+            conflicts = session_conflicts(session, reader=request.user)
     else:
         form = PlannerSessionForm(request.POST, instance=instance, visit=visit, zone=zone)
         saved_meanwhile = False
         if form.is_valid() and request.POST.get("action") == "check":
-            conflicts = proposal_conflicts(form)
+            conflicts = proposal_conflicts(form, request.user)
         elif form.is_valid():
             try:
                 assert isinstance(request.user, User)  # login_required let the request in
@@ -130,7 +131,7 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             except StaleEdit:
                 saved_meanwhile = True  # between the form's check of the revision and the save
             else:
-                saved_conflict_message(request, saved, session_conflicts(saved))
+                saved_conflict_message(request, saved, session_conflicts(saved, reader=request.user))
                 return HttpResponseRedirect(board_url(visit, saved))
         if session is not None and (saved_meanwhile or form.is_stale()):
             # Keep what they typed; the form now carries the current revision, so saving again is deliberate.
@@ -213,5 +214,5 @@ def check(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
     if not form.is_valid():
         return render(request, "planner/_conflicts.html", {"form_errors": form.problems(), "conflicts": None})
-    conflicts = [c.message(language()) for c in proposal_conflicts(form)]
+    conflicts = [c.message(language()) for c in proposal_conflicts(form, request.user)]
     return render(request, "planner/_conflicts.html", {"conflicts": conflicts})

@@ -135,7 +135,9 @@ class ProgrammeAdmin(DomainAdmin):
         versions = list(versions_for_visit(visit))  # without their snapshots
         user = request.user
         check = publish_check(
-            visit, session_url=session_admin_url if user.has_perm("visits.view_session") else None
+            visit,
+            reader=user,
+            session_url=session_admin_url if user.has_perm("visits.view_session") else None,
         )
         return {
             **self.admin_site.each_context(request),

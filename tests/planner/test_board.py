@@ -103,7 +103,8 @@ def test_a_block_names_its_status_and_shows_conflicts_and_experts_answers(signed
     assert "status-confirmed" in block and "Confirmed" in block
     assert "2/3 confirmed" in block
     assert "1 conflict" in block
-    assert "Karin Holm is in two sessions at once" in html  # the list of conflicts below the board
+    # The list of conflicts below the board; the other visit is not the coordinator's: free/busy.
+    assert "Karin Holm is busy then (another visit)" in html
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ def kinds(conflicts):
     return sorted(c.kind for c in conflicts)
 
 
-def test_an_expert_booked_in_another_visit_at_the_same_time_is_found_for_the_edited_session():
+def test_an_expert_booked_in_another_visit_at_the_same_time_is_found_for_the_edited_session(staff_user):
     expert = PersonFactory(name="Karin Holm")
     ours = SessionFactory(title="Ours")
     theirs = SessionFactory(
@@ -42,7 +42,7 @@ def test_an_expert_booked_in_another_visit_at_the_same_time_is_found_for_the_edi
     )
     SessionExpertFactory(session=ours, person=expert)
     SessionExpertFactory(session=theirs, person=expert)
-    [found] = session_conflicts(ours)
+    [found] = session_conflicts(ours, reader=staff_user)  # who sees every visit
     assert found.kind is ConflictKind.PERSON_DOUBLE_BOOKED
     assert found.sessions == tuple(sorted((ours.pk, theirs.pk)))
     assert "Karin Holm" in found.message() and "Theirs" in found.message()
@@ -147,7 +147,7 @@ def test_an_interpreter_booked_makes_the_language_warning_go_away():
     assert session_conflicts(session) == []
 
 
-def test_the_programme_report_covers_clashes_with_other_visits_and_nothing_unrelated():
+def test_the_programme_report_covers_clashes_with_other_visits_and_nothing_unrelated(staff_user):
     venue = VenueFactory(capacity=1)
     visit = VisitFactory()
     ours = SessionFactory(visit=visit, venue=venue)
@@ -156,7 +156,7 @@ def test_the_programme_report_covers_clashes_with_other_visits_and_nothing_unrel
     other_venue = VenueFactory()
     SessionFactory(visit=VisitFactory(), venue=other_venue)
     SessionFactory(visit=VisitFactory(), venue=other_venue)
-    report = visit_conflict_report(visit)
+    report = visit_conflict_report(visit, reader=staff_user)  # who sees every visit
     assert [(c.kind, c.sessions) for c in report.fatal] == [
         (ConflictKind.VENUE_DOUBLE_BOOKED, tuple(sorted((ours.pk, theirs.pk))))
     ]
