@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    # The audit log: below visits, which writes to it from its services.
+    "audit",
     "visits",
     # After visits: participation.admin extends the Session admin that visits.admin registers.
     "participation",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Through which door (planner, API, admin, link) the changes of a request come, for the audit log.
+    "audit.doors.DoorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a sign-in refused for too many failures with the lockout page (config.signin).
