@@ -262,12 +262,8 @@ def test_the_admin_shows_entries_read_only_to_agency_admins(anna):
     assert client.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).status_code == 200
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert client.post(reverse("admin:audit_auditentry_change", args=[entry.pk]), {}).status_code == 403
-    assert client.post(
-        reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}
-    ).status_code in (
-        403,
-        302,
-    )
+    delete = reverse("admin:audit_auditentry_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk, actor_label="Anna Berg").exists()
     client.force_login(anna)  # a coordinator: not in the admin's audit log at all
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 403
