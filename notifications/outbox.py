@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit import log as audit_log
 from audit.models import Action, AuditEntry
@@ -89,7 +89,11 @@ def _audited(rows: QuerySet[OutboxMessage], fields: dict[str, Any]) -> dict[int,
 
 
 def _message_repr(kind: str, to_email: str) -> str:
-    return f"{MessageKind(kind).label} to {to_email}" if kind in MessageKind.values else to_email
+    """The message's name in the log, in one language whoever's request wrote it (like the other names)."""
+    if kind not in MessageKind.values:
+        return to_email
+    with translation.override("en"):
+        return f"{MessageKind(kind).label} to {to_email}"
 
 
 def _move_entry(before: dict[str, Any], after: dict[str, Any], actor: audit_log.Who) -> AuditEntry:
