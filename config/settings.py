@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    # The audit log: below visits, which writes to it from its services.
+    "audit",
     "visits",
     # After visits: participation.admin extends the Session admin that visits.admin registers.
     "participation",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.otp_device: the device whose code this session entered (django-otp), or None.
     "django_otp.middleware.OTPMiddleware",
+    # Through which door (planner, API, admin, link) the changes of a request come, for the audit log.
+    "audit.doors.DoorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # With REQUIRE_TWO_FACTOR: a signed-in session that has not entered a code goes to the code step first.
     "accounts.middleware.TwoFactorRequired",

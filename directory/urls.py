@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from directory.views import delegations, experts, member_import, members, venues
+from directory.views import delegations, experts, member_import, members, people, venues
 
 app_name = "directory"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("delegations/<int:delegation_id>/members/", include(member_patterns)),
     path("members-template.csv", member_import.import_template, name="members_import_template"),
     path("experts/", experts.expert_list, name="experts"),
+    path("people/<int:person_id>/history/", people.person_history, name="person_history"),
     path("experts/<int:person_id>/availability/", include(availability_patterns)),
     path("venues/", venues.venue_list, name="venues"),
     path("venues/<int:venue_id>/", include(venue_patterns)),

@@ -17,8 +17,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from audit import log as audit_log
+from audit.models import Action, AuditEntry
 from notifications.compose import message_language
 from notifications.hooks import after_enqueue
 from notifications.models import OUTBOX_TRANSITIONS, MessageKind, OutboxMessage, OutboxStatus
@@ -34,29 +36,104 @@ class InvalidOutboxMove(ValueError):
     pass
 
 
-def outbox_move(*, message_ids: Sequence[int], from_status: str, to_status: str, **fields: Any) -> list[int]:
-    """Move the messages that are in `from_status` to `to_status`; return the ids that moved.
+def outbox_move(
+    *,
+    message_ids: Sequence[int],
+    from_status: str,
+    to_status: str,
+    actor: audit_log.Who = None,
+    **fields: Any,
+) -> list[int]:
+    """Move the messages that are in `from_status` to `to_status`; return the ids that moved. Each move is
+    an entry in the audit log (`actor`: who moves it; None, the system, as the delivery tasks do).
 
     The status is part of the UPDATE's WHERE clause, so of two workers moving the same row exactly one
     succeeds: a message claimed for sending is claimed once.
     """
     if to_status not in OUTBOX_TRANSITIONS[from_status]:
         raise InvalidOutboxMove(f"An outgoing message cannot go from {from_status} to {to_status}.")
-    if len(message_ids) == 1:
-        # One row: the conditional UPDATE alone decides (it locks the row and re-checks the status).
-        moved_one = OutboxMessage.objects.filter(pk=message_ids[0], status=from_status).update(
-            status=to_status, updated_at=timezone.now(), **fields
-        )
-        return list(message_ids) if moved_one else []
+    if not message_ids:
+        return []
     with transaction.atomic():
-        rows = OutboxMessage.objects.filter(pk__in=list(message_ids), status=from_status)
-        if transaction.get_connection().features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        moved = list(rows.values_list("pk", flat=True))
-        OutboxMessage.objects.filter(pk__in=moved).update(
-            status=to_status, updated_at=timezone.now(), **fields
+        if len(message_ids) == 1:
+            # One row: the conditional UPDATE alone decides (it locks the row and re-checks the status).
+            before = _audited(OutboxMessage.objects.filter(pk=message_ids[0]), fields)
+            moved_one = OutboxMessage.objects.filter(pk=message_ids[0], status=from_status).update(
+                status=to_status, updated_at=timezone.now(), **fields
+            )
+            moved = list(message_ids) if moved_one else []
+        else:
+            rows = OutboxMessage.objects.filter(pk__in=list(message_ids), status=from_status)
+            if transaction.get_connection().features.has_select_for_update_skip_locked:
+                rows = rows.select_for_update(skip_locked=True)
+            before = _audited(rows, fields)
+            moved = list(before)
+            OutboxMessage.objects.filter(pk__in=moved).update(
+                status=to_status, updated_at=timezone.now(), **fields
+            )
+        # A value computed by the database (attempts + 1) is not known here: the log names what it knows.
+        known = {name: value for name, value in fields.items() if not hasattr(value, "resolve_expression")}
+        audit_log.record_many(
+            _move_entry(before[pk], {"status": to_status, **known}, actor) for pk in moved if pk in before
         )
     return moved
+
+
+# What an entry about a message says of it besides what changed: whose history it is, and its name.
+_MESSAGE_SCOPE = ("pk", "visit_id", "person_id", "kind", "to_email", "status")
+
+
+def _audited(rows: QuerySet[OutboxMessage], fields: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    names = list(dict.fromkeys([*_MESSAGE_SCOPE, *fields]))
+    return {row["pk"]: row for row in rows.values(*names)}
+
+
+def _message_repr(kind: str, to_email: str) -> str:
+    """The message's name in the log, in one language whoever's request wrote it (like the other names)."""
+    if kind not in MessageKind.values:
+        return to_email
+    with translation.override("en"):
+        return f"{MessageKind(kind).label} to {to_email}"
+
+
+def _move_entry(before: dict[str, Any], after: dict[str, Any], actor: audit_log.Who) -> AuditEntry:
+    return audit_log.entry(
+        action=Action.CHANGE,
+        actor=actor,
+        object_type=OutboxMessage._meta.label_lower,
+        object_id=before["pk"],
+        object_repr=_message_repr(before["kind"], before["to_email"]),
+        changes=audit_log.diff(before, after),
+        visit_id=before["visit_id"],
+        person_id=before["person_id"],
+    )
+
+
+def outbox_create(rows: Sequence[OutboxMessage], *, actor: audit_log.Who = None) -> list[OutboxMessage]:
+    """Write these rows, skipping those whose idempotency key is taken already, and log the new ones; returns
+    every row of these keys as it now is (new or there before)."""
+    keys = [row.idempotency_key for row in rows]
+    there = set(
+        OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+    )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    written = list(OutboxMessage.objects.filter(idempotency_key__in=keys))
+    audit_log.record_many(
+        audit_log.entry(
+            action=Action.CREATE,
+            actor=actor,
+            obj=message,
+            object_repr=_message_repr(message.kind, message.to_email),
+            changes=audit_log.diff(
+                {}, {"kind": message.kind, "to_email": message.to_email, "status": message.status}
+            ),
+            visit_id=message.visit_id,
+            person_id=message.person_id,
+        )
+        for message in written
+        if message.idempotency_key not in there
+    )
+    return written
 
 
 def session_message_key(
@@ -168,8 +245,7 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
                 message_id=new_message_id(),
             )
         )
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
+    created = outbox_create(rows, actor=version.published_by)
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
     after_enqueue(version, changes, created)
     return created
@@ -283,14 +359,17 @@ def outbox_send_again(*, message: OutboxMessage, actor: User | None) -> OutboxMe
     coordinator corrects it in the directory before sending again."""
     if message.person_id is not None:
         current = Person.objects.filter(pk=message.person_id).values_list("email", flat=True).first()
-        if current:
-            OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).exclude(
-                to_email=current
-            ).update(to_email=current)
+        stored = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).exclude(
+            to_email=current
+        )
+        before = _audited(stored, {"to_email": current})
+        if current and before and stored.update(to_email=current):
+            audit_log.record_many([_move_entry(before[message.pk], {"to_email": current}, actor)])
     moved = outbox_move(
         message_ids=[message.pk],
         from_status=OutboxStatus.FAILED,
         to_status=OutboxStatus.QUEUED,
+        actor=actor,
         send_at=timezone.now(),
         attempts=0,
     )

@@ -10,6 +10,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from audit import log
+from audit.models import Action
 from notifications.models import PersonalToken
 from visits.models import Person, Visit
 from visits.selectors import visits_taking_part
@@ -22,7 +24,9 @@ def live_token(purpose: str, **owner: Person | Visit) -> PersonalToken:
         return live
     try:
         with transaction.atomic():
-            return PersonalToken.objects.create(purpose=purpose, **owner)
+            token = PersonalToken.objects.create(purpose=purpose, **owner)
+            _audit_created([token])
+            return token
     except IntegrityError:  # created by someone else at the same moment
         return PersonalToken.objects.get(purpose=purpose, revoked_at__isnull=True, **owner)
 
@@ -43,15 +47,18 @@ def person_tokens(people: Iterable[Person]) -> dict[int, PersonalToken]:
     }
     missing = ids - set(live)
     if missing:
-        PersonalToken.objects.bulk_create(
-            [PersonalToken(person_id=pk, purpose=PersonalToken.Purpose.PERSON_FEED) for pk in missing],
-            ignore_conflicts=True,  # made by someone else meanwhile: read below
-        )
+        wanted = [PersonalToken(person_id=pk, purpose=PersonalToken.Purpose.PERSON_FEED) for pk in missing]
+        PersonalToken.objects.bulk_create(wanted, ignore_conflicts=True)  # made by someone else: read below
+        made = []
         for token in PersonalToken.objects.filter(
             person_id__in=missing, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True
         ):
             if token.person_id is not None:
                 live[token.person_id] = token
+                made.append(token)
+        # Ours are those holding the secrets made here; the others were made by someone else, who logged them.
+        ours = {token.token for token in wanted}
+        _audit_created([token for token in made if token.token in ours])
     return live
 
 
@@ -102,9 +109,36 @@ def find_visit_token(key: str) -> PersonalToken | None:
 def token_revoke(*, token: PersonalToken, actor: User | None = None) -> PersonalToken:
     """Revoke a token: its feed and page answer 404 from now on; person_token then makes a new one. `actor`
     is who revokes it (None: the system)."""
-    PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    now = timezone.now()
+    with transaction.atomic():
+        if PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+            log.record(
+                action=Action.CHANGE,
+                actor=actor,
+                obj=token,
+                object_repr=token.get_purpose_display(),
+                changes=log.diff({"revoked_at": None}, {"revoked_at": now}),
+                visit_id=token.visit_id,
+                person_id=token.person_id,
+            )
     token.refresh_from_db()
     return token
+
+
+def _audit_created(tokens: list[PersonalToken]) -> None:
+    """Made by the system when a link is first needed; the log names the token's purpose, never its secret."""
+    log.record_many(
+        log.entry(
+            action=Action.CREATE,
+            actor=None,
+            obj=token,
+            object_repr=token.get_purpose_display(),
+            changes=log.diff({}, {"purpose": token.purpose}),
+            visit_id=token.visit_id,
+            person_id=token.person_id,
+        )
+        for token in tokens
+    )
 
 
 def absolute(path: str) -> str:

@@ -3,12 +3,15 @@ a delegation member needs. Keyword-only, typed, atomic."""
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from audit import log
+from audit.models import Action, ActorKind
 from participation.models import ParticipantAnswer, ParticipantNeeds
 from participation.selectors import MEMBER_NOTES, participant_visits, session_open, visit_open
 from visits.models import DelegationMember, Person, Session, Visit
@@ -41,9 +44,20 @@ def participant_answer_record(
     row, created = ParticipantAnswer.objects.select_for_update().get_or_create(
         session=session, person=person, defaults={"answer": answer, "answered_at": now}
     )
+    before = None if created else row.answer
     if not created and row.answer != answer:
         row.answer, row.answered_at = answer, now
         row.save(update_fields=["answer", "answered_at"])
+    if before != answer:
+        log.record(
+            action=Action.CREATE if created else Action.CHANGE,
+            actor=log.by_link(person, kind=ActorKind.PARTICIPANT_LINK),
+            obj=row,
+            object_repr=f"{person} – {session.title}",
+            changes=log.diff({"answer": before}, {"answer": answer}),
+            visit_id=session.visit_id,
+            person_id=person.pk,
+        )
     return row
 
 
@@ -93,12 +107,26 @@ def _needs_write(person: Person, visit: Visit, values: dict[str, object]) -> Par
     needs = (
         ParticipantNeeds.objects.select_for_update().filter(person=person, visit=visit).order_by("pk").first()
     )
+    created = needs is None
     if needs is None:
         needs = ParticipantNeeds(person=person, visit=visit)
+    before = {name: getattr(needs, name) for name in values} if not created else {}
     for name, value in values.items():
         setattr(needs, name, value)
     needs.full_clean(validate_unique=False, validate_constraints=False)  # the database checks both
     needs.save()
+    changes = log.diff(before, values)
+    if changes:
+        log.record(
+            action=Action.CREATE if created else Action.CHANGE,
+            actor=log.by_link(person, kind=ActorKind.PARTICIPANT_LINK),
+            obj=needs,
+            object_repr=f"{person} – {visit.title}",
+            changes=changes,
+            visit_id=visit.pk,
+            delegation_id=visit.delegation_id,
+            person_id=person.pk,
+        )
     return needs
 
 
@@ -118,6 +146,8 @@ def members_needs_set(*, notes: Mapping[int, Mapping[str, str]], actor: User | N
         row.member_id: row
         for row in ParticipantNeeds.objects.select_for_update().filter(member_id__in=list(notes)).order_by()
     }
+    fields = list(MEMBER_NOTES.values())
+    before = {member_id: {name: getattr(row, name) for name in fields} for member_id, row in rows.items()}
     now = timezone.now()
     added: list[ParticipantNeeds] = []
     changed: list[ParticipantNeeds] = []
@@ -140,3 +170,32 @@ def members_needs_set(*, notes: Mapping[int, Mapping[str, str]], actor: User | N
         ParticipantNeeds.objects.bulk_update(changed, ["dietary_note", "accessibility_note", "updated_at"])
     if emptied:
         ParticipantNeeds.objects.filter(pk__in=emptied).delete()
+    _audit_member_notes(notes, before, {**rows, **{row.member_id: row for row in added}}, fields, actor)
+
+
+def _audit_member_notes(
+    notes: Mapping[int, object],
+    before: Mapping[int | None, Mapping[str, Any]],
+    rows: Mapping[int | None, ParticipantNeeds],
+    fields: list[str],
+    actor: User | None,
+) -> None:
+    """One entry per member whose notes changed, about the membership (the person's and delegation's)."""
+    members = DelegationMember.objects.select_related("person", "delegation").in_bulk(list(notes))
+    entries = []
+    for member_id, member in members.items():
+        row = rows.get(member_id)
+        after = {name: getattr(row, name) if row is not None else "" for name in fields}
+        changes = log.diff(before.get(member_id, {name: "" for name in fields}), after)
+        if changes:
+            entries.append(
+                log.entry(
+                    action=Action.CHANGE,
+                    actor=actor,
+                    obj=member,
+                    changes=changes,
+                    delegation_id=member.delegation_id,
+                    person_id=member.person_id,
+                )
+            )
+    log.record_many(entries)

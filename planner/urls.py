@@ -9,6 +9,7 @@ urlpatterns = [
     path("visits/new/", overview.visit_new, name="visit_new"),
     path("visits/<int:visit_id>/", overview.board, name="board"),
     path("visits/<int:visit_id>/print/", overview.programme_print, name="print"),
+    path("visits/<int:visit_id>/history/", overview.visit_history, name="history"),
     path("visits/<int:visit_id>/sessions/new/", sessions.session_new, name="session_new"),
     path("visits/<int:visit_id>/check/", sessions.check, name="check"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),

@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import log
+from audit.models import Action
 from notifications.models import OutboxMessage
-from notifications.outbox import coordinators_of, dispatch_on_commit, notice_row
+from notifications.outbox import coordinators_of, dispatch_on_commit, notice_row, outbox_create
 from responses.models import Door, ExpertAnswer, ProposedTime
 from responses.reminders import withdraw_waiting
 from visits.models import ANSWERS, AWAITING_ANSWER, EXPERT_ANSWER_TRANSITIONS, Person, SessionExpert
@@ -82,6 +84,7 @@ def answer_move(
         _check(expert, to=to, answering=answering)
     if not experts:
         return []
+    before = {expert.pk: {"response": expert.response, "note": expert.note} for expert in experts}
     now = timezone.now()
     for expert in experts:
         expert.response = to
@@ -91,6 +94,18 @@ def answer_move(
         if answering or note is not None:
             expert.note = note or ""
     SessionExpert.objects.bulk_update(experts, ["response", "responded_at", "answers", "note"])
+    log.record_many(
+        log.entry(
+            action=Action.CHANGE,
+            actor=_answering_actor(expert, door=door, actor=actor),
+            obj=expert,
+            object_repr=f"{expert.person} – {expert.session.title}",
+            changes=log.diff(before[expert.pk], {"response": to, "note": expert.note}),
+            visit_id=expert.session.visit_id,
+            person_id=expert.person_id,
+        )
+        for expert in experts
+    )
     answers = ExpertAnswer.history.bulk_create(
         ExpertAnswer(
             expert=expert,
@@ -113,6 +128,14 @@ def answer_move(
         for answer in answers:
             tell_coordinators_now(answer)
     return answers
+
+
+def _answering_actor(expert: SessionExpert, *, door: Door, actor: User | None) -> log.Who:
+    """Who moved the answer, for the audit log: the expert through their link, a user (by phone, in the API
+    or the admin), or the system (an invitation, a reminder, a colleague's invitation)."""
+    if door == Door.LINK and actor is None:
+        return log.by_link(expert.person)
+    return actor
 
 
 def _check(expert: SessionExpert, *, to: str, answering: bool) -> None:
@@ -145,8 +168,7 @@ def tell_coordinators_now(answer: ExpertAnswer) -> list[OutboxMessage]:
         )
         for recipient in coordinators_of([visit_id])[visit_id]
     ]
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    created = outbox_create(rows)
     ExpertAnswer.history.filter(pk=answer.pk).update(told_at=timezone.now())
-    created = list(OutboxMessage.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]))
     dispatch_on_commit([m.pk for m in created])
     return created

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from notifications.models import MessageKind, OutboxMessage
+from notifications.outbox import outbox_create
 from responses.answers import answer_move
 from responses.models import Door
 from responses.reminders import reminder_row
@@ -74,4 +75,4 @@ def experts_after_publish(
         if expert is None or expert.response not in AWAITING_ANSWER:
             continue
         rows.append(reminder_row(message, expert.pk, number=1, since=now))
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    outbox_create(rows, actor=publisher)

@@ -16,7 +16,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import coordinators_of, new_message_id, notice_row, outbox_move, session_message_key
+from notifications.outbox import (
+    coordinators_of,
+    new_message_id,
+    notice_row,
+    outbox_create,
+    outbox_move,
+    session_message_key,
+)
 from scheduling.models import ChangeRecipient
 from visits.models import AWAITING_ANSWER, Session, SessionExpert
 from visits.selectors import session_cancelled
@@ -100,7 +107,7 @@ def unwanted_reminders(messages: Sequence[OutboxMessage]) -> set[int]:
             unwanted.add(message.pk)
         elif message.kind == MessageKind.REMINDER:
             following += next_rows(message, since=now)
-    OutboxMessage.objects.bulk_create(following, ignore_conflicts=True)
+    outbox_create(following)
     return unwanted
 
 

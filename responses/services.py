@@ -17,13 +17,20 @@ from django.utils.translation import gettext as _
 
 from notifications.compose import FRESH_LINK_PREFIX, message_language
 from notifications.models import MessageKind, OutboxMessage
-from notifications.outbox import REQUEST, dispatch_on_commit, new_message_id, session_message_key
+from notifications.outbox import (
+    REQUEST,
+    dispatch_on_commit,
+    new_message_id,
+    outbox_create,
+    session_message_key,
+)
 from responses.answers import AnswerRefused, Proposal, answer_move
 from responses.models import Door, ExpertAnswer
 from responses.reminders import reminder_row
 from scheduling.models import ChangeRecipient
 from visits.models import Person, SessionExpert
 from visits.selectors import session_cancelled
+from visits.services import person_create, session_expert_add
 
 NOTE_MAX = 2000
 PROPOSALS_MAX = 5
@@ -104,14 +111,17 @@ def expert_pass(
         if colleague is not None and session.session_experts.filter(person=colleague).exists():
             raise AnswerRefused({"colleague_email": _("Your colleague is already on this session.")})
         if colleague is None:
-            colleague = Person.objects.create(
-                name=name,
-                email=email,
-                preferred_language=expert.person.preferred_language,
-                home_time_zone=expert.person.home_time_zone,
-                organisation=expert.person.organisation,
+            colleague = person_create(
+                data={
+                    "name": name,
+                    "email": email,
+                    "preferred_language": expert.person.preferred_language,
+                    "home_time_zone": expert.person.home_time_zone,
+                    "organisation": expert.person.organisation,
+                },
+                actor=actor,
             )
-        taken_over = SessionExpert.objects.create(session=session, person=colleague)
+        taken_over = session_expert_add(session=session, person=colleague, actor=actor)
         (invited,) = answer_move(
             expert_ids=[taken_over.pk], to=SessionExpert.Response.INVITED, door=Door.COLLEAGUE, actor=actor
         )
@@ -152,29 +162,29 @@ def fresh_link(expert: SessionExpert) -> bool:
 def invite(expert: SessionExpert, *, key: str, remind: bool = True) -> OutboxMessage:
     """An invitation (the calendar invite with a link to answer) to one expert, now, outside a publish."""
     session, person = expert.session, expert.person
-    message, _created = OutboxMessage.objects.get_or_create(
-        idempotency_key=key,
-        defaults={
-            "kind": MessageKind.INVITATION,
-            "visit_id": session.visit_id,
-            "person": person,
-            "session": session,
-            "session_key": session.pk,
-            "sequence": session.sequence,
-            "role": ChangeRecipient.Role.EXPERT,
-            "version_number": session.visit.versions.order_by("-number")
-            .values_list("number", flat=True)
-            .first(),
-            "to_email": person.email,
-            "language": message_language(person.preferred_language),
-            "send_at": timezone.now(),
-            "message_id": new_message_id(),
-        },
+    (message,) = outbox_create(
+        [
+            OutboxMessage(
+                idempotency_key=key,
+                kind=MessageKind.INVITATION,
+                visit_id=session.visit_id,
+                person=person,
+                session=session,
+                session_key=session.pk,
+                sequence=session.sequence,
+                role=ChangeRecipient.Role.EXPERT,
+                version_number=session.visit.versions.order_by("-number")
+                .values_list("number", flat=True)
+                .first(),
+                to_email=person.email,
+                language=message_language(person.preferred_language),
+                send_at=timezone.now(),
+                message_id=new_message_id(),
+            )
+        ]
     )
     if remind:
-        OutboxMessage.objects.bulk_create(
-            [reminder_row(message, expert.pk, number=1, since=timezone.now())], ignore_conflicts=True
-        )
+        outbox_create([reminder_row(message, expert.pk, number=1, since=timezone.now())])
     dispatch_on_commit([message.pk])
     return message
 

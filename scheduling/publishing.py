@@ -17,6 +17,8 @@ from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit import log
+from audit.models import Action
 from scheduling.domain.changes import (
     ChangeSpec,
     SessionSnapshot,
@@ -122,6 +124,14 @@ def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion |
             snapshot=as_published(current, changes),
         )
         _store_changes(version, changes, existing={int(key) for key in current})
+        log.record(
+            action=Action.CHANGE,
+            actor=actor,
+            obj=locked,
+            changes=log.diff({"version": previous.number if previous else None}, {"version": version.number}),
+            visit_id=locked.pk,
+            delegation_id=locked.delegation_id,
+        )
         programme_published.send(sender=ProgrammeVersion, version=version)
 
         if locked.status in (VisitStatus.DRAFT, VisitStatus.PLANNED):

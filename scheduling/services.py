@@ -11,24 +11,24 @@ from django.utils.translation import gettext as _
 
 from scheduling.models import AvailabilityException, CityTravelTime, ExpertHours, TravelTime
 from visits.models import Person, Venue
-from visits.services.base import Refused, Writes, model_create, model_update
+from visits.services.base import Refused, Writes, model_create, model_delete, model_update
 
 
 @transaction.atomic
 def expert_hours_create(*, data: Mapping[str, Any], actor: User | None) -> ExpertHours:
-    return model_create(ExpertHours, data=data)
+    return model_create(ExpertHours, data=data, actor=actor)
 
 
 @transaction.atomic
 def expert_hours_update(
     *, expert_hours: ExpertHours, data: Mapping[str, Any], actor: User | None
 ) -> ExpertHours:
-    return model_update(expert_hours, data=data)
+    return model_update(expert_hours, data=data, actor=actor)
 
 
 @transaction.atomic
 def expert_hours_delete(*, expert_hours: ExpertHours, actor: User | None) -> None:
-    expert_hours.delete()
+    model_delete(expert_hours, actor=actor)
 
 
 @transaction.atomic
@@ -51,21 +51,21 @@ def expert_weekly_hours_change(
 
 @transaction.atomic
 def availability_exception_create(*, data: Mapping[str, Any], actor: User | None) -> AvailabilityException:
-    return model_create(AvailabilityException, data=data)
+    return model_create(AvailabilityException, data=data, actor=actor)
 
 
 @transaction.atomic
 def availability_exception_update(
     *, availability_exception: AvailabilityException, data: Mapping[str, Any], actor: User | None
 ) -> AvailabilityException:
-    return model_update(availability_exception, data=data)
+    return model_update(availability_exception, data=data, actor=actor)
 
 
 @transaction.atomic
 def availability_exception_delete(
     *, availability_exception: AvailabilityException, actor: User | None
 ) -> None:
-    availability_exception.delete()
+    model_delete(availability_exception, actor=actor)
 
 
 # The services of each, for the front ends that write these rows generically (the API's viewsets, the admin).
@@ -98,19 +98,19 @@ def travel_time_remove(*, venue: Venue, other: Venue, actor: User | None) -> Non
 
 @transaction.atomic
 def city_travel_time_create(*, data: Mapping[str, Any], actor: User | None) -> CityTravelTime:
-    return model_create(CityTravelTime, data=data)
+    return model_create(CityTravelTime, data=data, actor=actor)
 
 
 @transaction.atomic
 def city_travel_time_update(
     *, city_travel_time: CityTravelTime, data: Mapping[str, Any], actor: User | None
 ) -> CityTravelTime:
-    return model_update(city_travel_time, data=data)
+    return model_update(city_travel_time, data=data, actor=actor)
 
 
 @transaction.atomic
 def city_travel_time_delete(*, city_travel_time: CityTravelTime, actor: User | None) -> None:
-    city_travel_time.delete()
+    model_delete(city_travel_time, actor=actor)
 
 
 CITY_TRAVEL_TIME_WRITES = Writes(

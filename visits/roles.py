@@ -28,8 +28,8 @@ def coordinators_group() -> Group:
 
 
 def agency_admins_group() -> Group:
-    """A coordinator's permissions, the agency admin's role, and the coordinators' accounts (users and
-    groups); no site settings, no deleting the audit trail."""
+    """A coordinator's permissions, the agency admin's role, the coordinators' accounts (users and
+    groups) and reading the audit log; no site settings, no deleting the audit trail."""
     app, codename = AGENCY_ADMIN.split(".")
     group, _ = Group.objects.get_or_create(name=AGENCY_ADMINS_GROUP)
     group.permissions.set(
@@ -37,6 +37,7 @@ def agency_admins_group() -> Group:
             _coordinator_permissions()
             | Q(content_type__app_label=app, codename=codename)
             | Q(content_type__app_label="auth", content_type__model__in=["user", "group"])
+            | Q(content_type__app_label="audit", codename="view_auditentry")
         )
     )
     return group

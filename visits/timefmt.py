@@ -6,7 +6,8 @@ is pinned by the tests of what shows it:
 - ADMIN    'Tue 23 Mar 2027 09:00–10:30 (Europe/Stockholm)', the admin's lists and pages;
 - BOARD    '09:00–10:30 (Europe/Stockholm)', the planner's blocks, which sit under their day;
 - MESSAGE  'Tuesday 23 March 2027, 09:00–10:30 (Europe/Stockholm)', e-mail, feeds and the answer pages;
-- CHECK    '2027-03-23 09:00–10:30 Europe/Stockholm', the conflict checker's messages.
+- CHECK    '2027-03-23 09:00–10:30 Europe/Stockholm', the conflict checker's messages;
+- HISTORY  '12 March 2027 14:02', the lines of a visit's or a person's history (visits.history).
 
 A span's end repeats its date only when it falls on another day than its start.
 """
@@ -29,6 +30,7 @@ ADMIN = SpanStyle(start="D j M Y H:i", end_other_day="D j M Y H:i")
 BOARD = SpanStyle(start="H:i", end_other_day="D j M H:i")
 MESSAGE = SpanStyle(start="l j F Y, H:i", end_other_day="l j F Y, H:i", dash_other_day=" – ")
 CHECK = SpanStyle(start="Y-m-d H:i", end_other_day="Y-m-d H:i", zone_in_brackets=False)
+HISTORY = SpanStyle(start="j F Y H:i", end_other_day="j F Y H:i")
 
 
 def _zone_text(zone: dt.tzinfo, style: SpanStyle) -> str:

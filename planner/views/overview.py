@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
 
 from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
@@ -14,6 +15,7 @@ from planner.forms import NewVisitForm
 from planner.views import language
 from visits.access import access_visit, signed_in_required, visits_for_user
 from visits.forms import model_data
+from visits.history import visit_history as visit_history_lines
 from visits.models import Session, SessionExpert
 from visits.services import visit_create
 
@@ -84,3 +86,16 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("planner:board", args=[visit.pk]))
     return render(request, "planner/visit_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@signed_in_required
+@require_safe
+def visit_history(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """What happened to the visit, newest first, in sentences: who, when (in the visit's zone), through which
+    door, and what changed (visits.history)."""
+    visit = access_visit(request.user, visit_id)
+    return render(
+        request,
+        "planner/history.html",
+        {"visit": visit, "lines": visit_history_lines(visit), "page": "history"},
+    )

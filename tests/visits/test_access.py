@@ -205,6 +205,7 @@ def test_the_planner(world, who):
     for url in [
         reverse("planner:board", args=[visit.pk]),
         reverse("planner:session_edit", args=[session.pk]),
+        reverse("planner:history", args=[visit.pk]),
     ]:
         assert outcome(client.get(url)) == PLANNER[who], url
 
@@ -234,6 +235,8 @@ def test_the_directory(world, who):
         assert outcome(client.get(url)) == DIRECTORY[who], url
     person = member.person
     assert outcome(client.get(reverse("directory:expert_availability", args=[person.pk]))) == SHARED[who]
+    # A person's history is there for whoever may see the person; its lines are scoped (tests/audit).
+    assert outcome(client.get(reverse("directory:person_history", args=[person.pk]))) == SHARED[who]
 
 
 @pytest.mark.parametrize("who", USERS)

@@ -12,14 +12,14 @@ from django.utils.translation import ngettext
 
 from visits.access import visits_for_user
 from visits.models import Delegation, DelegationMember, Person
-from visits.services.base import Refused, model_create, model_update
+from visits.services.base import Refused, model_create, model_delete, model_update
 from visits.services.directory import person_create, person_update
 
 
 @transaction.atomic
 def delegation_register(*, data: Mapping[str, Any], actor: User | None) -> Delegation:
     """A new delegation; whoever registers it coordinates it."""
-    delegation = model_create(Delegation, data=data)
+    delegation = model_create(Delegation, data=data, actor=actor)
     if actor is not None:
         delegation.coordinators.add(actor)
     return delegation
@@ -27,7 +27,7 @@ def delegation_register(*, data: Mapping[str, Any], actor: User | None) -> Deleg
 
 @transaction.atomic
 def delegation_update(*, delegation: Delegation, data: Mapping[str, Any], actor: User | None) -> Delegation:
-    return model_update(delegation, data=data)
+    return model_update(delegation, data=data, actor=actor)
 
 
 def delegation_removal_refusal(delegation: Delegation, *, user: User | AnonymousUser) -> str | None:
@@ -70,7 +70,7 @@ def delegation_remove(*, delegation: Delegation, actor: User | None) -> None:
     refusal = delegation_removal_refusal(delegation, user=actor if actor is not None else AnonymousUser())
     if refusal is not None:
         raise Refused(refusal)
-    delegation.delete()
+    model_delete(delegation, actor=actor)
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def member_add(
     elif person_data:
         person = person_update(person=person, data=person_data, actor=actor)
     return model_create(
-        DelegationMember, data={**membership_data, "delegation": delegation, "person": person}
+        DelegationMember, data={**membership_data, "delegation": delegation, "person": person}, actor=actor
     )
 
 
@@ -104,7 +104,7 @@ def member_update(
     """Change a member: the person (shared with other delegations) and the membership."""
     if person_data:
         person_update(person=member.person, data=person_data, actor=actor)
-    return model_update(member, data=membership_data)
+    return model_update(member, data=membership_data, actor=actor)
 
 
 def member_is_on_record(member: DelegationMember) -> bool:
@@ -117,4 +117,4 @@ def member_remove(*, member: DelegationMember, actor: User | None) -> None:
     """Remove a member from a delegation; the person stays in the directory."""
     if member_is_on_record(member):
         raise Refused(DelegationMember.protected_deletion_message([member]))
-    member.delete()
+    model_delete(member, actor=actor)

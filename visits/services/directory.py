@@ -10,71 +10,71 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from visits.models import OpeningHours, Organisation, Person, Venue
-from visits.services.base import Writes, model_create, model_update
+from visits.services.base import Writes, model_create, model_delete, model_update
 
 
 @transaction.atomic
 def organisation_create(*, data: Mapping[str, Any], actor: User | None) -> Organisation:
-    return model_create(Organisation, data=data)
+    return model_create(Organisation, data=data, actor=actor)
 
 
 @transaction.atomic
 def organisation_update(
     *, organisation: Organisation, data: Mapping[str, Any], actor: User | None
 ) -> Organisation:
-    return model_update(organisation, data=data)
+    return model_update(organisation, data=data, actor=actor)
 
 
 @transaction.atomic
 def organisation_delete(*, organisation: Organisation, actor: User | None) -> None:
-    organisation.delete()
+    model_delete(organisation, actor=actor)
 
 
 @transaction.atomic
 def person_create(*, data: Mapping[str, Any], actor: User | None) -> Person:
-    return model_create(Person, data=data)
+    return model_create(Person, data=data, actor=actor)
 
 
 @transaction.atomic
 def person_update(*, person: Person, data: Mapping[str, Any], actor: User | None) -> Person:
-    return model_update(person, data=data)
+    return model_update(person, data=data, actor=actor)
 
 
 @transaction.atomic
 def person_delete(*, person: Person, actor: User | None) -> None:
-    person.delete()
+    model_delete(person, actor=actor)
 
 
 @transaction.atomic
 def venue_create(*, data: Mapping[str, Any], actor: User | None) -> Venue:
-    return model_create(Venue, data=data)
+    return model_create(Venue, data=data, actor=actor)
 
 
 @transaction.atomic
 def venue_update(*, venue: Venue, data: Mapping[str, Any], actor: User | None) -> Venue:
-    return model_update(venue, data=data)
+    return model_update(venue, data=data, actor=actor)
 
 
 @transaction.atomic
 def venue_delete(*, venue: Venue, actor: User | None) -> None:
-    venue.delete()
+    model_delete(venue, actor=actor)
 
 
 @transaction.atomic
 def opening_hours_create(*, data: Mapping[str, Any], actor: User | None) -> OpeningHours:
-    return model_create(OpeningHours, data=data)
+    return model_create(OpeningHours, data=data, actor=actor)
 
 
 @transaction.atomic
 def opening_hours_update(
     *, opening_hours: OpeningHours, data: Mapping[str, Any], actor: User | None
 ) -> OpeningHours:
-    return model_update(opening_hours, data=data)
+    return model_update(opening_hours, data=data, actor=actor)
 
 
 @transaction.atomic
 def opening_hours_delete(*, opening_hours: OpeningHours, actor: User | None) -> None:
-    opening_hours.delete()
+    model_delete(opening_hours, actor=actor)
 
 
 # The services of each, for the front ends that write these rows generically (the API's viewsets, the admin).

@@ -11,8 +11,18 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from visits.models import ChosenMember, Person, Session, SessionExpert, SessionInterpreter, Visit
-from visits.services.base import model_create, model_update
+from audit.log import diff
+from audit.models import Action
+from visits.models import (
+    ChosenMember,
+    DelegationMember,
+    Person,
+    Session,
+    SessionExpert,
+    SessionInterpreter,
+    Visit,
+)
+from visits.services.base import audit_write, model_create, model_delete, model_update
 from visits.services.status import session_change_status
 
 
@@ -51,7 +61,7 @@ def session_create(
 ) -> Session:
     """A new session of the visit with its people, all or nothing; tentative unless `status` says so."""
     return _people_and_status_set(
-        model_create(Session, data={**data, "visit": visit}),
+        model_create(Session, data={**data, "visit": visit}, actor=actor),
         experts=experts,
         chosen_members=chosen_members,
         interpreters=interpreters,
@@ -76,7 +86,7 @@ def session_update(
     Raises StaleEdit if the session was saved by someone else since `session` was read (its revision).
     """
     return _people_and_status_set(
-        model_update(session, data=data),
+        model_update(session, data=data, actor=actor),
         experts=experts,
         chosen_members=chosen_members,
         interpreters=interpreters,
@@ -88,7 +98,7 @@ def session_update(
 @transaction.atomic
 def session_delete(*, session: Session, actor: User | None) -> None:
     """Delete a session with its people (a published programme's sessions are protected: cancel them)."""
-    session.delete()
+    model_delete(session, actor=actor)
 
 
 @transaction.atomic
@@ -100,10 +110,22 @@ def session_experts_set(*, session: Session, people: Iterable[int], actor: User 
     """
     wanted = set(people)
     current = set(session.session_experts.values_list("person_id", flat=True))
+    if wanted == current:
+        return
     session.session_experts.filter(person_id__in=current - wanted).delete()
     SessionExpert.objects.bulk_create(
         SessionExpert(session=session, person_id=person_id) for person_id in sorted(wanted - current)
     )
+    names = {person.pk: str(person) for person in Person.objects.filter(pk__in=list(current | wanted))}
+    before, after = {names[pk] for pk in current}, {names[pk] for pk in wanted}
+    _audit_people(session, "experts", before, after, actor)
+
+
+def _audit_people(session: Session, field: str, before: object, after: object, actor: User | None) -> None:
+    """One entry on the session for a change of who is on it (by name: the log outlives the rows)."""
+    changes = diff({field: before}, {field: after})
+    if changes:
+        audit_write(session, action=Action.CHANGE, actor=actor, changes=changes)
 
 
 # What an expert's row holds besides their answer, which only responses.answers.answer_move writes.
@@ -115,7 +137,9 @@ def session_expert_add(
     *, session: Session, person: Person, note: str = "", actor: User | None
 ) -> SessionExpert:
     """Put an expert on the session, not asked yet (publishing invites them)."""
-    return SessionExpert.objects.create(session=session, person=person, note=note)
+    expert = SessionExpert.objects.create(session=session, person=person, note=note)
+    audit_write(expert, action=Action.CREATE, actor=actor, changes=diff({}, {"person": person, "note": note}))
+    return expert
 
 
 @transaction.atomic
@@ -123,14 +147,16 @@ def session_expert_update(
     *, expert: SessionExpert, data: Mapping[str, Any], actor: User | None
 ) -> SessionExpert:
     """Change an expert's row (its session, who it is, its note); their answer is left to its owner."""
-    return model_update(expert, data={name: data[name] for name in EXPERT_ROW_FIELDS if name in data})
+    return model_update(
+        expert, data={name: data[name] for name in EXPERT_ROW_FIELDS if name in data}, actor=actor
+    )
 
 
 @transaction.atomic
 def session_expert_remove(*, expert: SessionExpert, actor: User | None) -> None:
     """Take an expert off the session (taken off a published one, they get a cancellation when the
     programme is published next)."""
-    expert.delete()
+    model_delete(expert, actor=actor)
 
 
 @transaction.atomic
@@ -138,10 +164,18 @@ def session_chosen_members_set(*, session: Session, members: Iterable[int], acto
     """Make the session's chosen members these delegation members (used when attendance is 'chosen')."""
     wanted = set(members)
     current = set(session.session_chosen_members.values_list("member_id", flat=True))
+    if wanted == current:
+        return
     session.session_chosen_members.filter(member_id__in=current - wanted).delete()
     ChosenMember.objects.bulk_create(
         ChosenMember(session=session, member_id=member_id) for member_id in sorted(wanted - current)
     )
+    names = dict(
+        DelegationMember.objects.filter(pk__in=list(current | wanted)).values_list("pk", "person__name")
+    )
+    before = {names.get(pk, "") for pk in current}
+    after = {names.get(pk, "") for pk in wanted}
+    _audit_people(session, "chosen_members", before, after, actor)
 
 
 @transaction.atomic
@@ -153,6 +187,7 @@ def session_interpreters_set(
     An interpreter who stays keeps their row, with the languages given; the others are removed.
     """
     current = {row.person_id: row for row in session.session_interpreters.all()}
+    before = {person_id: row.languages for person_id, row in current.items()}
     session.session_interpreters.exclude(person_id__in=list(bookings)).delete()
     changed = []
     for person_id, languages in bookings.items():
@@ -166,3 +201,14 @@ def session_interpreters_set(
         for person_id, languages in sorted(bookings.items())
         if person_id not in current
     )
+    if before != dict(bookings):
+        names = dict(
+            Person.objects.filter(pk__in=list(set(before) | set(bookings))).values_list("pk", "name")
+        )
+        _audit_people(
+            session,
+            "interpreters",
+            {names.get(pk, ""): sorted(languages) for pk, languages in before.items()},
+            {names.get(pk, ""): sorted(languages) for pk, languages in bookings.items()},
+            actor,
+        )

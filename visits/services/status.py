@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from audit.log import diff
+from audit.models import Action
 from visits.models import (
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
@@ -15,6 +17,7 @@ from visits.models import (
     Visit,
     VisitStatus,
 )
+from visits.services.base import audit_write
 
 
 class InvalidTransition(ValidationError):
@@ -49,6 +52,9 @@ def visit_change_status(*, visit: Visit, status: str, actor: User | None = None)
     check_transition(
         transitions=VISIT_TRANSITIONS, current=visit.status, target=status, labels=dict(VisitStatus.choices)
     )
+    if status != visit.status:
+        changes = diff({"status": visit.status}, {"status": status})
+        audit_write(visit, action=Action.CHANGE, actor=actor, changes=changes)
     visit.status = status
     fields = ["status", "updated_at"]
     if status == VisitStatus.PUBLISHED and visit.first_published_at is None:
@@ -68,6 +74,9 @@ def session_change_status(*, session: Session, status: str, actor: User | None =
         target=status,
         labels=dict(Session.Status.choices),
     )
+    if status != session.status:
+        changes = diff({"status": session.status}, {"status": status})
+        audit_write(session, action=Action.CHANGE, actor=actor, changes=changes)
     session.status = status
     session.save(update_fields=["status", "updated_at"])
     return session
