@@ -3,6 +3,9 @@ them, as JSON-ready values (a section other apps add comes through privacy.regis
 
 from typing import Any
 
+from django.db.models import Q
+
+from audit.models import AuditEntry
 from notifications.models import OutboxMessage, PersonalToken
 from participation.models import ParticipantAnswer, ParticipantNeeds
 from privacy.registry import register_exporter
@@ -173,6 +176,22 @@ def _outbox(person_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _history(person_id: int) -> list[dict[str, Any]]:
+    """The audit log's entries about them or made through their link: what changed, when, by whom, how."""
+    entries = AuditEntry.objects.filter(Q(person_id=person_id) | Q(actor_person_id=person_id))
+    return [
+        {
+            "at": entry.at.isoformat(),
+            "who": entry.actor_label,
+            "door": entry.door,
+            "action": entry.action,
+            "object": f"{entry.object_type} {entry.object_id}: {entry.object_repr}",
+            "changes": entry.changes,
+        }
+        for entry in entries.order_by("at", "pk")
+    ]
+
+
 def register_builtin() -> None:
     register_exporter("person", _person)
     register_exporter("memberships", _memberships)
@@ -183,3 +202,4 @@ def register_builtin() -> None:
     register_exporter("availability", _availability)
     register_exporter("tokens", _tokens)
     register_exporter("outbox", _outbox)
+    register_exporter("history", _history)

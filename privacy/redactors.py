@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from audit.log import redact_person
+from audit.models import AuditEntry
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_move
 from participation.models import ParticipantNeeds
@@ -173,3 +175,13 @@ def register_builtin() -> None:
         ),
     )
     register_redactor("admin_log", _("Mentions of them in the admin's history of changes"), _admin_log)
+    # The audit log keeps what happened; its entries lose the person's values (audit's one way to change
+    # an entry, which its PostgreSQL trigger lets through).
+    register_redactor(
+        "audit",
+        _("Their name and addresses in the history of changes (what happened stays)"),
+        redact_person,
+        count=lambda person_id: AuditEntry.objects.filter(
+            Q(person_id=person_id) | Q(actor_person_id=person_id)
+        ).count(),
+    )

@@ -91,3 +91,19 @@ def test_the_personal_data_page_lists_who_is_due_and_what_is_left(past):
     # Ilze goes a year after this visit, Juris a year after his next one.
     assert "Juris" not in due and "March 25, 2028" in due and "Sept. 8, 2029" in left
     assert past.other.get(reverse("privacy:overview")).content.decode().count(NAME) == 0
+
+
+def test_the_history_is_exported_and_loses_the_persons_values_on_erasure(past):
+    from audit.models import AuditEntry
+    from visits.services import person_update
+
+    person_update(person=past.ilze, actor=past.coordinator, data={"title": "Inspector"})
+    history = past.client.get(reverse("privacy:export", args=[past.ilze.pk])).json()["history"]
+    assert {"title": ["Chief inspector", "Inspector"]} in [entry["changes"] for entry in history]
+    assert AuditEntry.objects.filter(object_repr__contains=NAME).exists()
+    with time_machine.travel(AFTER_THE_VISIT, tick=False):
+        person_erase(person=past.ilze, actor=past.coordinator)
+    assert AuditEntry.objects.filter(person_id=past.ilze.pk).exists()  # what happened stays
+    for entry in AuditEntry.objects.all():
+        assert NAME not in f"{entry.object_repr} {entry.actor_label} {entry.changes}"
+        assert EMAIL not in f"{entry.object_repr} {entry.actor_label} {entry.changes}"
