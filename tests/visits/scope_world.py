@@ -51,14 +51,14 @@ class World:
         return client
 
 
-def coordinator(username: str) -> User:
+def coordinator(username):
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(coordinators_group())
     return user
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db):
     anna, bertil = coordinator("anna"), coordinator("bertil")
     agnes = UserFactory(username="agnes", is_staff=True)
     agnes.groups.add(agency_admins_group())
@@ -95,7 +95,7 @@ def world(db) -> World:
     )
 
 
-def people_as_stored() -> list[tuple[object, ...]]:
+def people_as_stored():
     """Every person's row and every membership, to show that a refused attempt changed nothing."""
     people = list(Person.objects.order_by("pk").values_list())
     memberships = list(DelegationMember.objects.order_by("pk").values_list())

@@ -23,18 +23,18 @@ pytestmark = pytest.mark.django_db
 BERTILS = "bertil@example.se"
 
 
-def csv_file(text: str) -> SimpleUploadedFile:
+def csv_file(text):
     return SimpleUploadedFile("members.csv", text.encode("utf-8-sig"), content_type="text/csv")
 
 
-def api_patch(world: World) -> int:
+def api_patch(world):
     response = world.api(world.bertil).patch(
         f"/api/v1/people/{world.ilze.person.pk}/", {"email": BERTILS}, format="json"
     )
     return response.status_code
 
 
-def api_put(world: World) -> int:
+def api_put(world):
     body = {"name": "Ilze Berzina", "email": BERTILS, "preferred_language": "en", "home_time_zone": "UTC"}
     return (
         world.api(world.bertil)
@@ -43,12 +43,12 @@ def api_put(world: World) -> int:
     )
 
 
-def api_membership(world: World) -> int:
+def api_membership(world):
     body = {"delegation": world.delegation_b.pk, "person": world.ilze.person.pk}
     return world.api(world.bertil).post("/api/v1/delegation-members/", body, format="json").status_code
 
 
-def api_import(world: World) -> int:
+def api_import(world):
     response = world.api(world.bertil).post(
         f"/api/v1/delegations/{world.delegation_b.pk}/import/",
         {"file": csv_file("name,email\nIlze Berzina,ilze@vp.gov.lv\n")},
@@ -58,13 +58,13 @@ def api_import(world: World) -> int:
     return response.status_code
 
 
-def directory_member_edit(world: World) -> int:
+def directory_member_edit(world):
     url = reverse("directory:member_edit", args=[world.delegation_a.pk, world.ilze.pk])
     data = {"name": "Ilze Berzina", "email": BERTILS, "preferred_language": "en", "role": "member"}
     return world.browser(world.bertil).post(url, data).status_code
 
 
-def directory_member_add(world: World) -> int:
+def directory_member_add(world):
     url = reverse("directory:member_add", args=[world.delegation_b.pk])
     data = {"name": "Ilze Berzina", "email": "ilze@vp.gov.lv", "preferred_language": "en", "role": "member"}
     response = world.browser(world.bertil).post(url, data)
@@ -72,7 +72,7 @@ def directory_member_add(world: World) -> int:
     return response.status_code
 
 
-def directory_import(world: World) -> int:
+def directory_import(world):
     client = world.browser(world.bertil)
     upload = csv_file("name,email\nIlze Berzina,ilze@vp.gov.lv\n")
     preview = client.post(reverse("directory:members_import", args=[world.delegation_b.pk]), {"file": upload})
@@ -80,7 +80,7 @@ def directory_import(world: World) -> int:
     return client.post(confirm, {"token": preview.context["token"]}).status_code
 
 
-def admin_person_change(world: World) -> int:
+def admin_person_change(world):
     url = reverse("admin:visits_person_change", args=[world.ilze.person.pk])
     body = {"name": "Ilze Berzina", "email": BERTILS, "preferred_language": "en", "home_time_zone": "UTC"}
     response = world.browser(world.bertil).post(url, body)
@@ -88,7 +88,7 @@ def admin_person_change(world: World) -> int:
     return response.status_code
 
 
-def admin_membership(world: World) -> int:
+def admin_membership(world):
     body = {"delegation": world.delegation_b.pk, "person": world.ilze.person.pk, "role": "member"}
     response = world.browser(world.bertil).post(reverse("admin:visits_delegationmember_add"), body)
     assert "person" in response.context["adminform"].form.errors
@@ -109,7 +109,7 @@ FIRST_STEPS: dict[str, tuple[Callable[[World], int], int]] = {
 
 
 @pytest.mark.parametrize("door", FIRST_STEPS)
-def test_the_first_step_is_refused(world: World, door: str):
+def test_the_first_step_is_refused(world, door):
     attempt, answer = FIRST_STEPS[door]
     before = people_as_stored()
     assert attempt(world) == answer
@@ -121,7 +121,7 @@ def test_the_first_step_is_refused(world: World, door: str):
 # --- A delegate of both: Bertil sees Ilze, but her mail is Anna's too ---
 
 
-def shared_member_edit(world: World) -> int:
+def shared_member_edit(world):
     shared = world.delegation_b.members.get(person=world.ilze.person)
     url = reverse("directory:member_edit", args=[world.delegation_b.pk, shared.pk])
     data = {"name": "Ilze Berzina", "email": BERTILS, "preferred_language": "en", "role": "member"}
@@ -130,7 +130,7 @@ def shared_member_edit(world: World) -> int:
     return response.status_code
 
 
-def shared_admin_change(world: World) -> int:
+def shared_admin_change(world):
     client = world.browser(world.bertil)
     url = reverse("admin:visits_person_change", args=[world.ilze.person.pk])
     response = client.post(url, {**change_form_data(client.get(url)), "email": BERTILS})
@@ -138,7 +138,7 @@ def shared_admin_change(world: World) -> int:
     return response.status_code
 
 
-def shared_import(world: World) -> int:
+def shared_import(world):
     response = world.api(world.bertil).post(
         f"/api/v1/delegations/{world.delegation_b.pk}/import/",
         {"file": csv_file("name,email,title\nIlze B.,ilze@vp.gov.lv,Chief\n")},
@@ -158,7 +158,7 @@ SHARED_STEPS: dict[str, tuple[Callable[[World], int], int]] = {
 
 
 @pytest.mark.parametrize("door", SHARED_STEPS)
-def test_the_first_step_is_refused_for_a_delegate_of_both(world: World, door: str):
+def test_the_first_step_is_refused_for_a_delegate_of_both(world, door):
     DelegationMemberFactory(delegation=world.delegation_b, person=world.ilze.person)
     attempt, answer = SHARED_STEPS[door]
     before = people_as_stored()

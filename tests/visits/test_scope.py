@@ -21,7 +21,7 @@ from tests.factories import (
     ThemeFactory,
     VisitFactory,
 )
-from tests.visits.scope_world import World, people_as_stored
+from tests.visits.scope_world import people_as_stored
 from tests.visits.test_admin import change_form_data
 from visits.access import may_redirect_mail, people_for_user
 from visits.models import Organisation, Person, Session
@@ -32,26 +32,26 @@ pytestmark = pytest.mark.django_db
 ABSENT = "/admin/"  # where the admin sends someone after a row that does not exist (for them)
 
 
-def csv_file(text: str) -> SimpleUploadedFile:
+def csv_file(text):
     return SimpleUploadedFile("members.csv", text.encode("utf-8-sig"), content_type="text/csv")
 
 
 # --- People: a delegation's members are only for the coordinators concerned ---
 
 
-def test_each_coordinator_sees_their_own_delegates_and_the_shared_experts(world: World):
+def test_each_coordinator_sees_their_own_delegates_and_the_shared_experts(world):
     ilze, mart = world.ilze.person, world.mart.person
     assert set(people_for_user(world.anna)) == {ilze, world.eva, world.olle}
     assert set(people_for_user(world.bertil)) == {mart, world.eva, world.olle}
     assert set(people_for_user(world.agnes)) == {ilze, mart, world.eva, world.olle}
 
 
-def test_a_delegate_of_both_coordinators_is_seen_by_both(world: World):
+def test_a_delegate_of_both_coordinators_is_seen_by_both(world):
     DelegationMemberFactory(delegation=world.delegation_b, person=world.ilze.person)
     assert people_for_user(world.bertil).filter(pk=world.ilze.person.pk).exists()
 
 
-def test_the_api_answers_another_coordinators_delegate_as_absent(world: World):
+def test_the_api_answers_another_coordinators_delegate_as_absent(world):
     api = world.api(world.bertil)
     assert api.get(f"/api/v1/people/{world.ilze.person.pk}/").status_code == 404
     listed = {row["id"] for row in api.get("/api/v1/people/?page_size=200").json()["results"]}
@@ -59,7 +59,7 @@ def test_the_api_answers_another_coordinators_delegate_as_absent(world: World):
     assert world.api(world.agnes).get(f"/api/v1/people/{world.ilze.person.pk}/").status_code == 200
 
 
-def test_the_directory_answers_another_coordinators_delegate_as_absent(world: World):
+def test_the_directory_answers_another_coordinators_delegate_as_absent(world):
     ilze = world.ilze.person
     ilze.organisation = OrganisationFactory(side=Organisation.Side.HOST)  # so that the experts list has her
     ilze.save()
@@ -70,7 +70,7 @@ def test_the_directory_answers_another_coordinators_delegate_as_absent(world: Wo
     assert "Ilze Berzina" not in listed and "Eva Norrman" in listed
 
 
-def test_the_admin_answers_another_coordinators_delegate_as_absent(world: World):
+def test_the_admin_answers_another_coordinators_delegate_as_absent(world):
     client = world.browser(world.bertil)
     response = client.get(reverse("admin:visits_person_change", args=[world.ilze.person.pk]))
     assert response.status_code == 302 and response["Location"] == ABSENT
@@ -84,7 +84,7 @@ def test_the_admin_answers_another_coordinators_delegate_as_absent(world: World)
 # --- Nobody changes where another coordinator's mail goes ---
 
 
-def test_the_rule_in_the_access_module(world: World):
+def test_the_rule_in_the_access_module(world):
     ilze, mart = world.ilze.person, world.mart.person
     interpreter = SessionInterpreterFactory(session=world.session_a).person
     assert not may_redirect_mail(world.bertil, ilze)  # in Anna's delegation
@@ -95,7 +95,7 @@ def test_the_rule_in_the_access_module(world: World):
     assert all(may_redirect_mail(world.agnes, person) for person in (ilze, mart, world.eva, interpreter))
 
 
-def test_the_service_refuses_a_change_of_e_mail_or_name_on_the_field(world: World):
+def test_the_service_refuses_a_change_of_e_mail_or_name_on_the_field(world):
     before = people_as_stored()
     with pytest.raises(ValidationError) as refused:
         person_update(person=world.eva, data={"email": "bertil@example.se"}, actor=world.bertil)
@@ -107,13 +107,13 @@ def test_the_service_refuses_a_change_of_e_mail_or_name_on_the_field(world: Worl
     assert people_as_stored() == before
 
 
-def test_the_same_address_in_another_case_and_other_fields_may_change(world: World):
+def test_the_same_address_in_another_case_and_other_fields_may_change(world):
     person_update(person=world.eva, data={"email": "EVA@polisen.se", "phone": "+46 8 1"}, actor=world.bertil)
     world.eva.refresh_from_db()
     assert world.eva.phone == "+46 8 1"
 
 
-def test_the_api_refuses_it_with_a_field_error(world: World):
+def test_the_api_refuses_it_with_a_field_error(world):
     before = people_as_stored()
     api = world.api(world.bertil)
     url = f"/api/v1/people/{world.eva.pk}/"
@@ -127,7 +127,7 @@ def test_the_api_refuses_it_with_a_field_error(world: World):
     assert world.api(world.anna).patch(url, {"email": "eva.n@polisen.se"}, format="json").status_code == 200
 
 
-def test_an_agency_admin_may_and_it_is_logged_without_the_values(world: World, caplog):
+def test_an_agency_admin_may_and_it_is_logged_without_the_values(world, caplog):
     ilze = world.ilze.person
     with caplog.at_level(logging.INFO, logger="visits.services.directory"):
         response = world.api(world.agnes).patch(
@@ -142,7 +142,7 @@ def test_an_agency_admin_may_and_it_is_logged_without_the_values(world: World, c
     assert "vp.gov.lv" not in record.getMessage() and "Ilze" not in record.getMessage()
 
 
-def test_the_directory_member_form_refuses_it_for_a_delegate_of_both(world: World):
+def test_the_directory_member_form_refuses_it_for_a_delegate_of_both(world):
     shared = DelegationMemberFactory(delegation=world.delegation_b, person=world.ilze.person)
     before = people_as_stored()
     url = reverse("directory:member_edit", args=[world.delegation_b.pk, shared.pk])
@@ -155,7 +155,7 @@ def test_the_directory_member_form_refuses_it_for_a_delegate_of_both(world: Worl
     assert people_as_stored() == before
 
 
-def test_the_member_service_refuses_it(world: World):
+def test_the_member_service_refuses_it(world):
     shared = DelegationMemberFactory(delegation=world.delegation_b, person=world.ilze.person)
     before = people_as_stored()
     with pytest.raises(ValidationError):
@@ -163,7 +163,7 @@ def test_the_member_service_refuses_it(world: World):
     assert people_as_stored() == before
 
 
-def test_the_admin_change_form_refuses_it_on_the_field(world: World):
+def test_the_admin_change_form_refuses_it_on_the_field(world):
     client = world.browser(world.bertil)
     url = reverse("admin:visits_person_change", args=[world.eva.pk])
     data = change_form_data(client.get(url))
@@ -178,7 +178,7 @@ def test_the_admin_change_form_refuses_it_on_the_field(world: World):
 # --- An import into one's own delegation never changes or moves another coordinator's delegate ---
 
 
-def test_the_api_import_reports_another_coordinators_delegate_as_a_conflict(world: World):
+def test_the_api_import_reports_another_coordinators_delegate_as_a_conflict(world):
     before = people_as_stored()
     response = world.api(world.bertil).post(
         f"/api/v1/delegations/{world.delegation_b.pk}/import/",
@@ -198,7 +198,7 @@ def test_the_api_import_reports_another_coordinators_delegate_as_a_conflict(worl
     assert not world.delegation_b.members.filter(person=ilze).exists()
 
 
-def test_the_directory_import_reports_it_and_imports_nothing_of_that_person(world: World):
+def test_the_directory_import_reports_it_and_imports_nothing_of_that_person(world):
     client = world.browser(world.bertil)
     upload = csv_file("name,email\nIlze Renamed,ilze@vp.gov.lv\nEva Renamed,eva@polisen.se\n")
     before = people_as_stored()
@@ -213,7 +213,7 @@ def test_the_directory_import_reports_it_and_imports_nothing_of_that_person(worl
     assert people_as_stored() == before
 
 
-def test_an_expert_keeping_their_name_joins_and_an_agency_admin_imports_anyone(world: World):
+def test_an_expert_keeping_their_name_joins_and_an_agency_admin_imports_anyone(world):
     response = world.api(world.bertil).post(
         f"/api/v1/delegations/{world.delegation_b.pk}/import/",
         {"file": csv_file("name,email\nEva Norrman,eva@polisen.se\n")},
@@ -229,7 +229,7 @@ def test_an_expert_keeping_their_name_joins_and_an_agency_admin_imports_anyone(w
     assert Person.objects.get(pk=world.ilze.person.pk).name == "Ilze B."
 
 
-def test_another_coordinators_delegate_is_not_made_a_member_by_hand(world: World):
+def test_another_coordinators_delegate_is_not_made_a_member_by_hand(world):
     before = people_as_stored()
     api = world.api(world.bertil)
     response = api.post(
@@ -254,7 +254,7 @@ def test_another_coordinators_delegate_is_not_made_a_member_by_hand(world: World
 # --- Shared records that a visit uses are not deleted ---
 
 
-def test_an_organisation_used_by_three_visits_is_not_deleted(world: World):
+def test_an_organisation_used_by_three_visits_is_not_deleted(world):
     host = OrganisationFactory(name="Polisen")
     for visit in (world.visit_a, world.visit_b, VisitFactory()):
         SessionFactory(visit=visit, host_organisation=host)
@@ -267,7 +267,7 @@ def test_an_organisation_used_by_three_visits_is_not_deleted(world: World):
         host.delete()
 
 
-def test_the_service_counts_and_an_unused_record_goes(world: World):
+def test_the_service_counts_and_an_unused_record_goes(world):
     unused = OrganisationFactory()
     organisation_delete(organisation=unused, actor=world.bertil)
     assert not Organisation.objects.filter(pk=unused.pk).exists()
@@ -293,7 +293,7 @@ def test_a_venue_an_expert_and_a_theme_in_use_are_not_deleted_through_the_api_or
     assert type(row).objects.filter(pk=row.pk).exists()
 
 
-def test_the_admins_delete_page_counts_and_names_no_session(world: World):
+def test_the_admins_delete_page_counts_and_names_no_session(world):
     host = OrganisationFactory(name="Polisen")
     world.session_a.host_organisation = host
     world.session_a.save()
@@ -316,7 +316,7 @@ def test_the_admins_delete_page_counts_and_names_no_session(world: World):
 
 
 @pytest.fixture
-def tokens(world: World) -> dict[str, PersonalToken]:
+def tokens(world):
     made = {
         key: PersonalTokenFactory(person=person)
         for key, person in {
