@@ -1,5 +1,6 @@
 """What a user may see and change: the one module that decides, for the planner, the directory, the API and
 the admin alike. What someone may not see is a 404 (`access_*`), never a 403 that confirms it exists.
+README.md's "Who sees what" says the same in the users' words; keep the two in step.
 
 Who may come in: two entry rules, on purpose.
 - `is_coordinator` (signed in, active, staff) lets in to the directory, the API and the admin. Coordinators
