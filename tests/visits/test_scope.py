@@ -357,3 +357,23 @@ def test_a_coordinator_cannot_revoke_another_coordinators_tokens(world, tokens):
     assert PersonalToken.objects.get(pk=tokens["mart"].pk).revoked_at is not None
     change = client.get(reverse("admin:notifications_personaltoken_change", args=[tokens["ilze"].pk]))
     assert change.status_code == 302 and change["Location"] == ABSENT
+
+
+# --- Another coordinator's delegate is not put on one's own session either ---
+
+
+def test_the_session_pickers_offer_no_other_coordinators_delegate(world):
+    session_b = SessionFactory(visit=world.visit_b)
+    ilze = world.ilze.person
+    api = world.api(world.bertil)
+    for body in ({"experts": [ilze.pk]}, {"interpreters": [{"person": ilze.pk, "languages": ["lv", "en"]}]}):
+        response = api.patch(f"/api/v1/sessions/{session_b.pk}/", body, format="json")
+        assert response.status_code == 400, (body, response.content)
+    assert not session_b.session_experts.exists() and not session_b.session_interpreters.exists()
+    form = (
+        world.browser(world.bertil).get(reverse("planner:session_edit", args=[session_b.pk])).context["form"]
+    )
+    offered = set(form.fields["experts"].queryset)
+    assert ilze not in offered and {world.eva, world.olle, world.mart.person} <= offered
+    anna_form = world.browser(world.anna).get(reverse("planner:session_edit", args=[world.session_a.pk]))
+    assert ilze in set(anna_form.context["form"].fields["experts"].queryset)
