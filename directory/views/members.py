@@ -44,10 +44,10 @@ def member_list(request: HttpRequest, delegation_id: int) -> HttpResponse:
 def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
     delegation = access_delegation(request.user, delegation_id)
     if request.method != "POST":
-        return _form_page(request, delegation, PersonForm(), MembershipForm())
+        return _form_page(request, delegation, PersonForm(reader=request.user), MembershipForm())
     # People are shared: an address already in the directory adds that person, with the details given here.
     existing = Person.objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
-    person_form = PersonForm(request.POST, instance=existing)
+    person_form = PersonForm(request.POST, instance=existing, reader=request.user)
     membership_form = MembershipForm(request.POST)
     valid = person_form.is_valid() & membership_form.is_valid()
     if existing is not None and delegation.members.filter(person=existing).exists():
@@ -94,9 +94,9 @@ def member_edit(request: HttpRequest, delegation_id: int, member_id: int) -> Htt
     delegation = access_delegation(request.user, delegation_id)
     member = access_member(request.user, delegation, member_id)
     if request.method != "POST":
-        person_form = PersonForm(instance=member.person)
+        person_form = PersonForm(instance=member.person, reader=request.user)
         return _form_page(request, delegation, person_form, MembershipForm(instance=member), member)
-    person_form = PersonForm(request.POST, instance=member.person)
+    person_form = PersonForm(request.POST, instance=member.person, reader=request.user)
     membership_form = MembershipForm(request.POST, instance=member)
     if not (person_form.is_valid() & membership_form.is_valid()):
         return _form_page(request, delegation, person_form, membership_form, member)

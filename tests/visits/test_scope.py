@@ -377,3 +377,14 @@ def test_the_session_pickers_offer_no_other_coordinators_delegate(world):
     assert ilze not in offered and {world.eva, world.olle, world.mart.person} <= offered
     anna_form = world.browser(world.anna).get(reverse("planner:session_edit", args=[world.session_a.pk]))
     assert ilze in set(anna_form.context["form"].fields["experts"].queryset)
+
+
+def test_an_address_taken_by_another_coordinators_delegate_does_not_name_them(world):
+    url = reverse("directory:member_edit", args=[world.delegation_b.pk, world.mart.pk])
+    data = {"name": "Mart Tamm", "email": "ilze@vp.gov.lv", "preferred_language": "en", "role": "member"}
+    response = world.browser(world.bertil).post(url, data)
+    (message,) = response.context["person_form"].errors["email"]
+    assert "another coordinator's delegation" in message and "Ilze" not in response.content.decode()
+    data["email"] = "eva@polisen.se"  # a shared expert is named, as before
+    response = world.browser(world.bertil).post(url, data)
+    assert "Eva Norrman" in response.context["person_form"].errors["email"][0]
