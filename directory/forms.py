@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.tabular import MAX_FILE_BYTES, too_large_message
 from participation.forms import MemberNeedsForm
 from scheduling.models import AvailabilityException, ExpertHours
+from visits.access import AnyUser, people_for_user
 from visits.fields import language_choices, validate_language_code
 from visits.models import Delegation, DelegationMember, Organisation, Person, Venue
 
@@ -64,8 +65,9 @@ class PersonForm(forms.ModelForm):
         fields = ["name", "email", "phone", "organisation", "title", "preferred_language"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reader: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.reader = reader  # who fills it in: another coordinator's delegate is not named to them
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)
         organisation.queryset = organisation.queryset.order_by("name", "country")  # type: ignore[union-attr]
@@ -73,6 +75,16 @@ class PersonForm(forms.ModelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         other = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if (
+            other is not None
+            and self.reader is not None
+            and not people_for_user(self.reader).filter(pk=other.pk).exists()
+        ):
+            raise ValidationError(
+                _("%(email)s is already the address of someone in another coordinator's delegation."),
+                params={"email": email},
+                code="taken",
+            )
         if other is not None:
             raise ValidationError(
                 _(

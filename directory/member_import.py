@@ -2,6 +2,9 @@
 
 The plan is made twice: for the preview, and again inside the import's transaction, so what is imported is
 checked against the database as it is then, not as it was when the preview was shown.
+
+A row whose person belongs to another coordinator's delegation, or whose name the importer may not change
+(visits.access), is a conflict: skipped, and nothing about that person changes.
 """
 
 from collections import Counter
@@ -10,13 +13,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from directory.forms import MemberRowForm
 from directory.tabular import TableRow
 from participation.services import members_needs_set
+from visits.access import held_by_others, mail_kept_from
 from visits.models import Delegation, DelegationMember, Organisation, Person
 
 # The cells of the coordinators' notes on what a member needs (kept by participation, not on the membership).
@@ -25,6 +29,7 @@ NEEDS_CELLS = ("dietary_needs", "accessibility_needs")
 ADD = "add"
 UPDATE = "update"
 ERROR = "error"
+CONFLICT = "conflict"  # the person is another coordinator's: skipped, unchanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ class RowError:
 class PlannedRow:
     line: int
     values: dict[str, str]
-    action: str  # ADD, UPDATE or ERROR
+    action: str  # ADD, UPDATE, ERROR or CONFLICT
     errors: list[RowError] = field(default_factory=list)
     cleaned: dict[str, Any] = field(default_factory=dict)
     person: Person | None = None  # the person matched by e-mail, for UPDATE
@@ -50,10 +55,11 @@ class ImportOutcome:
     added: int
     updated: int
     skipped: int
+    conflicts: int = 0
 
 
-def plan_import(*, delegation: Delegation, rows: list[TableRow]) -> list[PlannedRow]:
-    """What each row would do. Three queries, however many rows."""
+def plan_import(*, delegation: Delegation, rows: list[TableRow], actor: User | None) -> list[PlannedRow]:
+    """What each row would do, imported by `actor` (None: the system). Four queries, however many rows."""
     planned = [_check_row(row) for row in rows]
     valid = [row for row in planned if row.action != ERROR]
     emails = {row.cleaned["email"].lower() for row in valid}
@@ -96,7 +102,41 @@ def plan_import(*, delegation: Delegation, rows: list[TableRow]) -> list[Planned
                 row.new_organisation = name
         row.person = people.get(email)
         row.action = UPDATE if row.person is not None else ADD
+    _mark_conflicts([row for row in valid if row.action == UPDATE], actor=actor)
     return planned
+
+
+def _mark_conflicts(rows: list[PlannedRow], *, actor: User | None) -> None:
+    """Rows whose person the actor may not change: a member of another coordinator's delegation, or someone
+    on another coordinator's visit whom the row would rename. One query."""
+    ids = [row.person.pk for row in rows if row.person is not None]
+    if not ids or actor is None:
+        return
+    held: set[int] = set()
+    kept: set[int] = set()
+    for pk, is_held in (
+        Person.objects.filter(pk__in=ids)
+        .filter(mail_kept_from(actor))
+        .annotate(is_held=Exists(Person.objects.filter(pk=OuterRef("pk")).filter(held_by_others(actor))))
+        .values_list("pk", "is_held")
+    ):
+        (held if is_held else kept).add(pk)
+    for row in rows:
+        assert row.person is not None
+        if row.person.pk in held:
+            message = _(
+                "this person belongs to another coordinator's delegation; they are left as they are (ask "
+                "that delegation's coordinators or an agency admin)"
+            )
+        elif row.person.pk in kept and row.cleaned["name"].strip() != row.person.name.strip():
+            message = _(
+                "this person is on a visit that another coordinator coordinates; only they or an agency "
+                "admin can change their name, so the row is left out"
+            )
+        else:
+            continue
+        row.action = CONFLICT
+        row.errors.append(RowError(_("e-mail"), message))
 
 
 def _check_row(row: TableRow) -> PlannedRow:
@@ -145,8 +185,8 @@ def members_import(
     A blank optional cell leaves what is stored. New organisations are added as visiting organisations in
     the delegation's first country. The writes are in bulk, a fixed number of queries however many rows
     (but SQLite takes at most 999 parameters a query, so there a write of many rows is split in batches)."""
-    planned = plan_import(delegation=delegation, rows=rows)
-    valid = [row for row in planned if row.action != ERROR]
+    planned = plan_import(delegation=delegation, rows=rows, actor=actor)
+    valid = [row for row in planned if row.action in (ADD, UPDATE)]
     organisations = _organisations_add(delegation=delegation, rows=valid)
     people = _people_save(rows=valid, organisations=organisations)
     _memberships_save(delegation=delegation, rows=valid, people=people, actor=actor)
@@ -154,9 +194,12 @@ def members_import(
 
 
 def outcome_of(planned: list[PlannedRow]) -> ImportOutcome:
-    """What importing these planned rows does: each valid row adds or updates, each in error is skipped."""
+    """What importing these planned rows does: each valid row adds or updates, each in error is skipped, each
+    in conflict is skipped and counted apart."""
     actions = Counter(row.action for row in planned)
-    return ImportOutcome(added=actions[ADD], updated=actions[UPDATE], skipped=actions[ERROR])
+    return ImportOutcome(
+        added=actions[ADD], updated=actions[UPDATE], skipped=actions[ERROR], conflicts=actions[CONFLICT]
+    )
 
 
 def _organisations_add(*, delegation: Delegation, rows: list[PlannedRow]) -> dict[str, Organisation]:

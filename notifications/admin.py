@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus, PersonalToken
 from notifications.outbox import outbox_send_again
 from notifications.tokens import token_revoke
-from visits.access import actor_of, visible_visits
+from visits.access import actor_of, visible_person_tokens, visible_visits
 
 # One colour for every status (a test checks that none is missing: a missing one crashed the list).
 STATUS_COLOURS: dict[OutboxStatus, str] = {
@@ -229,6 +229,10 @@ class PersonalTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PersonalToken]:
+        # Only the tokens of the visits and people the user coordinates: revoking one breaks someone's feed.
+        return super().get_queryset(request).filter(visible_person_tokens(request.user))
 
     @admin.action(description=_("Revoke: the feed and page stop working"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[PersonalToken]) -> None:

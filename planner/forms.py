@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from visits.access import delegations_for_user
+from visits.access import AnyUser, delegations_for_user, people_to_choose
 from visits.fields import language_choices, validate_time_zone
 from visits.forms import SessionForm
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
@@ -181,7 +181,15 @@ class PlannerSessionForm(SessionForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, visit: Visit, zone: ZoneInfo, check_only: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        visit: Visit,
+        zone: ZoneInfo,
+        reader: AnyUser | None = None,
+        check_only: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.instance.visit = visit
         self.check_only = check_only
@@ -199,7 +207,10 @@ class PlannerSessionForm(SessionForm):
             if isinstance(value, dt.datetime) and timezone.is_aware(value):
                 self.initial[name] = value.astimezone(self.zone).replace(tzinfo=None)
         self.limit_chosen_members_to_the_delegation(visit)
-        people: list[tuple[int, str]] = list(Person.objects.order_by("name", "pk").values_list("pk", "name"))
+        # Another coordinator's delegates are not offered (visits.access); None reads everyone (tests, tools).
+        choosable = Person.objects.all() if reader is None else people_to_choose(reader, self.instance)
+        self.fields["experts"].queryset = choosable.select_related("organisation").order_by("name")  # type: ignore[attr-defined]
+        people: list[tuple[int, str]] = list(choosable.order_by("name", "pk").values_list("pk", "name"))
         booked: list[dict[str, Any]] = []
         if self.instance.pk is not None and not self.is_bound:
             self.initial["experts"] = [e.person_id for e in self.instance.session_experts.all()]

@@ -1,5 +1,6 @@
 """What a user may see and change: the one module that decides, for the planner, the directory, the API and
 the admin alike. What someone may not see is a 404 (`access_*`), never a 403 that confirms it exists.
+README.md's "Who sees what" says the same in the users' words; keep the two in step.
 
 Who may come in: two entry rules, on purpose.
 - `is_coordinator` (signed in, active, staff) lets in to the directory, the API and the admin. Coordinators
@@ -19,12 +20,21 @@ What each may see, once let in:
   lookup path to a visit, so that apps above visits apply the rule to their own models without restating it.
 - delegations: an agency admin every delegation; anyone else those they coordinate themselves (whoever
   registers one coordinates it) or through one of its visits. Their members (personal data) go with them.
-- people, organisations and venues: shared by everyone let in; one expert serves many visits.
+- people: shared by everyone let in (one expert serves many visits; organisations, venues and themes are
+  shared too), except a delegation's members: a member of a delegation the user may not see is not seen
+  (`visible_people`), unless they are in one the user may see as well. People in no delegation (experts,
+  interpreters) stay shared.
+- where a person's mail goes (their e-mail and name): nobody changes it for another coordinator.
+  `may_redirect_mail` refuses it when the person is in a delegation, or on a visit (leading, interpreting or
+  attending a session), that the user does not coordinate; an agency admin may. `held_by_others` is the
+  narrower rule of adding people to one's own delegation (by hand or by import): a member of another
+  coordinator's delegation is neither changed nor moved.
 - conflicts across visits are free/busy: a clash with a session of a visit the user may not see says only
   that the person is busy or the venue booked then, in another visit, with no title, time, venue, delegation
   or id of that session (`visible_visit_ids`, asked by scheduling.checks for every reader).
-- personal tokens: the admin lists them to every coordinator with the admin's permission (they are rows of
-  shared people, and carry no secret there); the token pages are reached by the token alone
+- personal tokens: a visit's tokens go with the visit; a person's with the person, as long as the user
+  coordinates something of theirs (`visible_person_tokens`: a member of a delegation the user may see, or
+  someone on a visit the user coordinates); the token pages are reached by the token alone
   (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links).
 """
 
@@ -39,7 +49,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from visits.models import Delegation, DelegationMember, Person, Session, Visit
+from visits.models import (
+    Delegation,
+    DelegationMember,
+    Person,
+    Session,
+    SessionExpert,
+    SessionInterpreter,
+    Visit,
+)
 
 AnyUser = User | AnonymousUser
 View = Callable[..., HttpResponse]
@@ -120,8 +138,71 @@ def visible_delegations(user: AnyUser, path: str = "pk") -> Q:
 
 
 def visible_people(user: AnyUser, path: str = "pk") -> Q:
-    """People are shared by everyone let in: the entry rules decide who reaches a page that lists them."""
-    return Q() if user.is_authenticated else NOTHING
+    """Rows whose `path` leads to a person the user may see: anyone in no delegation (experts, interpreters:
+    shared by everyone let in), and the members of the delegations the user may see. A member of another
+    coordinator's delegation only is that coordinator's: their contact data is personal data."""
+    if not user.is_authenticated:
+        return NOTHING
+    if is_agency_admin(user):
+        return Q()
+    members = DelegationMember.objects.values("person")
+    seen = DelegationMember.objects.filter(visible_delegations(user, "delegation")).values("person")
+    return ~Q(**{f"{path}__in": members}) | Q(**{f"{path}__in": seen})
+
+
+def held_by_others(user: AnyUser | None, path: str = "pk") -> Q:
+    """Rows whose `path` leads to a member of a delegation the user may not see: another coordinator's
+    delegate, whom an import or a new membership of the user's must neither change nor move. None is the
+    system (a task, the demo), for which nobody is held."""
+    if user is None or is_agency_admin(user):
+        return NOTHING
+    hidden = DelegationMember.objects.exclude(visible_delegations(user, "delegation")).values("person")
+    return Q(**{f"{path}__in": hidden})
+
+
+def mail_kept_from(user: AnyUser | None, path: str = "pk") -> Q:
+    """Rows whose `path` leads to a person whose e-mail and name the user may not change: one in a delegation
+    the user may not see, or on a visit the user does not coordinate (leading or interpreting a session, or a
+    member of its delegation). Changing them would send another coordinator's mail (invitations, personal
+    links) elsewhere. An agency admin may change anyone's; None is the system, which may too."""
+    if user is None or is_agency_admin(user):
+        return NOTHING
+    others = Visit.objects.exclude(visible_visits(user)).values("pk")
+    return (
+        held_by_others(user, path)
+        | Q(**{f"{path}__in": SessionExpert.objects.filter(session__visit__in=others).values("person")})
+        | Q(**{f"{path}__in": SessionInterpreter.objects.filter(session__visit__in=others).values("person")})
+        | Q(
+            **{f"{path}__in": DelegationMember.objects.filter(delegation__visits__in=others).values("person")}
+        )
+    )
+
+
+def may_redirect_mail(user: AnyUser | None, person: Person) -> bool:
+    """Whether the user may change where the person's mail goes (e-mail, name): see `mail_kept_from`."""
+    if person.pk is None:
+        return True
+    return not Person.objects.filter(pk=person.pk).filter(mail_kept_from(user)).exists()
+
+
+def visible_person_tokens(user: AnyUser, person_path: str = "person", visit_path: str = "visit") -> Q:
+    """Personal tokens the user may list and revoke: a visit's of a visit they coordinate; a person's of a
+    member of a delegation they may see, or of someone on a visit they coordinate (an expert, an interpreter).
+    A shared expert's feed is not every coordinator's to break."""
+    if not user.is_authenticated:
+        return NOTHING
+    if is_agency_admin(user):
+        return Q()
+    coordinated = Visit.objects.filter(visible_visits(user)).values("pk")
+    concerned = (
+        DelegationMember.objects.filter(visible_delegations(user, "delegation")).values("person"),
+        SessionExpert.objects.filter(session__visit__in=coordinated).values("person"),
+        SessionInterpreter.objects.filter(session__visit__in=coordinated).values("person"),
+    )
+    person_rule = Q()
+    for people in concerned:
+        person_rule |= Q(**{f"{person_path}__in": people})
+    return visible_visits(user, visit_path) | person_rule
 
 
 # --- The same as querysets ---
@@ -155,6 +236,16 @@ def members_for_user(user: AnyUser) -> QuerySet[DelegationMember]:
 
 def people_for_user(user: AnyUser) -> QuerySet[Person]:
     return Person.objects.filter(visible_people(user))
+
+
+def people_to_choose(user: AnyUser, session: Session | None) -> QuerySet[Person]:
+    """The people a session's experts and interpreters are chosen from: those the user may see, and those
+    already on the session (put there by an agency admin, say), who stay when the form is sent back."""
+    condition = visible_people(user)
+    if session is not None and session.pk is not None:
+        condition |= Q(pk__in=SessionExpert.objects.filter(session=session).values("person"))
+        condition |= Q(pk__in=SessionInterpreter.objects.filter(session=session).values("person"))
+    return Person.objects.filter(condition)
 
 
 # --- One object, or a 404 ---

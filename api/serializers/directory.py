@@ -12,7 +12,7 @@ from rest_framework import serializers
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
 from participation.selectors import member_notes
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
-from visits.access import delegations_for_user
+from visits.access import delegations_for_user, people_for_user
 from visits.models import Delegation, DelegationMember, OpeningHours, Organisation, Person, Venue
 
 
@@ -159,3 +159,7 @@ class DelegationMemberSerializer(ModelValidatedSerializer):
         field = self.fields["delegation"]
         if isinstance(field, serializers.PrimaryKeyRelatedField):
             field.queryset = delegations_for_user(user_of(self.context))
+        # Another coordinator's delegate is not found by id, as they are not found at people/<id>/.
+        person = self.fields["person"]
+        if isinstance(person, serializers.PrimaryKeyRelatedField):
+            person.queryset = people_for_user(user_of(self.context))

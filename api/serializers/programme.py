@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from api.errors import django_errors
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
-from visits.access import delegations_for_user, visits_for_user
+from visits.access import delegations_for_user, people_to_choose, visits_for_user
 from visits.models import (
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
@@ -184,6 +184,18 @@ class SessionSerializer(ModelValidatedSerializer):
         field = self.fields["visit"]
         if isinstance(field, serializers.PrimaryKeyRelatedField):
             field.queryset = visits_for_user(user_of(self.context))
+        # Experts and interpreters among the people the user may see (another coordinator's delegate is not
+        # found by id), and those already on the session, who stay when the list is sent back.
+        session = self.instance if isinstance(self.instance, Session) else None
+        people = people_to_choose(user_of(self.context), session)
+        experts = self.fields["experts"]
+        if isinstance(experts, serializers.ManyRelatedField):
+            experts.child_relation.queryset = people
+        interpreters = self.fields["interpreters"]
+        if isinstance(interpreters, serializers.ListSerializer):
+            person = interpreters.child.fields["person"]
+            if isinstance(person, serializers.PrimaryKeyRelatedField):
+                person.queryset = people
 
     def validate_interpreters(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[int] = set()

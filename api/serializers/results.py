@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from directory.member_import import ADD, ERROR, UPDATE
+from directory.member_import import ADD, CONFLICT, ERROR, UPDATE
 from directory.tabular import MAX_FILE_BYTES, too_large_message
 from notifications.models import OutboxMessage
 from scheduling.conflicts import ConflictKind, Severity
@@ -135,8 +135,9 @@ class RowErrorSerializer(serializers.Serializer):
 class ImportRowSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="The row's number as a spreadsheet shows it; the header is 1.")
     action = serializers.ChoiceField(
-        choices=[(ADD, ADD), (UPDATE, UPDATE), (ERROR, ERROR)],
-        help_text="add: a new person; update: the person with this e-mail; error: skipped, see `errors`.",
+        choices=[(ADD, ADD), (UPDATE, UPDATE), (ERROR, ERROR), (CONFLICT, CONFLICT)],
+        help_text="add: a new person; update: the person with this e-mail; error: skipped, see `errors`; "
+        "conflict: the person is another coordinator's, skipped and left unchanged, see `errors`.",
     )
     errors = RowErrorSerializer(many=True)
 
@@ -146,6 +147,9 @@ class MemberImportResultSerializer(serializers.Serializer):
     added = serializers.IntegerField()
     updated = serializers.IntegerField()
     skipped = serializers.IntegerField(help_text="Rows with errors, which are not imported.")
+    conflicts = serializers.IntegerField(
+        help_text="Rows whose person is another coordinator's: not imported, and the person left unchanged."
+    )
     ignored_headers = serializers.ListField(
         child=serializers.CharField(), help_text="Columns the import does not know, and left alone."
     )

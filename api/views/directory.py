@@ -215,7 +215,7 @@ class DelegationViewSet(ModelViewSet):
         except TableError as error:
             raise ValidationError({"file": [str(error)]}) from None
         dry_run = serializer.validated_data["dry_run"]
-        planned = plan_import(delegation=delegation, rows=table.rows)
+        planned = plan_import(delegation=delegation, rows=table.rows, actor=actor_of(request))
         outcome = (
             outcome_of(planned)
             if dry_run
@@ -229,6 +229,7 @@ class DelegationViewSet(ModelViewSet):
                 "added": outcome.added,
                 "updated": outcome.updated,
                 "skipped": outcome.skipped,
+                "conflicts": outcome.conflicts,
                 "ignored_headers": table.ignored_headers,
                 "rows": rows,
             }

@@ -22,7 +22,7 @@ from scheduling.services import (
     availability_exception_delete,
     expert_weekly_hours_change,
 )
-from visits.access import access_person, coordinator_required
+from visits.access import access_person, coordinator_required, visible_people
 from visits.forms import model_data
 from visits.models import Organisation, Person, SessionExpert
 
@@ -51,7 +51,10 @@ def search_filter(query: str) -> Q:
 @coordinator_required
 def expert_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    found = experts().select_related("organisation").order_by("name", "pk")
+    # A member of another coordinator's delegation only is not listed, even at a host organisation.
+    found = (
+        experts().filter(visible_people(request.user)).select_related("organisation").order_by("name", "pk")
+    )
     if query:
         found = found.filter(search_filter(query))
     page = Paginator(found, EXPERTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -53,14 +53,14 @@ def import_upload(request: HttpRequest, delegation_id: int) -> HttpResponse:
         "filename": upload.name,
         "rows": [[row.line, row.values] for row in table.rows],
     }
-    planned = plan_import(delegation=delegation, rows=table.rows)
+    planned = plan_import(delegation=delegation, rows=table.rows, actor=actor_of(request))
     outcome = outcome_of(planned)
     context = {
         "delegation": delegation,
         "filename": upload.name,
         "planned": planned,
         "valid_count": outcome.added + outcome.updated,
-        "error_count": outcome.skipped,
+        "error_count": outcome.skipped + outcome.conflicts,
         "ignored_headers": table.ignored_headers,
         "token": token,
     }
@@ -101,7 +101,7 @@ def import_confirm(request: HttpRequest, delegation_id: int) -> HttpResponse:
             "file": pending.get("filename", ""),
             "added": outcome.added,
             "updated": outcome.updated,
-            "skipped": outcome.skipped,
+            "skipped": outcome.skipped + outcome.conflicts,
         },
     )
     return HttpResponseRedirect(members_url(delegation))

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,7 +18,7 @@ from visits.access import access_delegation, access_member, coordinator_required
 from visits.fields import language_name
 from visits.forms import model_data
 from visits.models import Delegation, DelegationMember, Person
-from visits.services import Refused, member_is_on_record, member_remove, member_update
+from visits.services import Refused, member_is_on_record, member_remove, member_update, membership_refusal
 
 
 def members_url(delegation: Delegation) -> str:
@@ -43,10 +44,10 @@ def member_list(request: HttpRequest, delegation_id: int) -> HttpResponse:
 def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
     delegation = access_delegation(request.user, delegation_id)
     if request.method != "POST":
-        return _form_page(request, delegation, PersonForm(), MembershipForm())
+        return _form_page(request, delegation, PersonForm(reader=request.user), MembershipForm())
     # People are shared: an address already in the directory adds that person, with the details given here.
     existing = Person.objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
-    person_form = PersonForm(request.POST, instance=existing)
+    person_form = PersonForm(request.POST, instance=existing, reader=request.user)
     membership_form = MembershipForm(request.POST)
     valid = person_form.is_valid() & membership_form.is_valid()
     if existing is not None and delegation.members.filter(person=existing).exists():
@@ -56,18 +57,26 @@ def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
             % {"person": existing.name},
         )
         valid = False
+    assert isinstance(request.user, User)  # coordinator_required let the request in
+    refusal = membership_refusal(existing, actor=request.user) if existing is not None else None
+    if refusal is not None:
+        person_form.add_error("email", refusal)
+        valid = False
     if not valid:
         return _form_page(request, delegation, person_form, membership_form)
-    assert isinstance(request.user, User)  # coordinator_required let the request in
-    with transaction.atomic():
-        member = services.member_add(  # this view has the service's name
-            delegation=delegation,
-            person=existing,
-            person_data=model_data(person_form),
-            membership_data=model_data(membership_form),
-            actor=request.user,
-        )
-        member_needs_set(member=member, notes=membership_form.needs_data(), actor=request.user)
+    try:
+        with transaction.atomic():
+            member = services.member_add(  # this view has the service's name
+                delegation=delegation,
+                person=existing,
+                person_data=model_data(person_form),
+                membership_data=model_data(membership_form),
+                actor=request.user,
+            )
+            member_needs_set(member=member, notes=membership_form.needs_data(), actor=request.user)
+    except ValidationError as refused:
+        person_form.add_error(None, _on_person_form(refused))
+        return _form_page(request, delegation, person_form, membership_form)
     if existing is not None:
         messages.success(
             request,
@@ -85,23 +94,36 @@ def member_edit(request: HttpRequest, delegation_id: int, member_id: int) -> Htt
     delegation = access_delegation(request.user, delegation_id)
     member = access_member(request.user, delegation, member_id)
     if request.method != "POST":
-        person_form = PersonForm(instance=member.person)
+        person_form = PersonForm(instance=member.person, reader=request.user)
         return _form_page(request, delegation, person_form, MembershipForm(instance=member), member)
-    person_form = PersonForm(request.POST, instance=member.person)
+    person_form = PersonForm(request.POST, instance=member.person, reader=request.user)
     membership_form = MembershipForm(request.POST, instance=member)
     if not (person_form.is_valid() & membership_form.is_valid()):
         return _form_page(request, delegation, person_form, membership_form, member)
     assert isinstance(request.user, User)  # coordinator_required let the request in
-    with transaction.atomic():
-        member_update(
-            member=member,
-            person_data=model_data(person_form),
-            membership_data=model_data(membership_form),
-            actor=request.user,
-        )
-        member_needs_set(member=member, notes=membership_form.needs_data(), actor=request.user)
+    try:
+        with transaction.atomic():
+            member_update(
+                member=member,
+                person_data=model_data(person_form),
+                membership_data=model_data(membership_form),
+                actor=request.user,
+            )
+            member_needs_set(member=member, notes=membership_form.needs_data(), actor=request.user)
+    except ValidationError as refused:
+        # Another coordinator's person: their e-mail and name stay (visits.access.may_redirect_mail).
+        member.person.refresh_from_db()
+        person_form.add_error(None, _on_person_form(refused))
+        return _form_page(request, delegation, person_form, membership_form, member)
     messages.success(request, _("%(person)s was saved.") % {"person": member.person.name})
     return HttpResponseRedirect(members_url(delegation))
+
+
+def _on_person_form(refused: ValidationError) -> ValidationError:
+    """A service's refusal as errors of the person form, which names the person by their e-mail."""
+    return ValidationError(
+        {("email" if name == "person" else name): errors for name, errors in refused.error_dict.items()}
+    )
 
 
 def _form_page(

@@ -116,11 +116,13 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
     if request.method != "POST":
         if session is not None:
             with_its_people(session)
-        form = PlannerSessionForm(instance=instance, visit=visit, zone=zone)
+        form = PlannerSessionForm(instance=instance, visit=visit, zone=zone, reader=request.user)
         if session is not None:
             conflicts = session_conflicts(session, reader=request.user)
     else:
-        form = PlannerSessionForm(request.POST, instance=instance, visit=visit, zone=zone)
+        form = PlannerSessionForm(
+            request.POST, instance=instance, visit=visit, zone=zone, reader=request.user
+        )
         saved_meanwhile = False
         if form.is_valid() and request.POST.get("action") == "check":
             conflicts = proposal_conflicts(form, request.user)
@@ -139,7 +141,7 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             stale = stale_notice(current)
             data = request.POST.copy()
             data["seen_revision"] = str(current.revision)
-            form = PlannerSessionForm(data, instance=current, visit=visit, zone=zone)
+            form = PlannerSessionForm(data, instance=current, visit=visit, zone=zone, reader=request.user)
     return render(
         request,
         "planner/session_form.html",
@@ -210,7 +212,12 @@ def check(request: HttpRequest, visit_id: int) -> HttpResponse:
             raise Http404
     zone = session.zone if session is not None else visit.zone
     form = PlannerSessionForm(
-        request.POST, instance=session or Session(visit=visit), visit=visit, zone=zone, check_only=True
+        request.POST,
+        instance=session or Session(visit=visit),
+        visit=visit,
+        zone=zone,
+        reader=request.user,
+        check_only=True,
     )
     if not form.is_valid():
         return render(request, "planner/_conflicts.html", {"form_errors": form.problems(), "conflicts": None})

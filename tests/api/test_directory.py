@@ -65,7 +65,7 @@ def test_a_person_in_a_published_programme_cannot_be_deleted(api, programme):
     expert = programme.session.session_experts.get().person
     response = api.delete(f"/api/v1/people/{expert.pk}/")
     assert response.status_code == 409
-    assert "kept as a record" in response.json()["detail"]
+    assert response.json()["detail"] == f"“{expert.name}” cannot be deleted: used by 1 visit."
     assert Person.objects.filter(pk=expert.pk).exists()
 
 

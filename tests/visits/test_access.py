@@ -33,6 +33,7 @@ from visits.access import (
     members_for_user,
     people_for_user,
     sessions_for_user,
+    visible_person_tokens,
     visible_visits,
     visits_for_user,
 )
@@ -50,6 +51,8 @@ ADMIN_VIEWS = [
     "visits.view_delegationmember",
     "notifications.view_outboxmessage",
     "scheduling.view_programmeversion",
+    "visits.view_person",
+    "notifications.view_personaltoken",
 ]
 
 
@@ -75,7 +78,8 @@ def world(db):
     for staff in (anna, bertil):
         staff.user_permissions.add(*permissions)
     objects: dict[str, dict[str, Model]] = {
-        kind: {} for kind in ["visit", "session", "delegation", "member", "outbox", "version"]
+        kind: {}
+        for kind in ["visit", "session", "delegation", "member", "outbox", "version", "person", "token"]
     }
     for letter, coordinators in (("a", [anna, nils]), ("b", [bertil])):
         session = SessionFactory(title=f"Session {letter}")
@@ -84,6 +88,8 @@ def world(db):
         objects["session"][letter] = session
         objects["delegation"][letter] = session.visit.delegation
         objects["member"][letter] = DelegationMemberFactory(delegation=session.visit.delegation)
+        objects["person"][letter] = objects["member"][letter].person
+        objects["token"][letter] = PersonalTokenFactory(person=objects["person"][letter])
         objects["outbox"][letter] = OutboxMessageFactory(session=session)
         objects["version"][letter] = ProgrammeVersion.objects.create(
             visit=session.visit, number=1, snapshot={}
@@ -92,6 +98,8 @@ def world(db):
     registered.coordinators.add(anna)
     objects["delegation"]["r"] = registered
     objects["member"]["r"] = DelegationMemberFactory(delegation=registered)
+    objects["person"]["r"] = objects["member"]["r"].person
+    objects["token"]["r"] = PersonalTokenFactory(person=objects["person"]["r"])
     users = {"anna": anna, "bertil": bertil, "nils": nils, "root": root, "agency": agency, "guest": guest}
     return World(users={**users, "anonymous": AnonymousUser()}, objects=objects)
 
@@ -126,6 +134,9 @@ SCOPES = {
     "version": (lambda user: ProgrammeVersion.objects.filter(visible_visits(user, "visit")), OF_A_VISIT),
     "delegation": (lambda user: delegations_for_user(user), OF_A_DELEGATION),
     "member": (lambda user: members_for_user(user), OF_A_DELEGATION),
+    # A member's person, contact data and personal token go with their delegation.
+    "person": (lambda user: people_for_user(user), OF_A_DELEGATION),
+    "token": (lambda user: PersonalToken.objects.filter(visible_person_tokens(user)), OF_A_DELEGATION),
 }
 
 
@@ -139,15 +150,17 @@ def test_each_user_sees_the_rows_of_their_own_visits_and_delegations(world, kind
 
 
 @pytest.mark.parametrize("who", USERS)
-def test_people_are_shared_by_everyone_who_is_signed_in(world, who):
-    # Who reaches a page that lists them is the entry rules' business (the directory needs staff).
-    expected = 0 if who == "anonymous" else Person.objects.count()
-    assert people_for_user(world.users[who]).count() == expected
+def test_people_in_no_delegation_are_shared_by_everyone_who_is_signed_in(world, who):
+    # Experts and interpreters. Who reaches a page that lists them is the entry rules' business (the
+    # directory needs staff).
+    shared = Person.objects.filter(memberships__isnull=True)
+    assert shared.exists()
+    expected = 0 if who == "anonymous" else shared.count()
+    assert people_for_user(world.users[who]).filter(memberships__isnull=True).count() == expected
 
 
 def test_tokens_open_what_they_name_whoever_is_signed_in(world):
-    member = world.objects["member"]["a"]
-    person = PersonalTokenFactory(person=member.person)
+    person = world.objects["token"]["a"]
     feed = PersonalTokenFactory(
         purpose=PersonalToken.Purpose.VISIT_FEED, person=None, visit=world.objects["visit"]["a"]
     )
@@ -219,12 +232,11 @@ DIRECTORY = {
     "guest": 404,
     "anonymous": LOGIN,
 }
-SHARED = {**DIRECTORY, "bertil": 200}
 
 
 @pytest.mark.parametrize("who", USERS)
 def test_the_directory(world, who):
-    """Coordinators (staff) only; a delegation and its members as the scope says, people shared."""
+    """Coordinators (staff) only; a delegation and its members (their people too) as the scope says."""
     client = client_of(world, who)
     delegation, member = world.objects["delegation"]["a"], world.objects["member"]["a"]
     for url in [
@@ -234,9 +246,9 @@ def test_the_directory(world, who):
     ]:
         assert outcome(client.get(url)) == DIRECTORY[who], url
     person = member.person
-    assert outcome(client.get(reverse("directory:expert_availability", args=[person.pk]))) == SHARED[who]
+    assert outcome(client.get(reverse("directory:expert_availability", args=[person.pk]))) == DIRECTORY[who]
     # A person's history is there for whoever may see the person; its lines are scoped (tests/audit).
-    assert outcome(client.get(reverse("directory:person_history", args=[person.pk]))) == SHARED[who]
+    assert outcome(client.get(reverse("directory:person_history", args=[person.pk]))) == DIRECTORY[who]
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -248,7 +260,7 @@ def test_the_personal_data_pages(world, who):
     for name in ["privacy:person", "privacy:export", "privacy:erase"]:
         url = reverse(name, args=[person.pk])
         assert outcome(client.get(url)) == DIRECTORY[who], url
-    assert outcome(client.get(reverse("privacy:overview"))) == SHARED[who]
+    assert outcome(client.get(reverse("privacy:overview"))) == {**DIRECTORY, "bertil": 200}[who]
 
 
 API = {"anna": 200, "bertil": 404, "nils": 403, "root": 200, "agency": 200, "guest": 403, "anonymous": 401}
@@ -264,10 +276,9 @@ def test_the_api(world, who):
         f"/api/v1/delegations/{rows['delegation']['a'].pk}/",
         f"/api/v1/delegation-members/{rows['member']['a'].pk}/",
         f"/api/v1/outbox/{rows['outbox']['a'].pk}/",
+        f"/api/v1/people/{rows['person']['a'].pk}/",
     ]:
         assert outcome(client.get(url)) == API[who], url
-    person = rows["member"]["a"].person
-    assert outcome(client.get(f"/api/v1/people/{person.pk}/")) == {**API, "bertil": 200}[who]
 
 
 ADMIN = {"anna": 200, "bertil": ABSENT, "nils": ADMIN_LOGIN, "root": 200, "agency": 200, "guest": ADMIN_LOGIN}
@@ -285,6 +296,8 @@ def test_the_admin(world, who):
         ("member", "visits_delegationmember"),
         ("outbox", "notifications_outboxmessage"),
         ("version", "scheduling_programmeversion"),
+        ("person", "visits_person"),
+        ("token", "notifications_personaltoken"),
     ]:
         url = reverse(f"admin:{name}_change", args=[world.objects[kind]["a"].pk])
         assert outcome(client.get(url)) == expected, (kind, url)

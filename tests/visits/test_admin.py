@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.factories import (
+    PersonFactory,
     SessionExpertFactory,
     SessionFactory,
     UserFactory,
@@ -166,18 +167,23 @@ class TestPublishedProgrammesAreKept:
         assert response.context["protected"]
         content = response.content.decode()
         assert "would require deleting the following protected related objects" in content
-        assert f"{row.person.name} cannot be deleted: they are an expert in" in content
+        assert f"“{row.person.name}” cannot be deleted: used by 1 visit." in content
 
         response = staff_client.post(url, {"post": "yes"})
         assert response.status_code == 200
         assert response.context["protected"]
         assert Person.objects.filter(pk=row.person.pk).exists()
 
-    def test_an_expert_in_a_draft_programme_can_be_deleted(self, staff_client):
+    def test_an_expert_in_a_draft_is_kept_too_and_one_on_no_visit_can_be_deleted(self, staff_client):
+        # Experts are shared records: one that any visit uses is not deleted (issue 13).
         row = SessionExpertFactory()
         response = staff_client.post(admin_url(Person, "delete", row.person.pk), {"post": "yes"})
+        assert response.status_code == 200 and "used by 1 visit." in response.content.decode()
+        assert Person.objects.filter(pk=row.person.pk).exists()
+        unused = PersonFactory()
+        response = staff_client.post(admin_url(Person, "delete", unused.pk), {"post": "yes"})
         assert response.status_code == 302
-        assert not Person.objects.filter(pk=row.person.pk).exists()
+        assert not Person.objects.filter(pk=unused.pk).exists()
 
     def test_a_published_visit_has_no_delete_permission(self, staff_client, staff_user):
         visit = publish(SessionFactory().visit)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.db.models.deletion import ProtectedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,11 +19,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from visits.access import actor_of, delegations_for_user
+from visits.access import actor_of, delegations_for_user, people_for_user
 from visits.forms import model_data
 from visits.models import Session, StaleEdit
 from visits.models.deletion import PROTECT_IF_PUBLISHED, explain_protection
-from visits.services import Writes
+from visits.services import Writes, deletion_refusal, person_mail_check
 from visits.timefmt import format_span
 
 
@@ -125,6 +126,51 @@ class VisibleDelegationsOnly:
             # The autocomplete only lists; this refuses a posted id of a delegation the user may not see.
             kwargs["queryset"] = delegations_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class VisiblePeopleOnly:
+    """A person field offers only the people the user may see (visits.access): another coordinator's
+    delegate is neither listed nor accepted by id."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "person":
+            kwargs["queryset"] = people_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class SharedRecordAdmin:
+    """The admin of a shared record (organisation, venue, theme, person): deleting one that a visit uses is
+    refused with the count of visits (visits.services), and the confirmation page lists nothing else: the
+    sessions that use it may be other coordinators', whose titles are not for this page."""
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        refusals = [refusal for obj in objs if (refusal := deletion_refusal(obj)) is not None]
+        if refusals:
+            return [], {}, set(), refusals
+        return super().get_deleted_objects(objs, request)  # type: ignore[misc]
+
+
+class MailCheckedAdmin:
+    """A person's change form refuses, on the field, a change of e-mail or name that the user may not make
+    (visits.services.person_mail_check), before the service would refuse it."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        actor = actor_of(request)
+
+        class Checked(form_class):  # type: ignore[misc, valid-type]
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                if self.instance.pk is not None:
+                    try:
+                        person_mail_check(person=self.instance, data=cleaned, actor=actor)
+                    except ValidationError as refused:
+                        self.add_error(None, refused)
+                return cleaned
+
+        return Checked
 
 
 class ServiceWritesAdmin:

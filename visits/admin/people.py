@@ -8,11 +8,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from visits.access import visible_delegations
+from visits.access import visible_delegations, visible_people
 from visits.admin.base import (
     DomainAdmin,
+    MailCheckedAdmin,
     ServiceWritesAdmin,
+    SharedRecordAdmin,
     VisibleDelegationsOnly,
+    VisiblePeopleOnly,
     actor_of,
     adopt,
     formset_write,
@@ -33,7 +36,7 @@ from visits.services import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceWritesAdmin, DomainAdmin):
+class OrganisationAdmin(SharedRecordAdmin, ServiceWritesAdmin, DomainAdmin):
     writes = ORGANISATION_WRITES
     list_display = ["name", "kind", "side", "country", "email", "phone"]
     list_filter = ["side", "kind", ("country", CountryFilter)]
@@ -41,7 +44,10 @@ class OrganisationAdmin(ServiceWritesAdmin, DomainAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceWritesAdmin, DomainAdmin):
+class PersonAdmin(MailCheckedAdmin, SharedRecordAdmin, ServiceWritesAdmin, DomainAdmin):
+    """People the user may see (visits.access.visible_people), here and in every autocomplete that picks
+    one; another coordinator's delegate is not found."""
+
     writes = PERSON_WRITES
     list_display = ["name", "email", "organisation", "title", "preferred_language", "home_time_zone"]
     list_filter = [
@@ -54,6 +60,9 @@ class PersonAdmin(ServiceWritesAdmin, DomainAdmin):
     search_fields = ["name", "email", "title", "organisation__name"]
     autocomplete_fields = ["organisation"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return super().get_queryset(request).filter(visible_people(request.user))
+
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
@@ -61,7 +70,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(ServiceWritesAdmin, DomainAdmin):
+class VenueAdmin(SharedRecordAdmin, ServiceWritesAdmin, DomainAdmin):
     writes = VENUE_WRITES
     list_display = ["name", "city", "country", "host_organisation", "time_zone", "capacity"]
     list_filter = [("country", CountryFilter), ("city", admin.AllValuesFieldListFilter)]
@@ -79,7 +88,7 @@ class VenueAdmin(ServiceWritesAdmin, DomainAdmin):
 # Delegations
 
 
-class DelegationMemberInline(admin.TabularInline):
+class DelegationMemberInline(VisiblePeopleOnly, admin.TabularInline):
     model = DelegationMember
     extra = 0
     autocomplete_fields = ["person"]
@@ -130,7 +139,7 @@ class DelegationAdmin(DomainAdmin):
 
 
 @admin.register(DelegationMember)
-class DelegationMemberAdmin(VisibleDelegationsOnly, DomainAdmin):
+class DelegationMemberAdmin(VisiblePeopleOnly, VisibleDelegationsOnly, DomainAdmin):
     # What the member needs is added by participation.admin, which keeps it.
     list_display = ["person", "delegation", "role", "language_names"]
     list_filter = ["role", ("delegation", admin.RelatedOnlyFieldListFilter)]

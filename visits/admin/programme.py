@@ -24,6 +24,7 @@ from visits.access import sessions_for_user, visible_visits, visits_for_user
 from visits.admin.base import (
     DomainAdmin,
     ServiceWritesAdmin,
+    SharedRecordAdmin,
     VisibleDelegationsOnly,
     actor_of,
     adopt,
@@ -35,6 +36,7 @@ from visits.admin.base import (
 from visits.forms import SessionForm, VisitForm
 from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter, Theme, Visit
 from visits.services import (
+    THEME_WRITES,
     Writes,
     session_chosen_members_set,
     session_create,
@@ -53,7 +55,8 @@ from visits.timefmt import format_moment, format_span
 
 
 @admin.register(Theme)
-class ThemeAdmin(DomainAdmin):
+class ThemeAdmin(SharedRecordAdmin, ServiceWritesAdmin, DomainAdmin):
+    writes = THEME_WRITES
     list_display = ["name_en", "name_sv", "slug"]
     search_fields = ["name_en", "name_sv", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}

@@ -243,10 +243,12 @@ class Session(models.Model):
         blank=True,
         related_name="sessions",
     )
+    # Organisations are shared: deleting one that sessions name is refused (visits.services counts the
+    # visits), never a silent loss of another coordinator's host.
     host_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("host organisation"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="hosted_sessions",

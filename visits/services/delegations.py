@@ -1,16 +1,19 @@
 """Writes of delegations and their members. A member is a person (shared with other delegations, found by
 e-mail) in a membership; whoever registers a delegation coordinates it, so that it is theirs to fill in
 before any visit of it exists. A delegation with visits, and a member on a published programme, stay.
+A member of another coordinator's delegation is neither changed nor made a member of one's own
+(visits.access.held_by_others), and their e-mail and name change only as `person_update` allows.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
-from visits.access import visits_for_user
+from visits.access import held_by_others, visits_for_user
 from visits.models import Delegation, DelegationMember, Person
 from visits.services.base import Refused, model_create, model_delete, model_update
 from visits.services.directory import person_create, person_update
@@ -73,6 +76,23 @@ def delegation_remove(*, delegation: Delegation, actor: User | None) -> None:
     model_delete(delegation, actor=actor)
 
 
+def membership_refusal(person: Person, *, actor: User | None) -> str | None:
+    """Why the actor may not make this person a member of their delegation (they belong to another
+    coordinator's delegation), or None. The other delegation is not named: it is not the actor's to see."""
+    if person.pk is None or not Person.objects.filter(pk=person.pk).filter(held_by_others(actor)).exists():
+        return None
+    return gettext(
+        "This person belongs to another coordinator's delegation: ask that delegation's coordinators, or an "
+        "agency admin, to add them to yours."
+    )
+
+
+def _refuse_membership(person: Person, *, actor: User | None) -> None:
+    refusal = membership_refusal(person, actor=actor)
+    if refusal is not None:
+        raise ValidationError({"person": ValidationError(refusal, code="not_yours")})
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -83,7 +103,10 @@ def member_add(
     actor: User | None,
 ) -> DelegationMember:
     """Make a person a member of the delegation: `person` (an existing one, with `person_data` changed), or
-    a new person from `person_data`."""
+    a new person from `person_data`. A member of another coordinator's delegation is refused (a
+    ValidationError on `person`)."""
+    if person is not None:
+        _refuse_membership(person, actor=actor)
     if person is None:
         person = person_create(data=person_data, actor=actor)
     elif person_data:
@@ -101,7 +124,11 @@ def member_update(
     membership_data: Mapping[str, Any],
     actor: User | None,
 ) -> DelegationMember:
-    """Change a member: the person (shared with other delegations) and the membership."""
+    """Change a member: the person (shared with other delegations) and the membership. A membership moved to
+    a member of another coordinator's delegation is refused (a ValidationError on `person`)."""
+    person = membership_data.get("person")
+    if isinstance(person, Person) and person.pk != member.person_id:
+        _refuse_membership(person, actor=actor)
     if person_data:
         person_update(person=member.person, data=person_data, actor=actor)
     return model_update(member, data=membership_data, actor=actor)
