@@ -28,15 +28,17 @@ def coordinators_group() -> Group:
 
 
 def agency_admins_group() -> Group:
-    """A coordinator's permissions, the agency admin's role, the coordinators' accounts (users and
-    groups) and reading the audit log; no site settings, no deleting the audit trail."""
+    """A coordinator's permissions, the agency admin's role, the coordinators' accounts (users, given one of
+    the two roles: visits.admin.accounts) and reading the audit log. Not the groups themselves: whoever could
+    change a group's permissions could give their own group any of them. No site settings, no deleting the
+    audit trail."""
     app, codename = AGENCY_ADMIN.split(".")
     group, _ = Group.objects.get_or_create(name=AGENCY_ADMINS_GROUP)
     group.permissions.set(
         Permission.objects.filter(
             _coordinator_permissions()
             | Q(content_type__app_label=app, codename=codename)
-            | Q(content_type__app_label="auth", content_type__model__in=["user", "group"])
+            | Q(content_type__app_label="auth", content_type__model="user")
             | Q(content_type__app_label="audit", codename="view_auditentry")
         )
     )

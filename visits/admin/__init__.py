@@ -10,11 +10,13 @@ What differs from a plain ModelAdmin:
 - a refused deletion says why, in the words of the model that refused it.
 
 Where it lives: `base` (DomainAdmin, which every admin here uses, the scheduling admin too), `people`
-(organisations, people, venues, delegations) and `programme` (themes, visits, sessions). The status and
+(organisations, people, venues, delegations), `programme` (themes, visits, sessions) and `accounts` (the
+coordinators' accounts, managed by the agency admin). The status and
 version guards are `visits.forms`, shared with the planner; times are written by `visits.timefmt`. Importing
 the package registers every ModelAdmin.
 """
 
+from visits.admin import accounts  # noqa: F401  (registers the accounts' admin)
 from visits.admin.base import DomainAdmin, session_when
 from visits.admin.people import (
     DelegationAdmin,
