@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from audit.log import REDACTED, as_json, record
+from audit.models import Action
 from notifications.models import PersonalToken
 from notifications.tokens import token_revoke
 from privacy.models import Erasure, ErasureReason
@@ -93,6 +95,9 @@ def erasure_preview(person: Person) -> list[WhatGoes]:
     return items
 
 
+ERASED_FIELDS = ("name", "email", "phone", "title")
+
+
 def personal_values(person: Person) -> list[str]:
     """What identifies the person in free text: their name, e-mail address and phone number."""
     return [value for value in (person.name, person.email, person.phone) if value]
@@ -116,6 +121,15 @@ def person_erase(*, person: Person, actor: User | None, reason: str = ErasureRea
         token_revoke(token=token, actor=actor)
     rows["tokens"] = len(live)
     erasure = Erasure.objects.create(person=person, reason=reason, erased_by=actor, rows=rows)
+    # The person's own history says that their data went, and who let it go; what it was is not kept.
+    person.refresh_from_db()
+    record(
+        action=Action.CHANGE,
+        actor=actor,
+        obj=person,
+        person_id=person.pk,
+        changes={field: [REDACTED, as_json(getattr(person, field))] for field in ERASED_FIELDS},
+    )
     # The id only: the name is what just went.
     log.info("Erased the personal data of person %s (%s)", person.pk, reason)
     return erasure

@@ -104,6 +104,9 @@ def test_the_history_is_exported_and_loses_the_persons_values_on_erasure(past):
     with time_machine.travel(AFTER_THE_VISIT, tick=False):
         person_erase(person=past.ilze, actor=past.coordinator)
     assert AuditEntry.objects.filter(person_id=past.ilze.pk).exists()  # what happened stays
+    erased = AuditEntry.objects.filter(object_type="visits.person", object_id=past.ilze.pk).latest("pk")
+    assert erased.actor_user == past.coordinator
+    assert erased.changes["name"] == ["[erased]", f"Erased person {past.ilze.pk}"]
     for entry in AuditEntry.objects.all():
         assert NAME not in f"{entry.object_repr} {entry.actor_label} {entry.changes}"
         assert EMAIL not in f"{entry.object_repr} {entry.actor_label} {entry.changes}"
