@@ -4,6 +4,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 
+from api.filters import BIGGEST_ID
 from api.serializers.results import ErrorSerializer
 
 WRITES = {"POST", "PUT", "PATCH"}
@@ -30,6 +31,17 @@ class ApiSchema(AutoSchema):
                     ErrorSerializer, str(code), direction=direction
                 )
         return responses
+
+
+def positive_ids(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A row's id in a path is a number from 1 (ids are PostgreSQL bigints); the router's pattern alone would
+    let a client think 0 could name a row."""
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": BIGGEST_ID}
+    return result
 
 
 LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
