@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.fields import Field
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 
 def json_kind(value: object) -> str:
@@ -89,8 +90,25 @@ class Choice(JsonTyped, serializers.ChoiceField):
     pass
 
 
+class PrimaryKeyList(serializers.ManyRelatedField):
+    """A list of ids; DRF's would take an object as the list of its keys."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, list):
+            raise serializers.ValidationError(
+                gettext("Give %(expected)s here, not %(given)s.")
+                % {"expected": gettext("a list"), "given": json_kind(data)},
+                code="not_a_list",
+            )
+        return super().to_internal_value(data)
+
+
 class PrimaryKey(JsonTyped, serializers.PrimaryKeyRelatedField):
-    pass
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> serializers.ManyRelatedField:
+        """As DRF's, with PrimaryKeyList for the list."""
+        list_kwargs = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return PrimaryKeyList(child_relation=cls(*args, **kwargs), **list_kwargs)
 
 
 STRICT.update(

@@ -47,6 +47,9 @@ def test_a_boolean_is_true_or_false_and_an_id_a_number(api, programme):
         assert response.status_code == 400, (field, value)
         assert list(response.json()["errors"]) == [field]
     assert api.patch(url, {"outside_visit_dates": True}, format="json").status_code == 200
+    # An object is not a list of ids (DRF would read it as the list of its keys).
+    response = api.post("/api/v1/delegations/", {"name": "Riga", "organisations": {}}, format="json")
+    assert response.json()["errors"] == {"organisations": ["Give a list here, not an object."]}
     assert api.patch(url, {"version": "2"}, format="json").json()["errors"] == {
         "version": ["Give a whole number here, not text."]
     }
