@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.local_times",
         "api.schema.positive_ids",
+        "api.schema.no_nul_in_text",
     ],
     # One name for each choice set the models share, instead of one per field.
     "ENUM_NAME_OVERRIDES": {

@@ -108,3 +108,11 @@ def test_a_check_with_an_interpreter_without_a_person_is_a_400(api, programme):
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["interpreters"]
+
+
+def test_the_schema_says_text_sent_cannot_hold_nul_which_the_server_refuses(api):
+    schema = openapi()
+    assert schema["components"]["schemas"]["PersonRequest"]["properties"]["name"]["pattern"] == r"^[^\x00]*$"
+    response = api.post("/api/v1/people/", {"name": "Eva\x00", "email": "eva@example.org"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["name"]
