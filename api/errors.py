@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext
 from rest_framework import exceptions, status
@@ -93,6 +93,8 @@ def _response_for(error: Exception, context: dict[str, Any]) -> Response | None:
         return Response({"detail": str(error.args[0])}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, DjangoValidationError):
         return bad_request(django_errors(error))
+    if isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in RETRY_STATES:
+        return Response({"detail": simultaneous_message()}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, IntegrityError):
         # Validation catches what it can name first; this is a rule only the database knew.
         return bad_request({"non_field_errors": [_integrity_message(error)]})
@@ -104,6 +106,18 @@ def _response_for(error: Exception, context: dict[str, Any]) -> Response | None:
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         response.data = {"detail": str(response.data)}
     return response
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: two requests changed the same rows at the same
+# moment and one was stopped; sent again, it goes through.
+RETRY_STATES = {"40P01", "40001"}
+
+
+def simultaneous_message() -> str:
+    return gettext(
+        "Another change to the same records was being saved at the same moment, so nothing was saved: "
+        "send the request again."
+    )
 
 
 def _integrity_message(error: IntegrityError) -> str:

@@ -6,8 +6,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from notifications.models import OutboxMessage
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
@@ -16,6 +18,32 @@ from visits.models import DelegationMember, OpeningHours, Organisation, Person, 
 BIGGEST_ID = 2**63 - 1
 
 
+class FilterSet(filters.FilterSet):
+    """A filter is given once, with a value: django-filter would read `date_to=` as no filter and
+    `visit=1&visit=2` as the last one, which the schema (a date, a number) does not allow, so each is a 400
+    naming the parameter. An empty text search is a search for "", which is allowed; a status may be given
+    several times."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        filterset = self
+
+        class Form(super().get_form_class()):  # type: ignore[misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                for name, each in filterset.filters.items():
+                    if name not in self.data or isinstance(each, filters.MultipleChoiceFilter):
+                        continue
+                    values = self.data.getlist(name)
+                    if len(values) > 1:
+                        self.add_error(name, gettext("Give this parameter once."))
+                    elif values == [""] and not isinstance(each, filters.CharFilter):
+                        self.add_error(name, gettext("Give a value, or leave the parameter out."))
+                return cleaned
+
+        return Form
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGGEST_ID})
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -35,7 +63,7 @@ def search(fields: tuple[str, ...]) -> filters.CharFilter:
     return filters.CharFilter(method=method, label="Contained in " + " or ".join(fields))
 
 
-class OrganisationFilter(filters.FilterSet):
+class OrganisationFilter(FilterSet):
     q = search(("name",))
 
     class Meta:
@@ -43,7 +71,7 @@ class OrganisationFilter(filters.FilterSet):
         fields = ["country", "kind", "side"]
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(FilterSet):
     q = search(("name", "email"))
     organisation = IdFilter(field_name="organisation_id")
     email = filters.CharFilter(field_name="email", lookup_expr="iexact")
@@ -53,7 +81,7 @@ class PersonFilter(filters.FilterSet):
         fields = ["organisation", "email", "preferred_language"]
 
 
-class VenueFilter(filters.FilterSet):
+class VenueFilter(FilterSet):
     q = search(("name", "address"))
     city = filters.CharFilter(field_name="city", lookup_expr="iexact")
 
@@ -62,7 +90,7 @@ class VenueFilter(filters.FilterSet):
         fields = ["city", "country"]
 
 
-class OpeningHoursFilter(filters.FilterSet):
+class OpeningHoursFilter(FilterSet):
     venue = IdFilter(field_name="venue_id")
 
     class Meta:
@@ -70,7 +98,7 @@ class OpeningHoursFilter(filters.FilterSet):
         fields = ["venue", "weekday"]
 
 
-class ExpertHoursFilter(filters.FilterSet):
+class ExpertHoursFilter(FilterSet):
     person = IdFilter(field_name="person_id")
 
     class Meta:
@@ -78,7 +106,7 @@ class ExpertHoursFilter(filters.FilterSet):
         fields = ["person", "weekday"]
 
 
-class AvailabilityExceptionFilter(filters.FilterSet):
+class AvailabilityExceptionFilter(FilterSet):
     person = IdFilter(field_name="person_id")
     venue = IdFilter(field_name="venue_id")
     date_from = filters.DateFilter(field_name="ends_on", lookup_expr="gte", label="Ends on or after this day")
@@ -91,7 +119,7 @@ class AvailabilityExceptionFilter(filters.FilterSet):
         fields = ["person", "venue", "kind"]
 
 
-class TravelTimeFilter(filters.FilterSet):
+class TravelTimeFilter(FilterSet):
     venue = IdFilter(method="either_venue", label="Either venue of the pair")
 
     class Meta:
@@ -102,7 +130,7 @@ class TravelTimeFilter(filters.FilterSet):
         return queryset.filter(Q(venue_a_id=value) | Q(venue_b_id=value))
 
 
-class DelegationMemberFilter(filters.FilterSet):
+class DelegationMemberFilter(FilterSet):
     delegation = IdFilter(field_name="delegation_id")
     person = IdFilter(field_name="person_id")
 
@@ -111,7 +139,7 @@ class DelegationMemberFilter(filters.FilterSet):
         fields = ["delegation", "person", "role"]
 
 
-class VisitFilter(filters.FilterSet):
+class VisitFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=Visit.Status.choices)
     delegation = IdFilter(field_name="delegation_id")
     date_from = filters.DateFilter(field_name="ends_on", lookup_expr="gte", label="Ends on or after this day")
@@ -141,7 +169,7 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
-class SessionFilter(filters.FilterSet):
+class SessionFilter(FilterSet):
     visit = IdFilter(field_name="visit_id")
     venue = IdFilter(field_name="venue_id")
     expert = IdFilter(field_name="session_experts__person_id", distinct=True)
@@ -155,7 +183,7 @@ class SessionFilter(filters.FilterSet):
         fields = ["visit", "venue", "expert", "status", "kind"]
 
 
-class OutboxMessageFilter(filters.FilterSet):
+class OutboxMessageFilter(FilterSet):
     visit = IdFilter(field_name="visit_id")
     session = IdFilter(field_name="session_id")
     status = filters.MultipleChoiceFilter(choices=OutboxMessage.Status.choices)

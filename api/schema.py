@@ -4,6 +4,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 
+from api.filters import BIGGEST_ID
 from api.serializers.results import ErrorSerializer
 
 WRITES = {"POST", "PUT", "PATCH"}
@@ -30,6 +31,45 @@ class ApiSchema(AutoSchema):
                     ErrorSerializer, str(code), direction=direction
                 )
         return responses
+
+
+def positive_ids(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A row's id in a path is a number from 1 (ids are PostgreSQL bigints); the router's pattern alone would
+    let a client think 0 could name a row."""
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": BIGGEST_ID}
+    return result
+
+
+# Text without the NUL character, which PostgreSQL cannot store and DRF and Django's forms refuse.
+NO_NUL = r"^[^\x00]*$"
+
+
+def no_nul_in_text(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Say that the text a request sends (body fields and query parameters) cannot hold NUL."""
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "string" and not {"format", "enum", "pattern"} & set(node):
+                node["pattern"] = NO_NUL
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            visit(component)
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    visit(parameter["schema"])
+    return result
 
 
 LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"

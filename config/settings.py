@@ -382,7 +382,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.local_times"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.local_times",
+        "api.schema.positive_ids",
+        "api.schema.no_nul_in_text",
+    ],
     # One name for each choice set the models share, instead of one per field.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "visits.fields.language_choices",

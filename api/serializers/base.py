@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from api.errors import django_errors
+from api.serializers.fields import Choice, JsonModelSerializer
 from visits.fields import language_choices
 
 # Programmes are planned years ahead at most, and kept for some years after; dates far outside would only
@@ -41,10 +42,10 @@ class LanguageList(serializers.ListField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        super().__init__(child=serializers.ChoiceField(choices=language_choices()), **kwargs)
+        super().__init__(child=Choice(choices=language_choices()), **kwargs)
 
 
-class ModelValidatedSerializer(serializers.ModelSerializer):
+class ModelValidatedSerializer(JsonModelSerializer):
     """Runs the model's full_clean() over the fields this serializer writes (and the stored values of the
     others it shows), as a ModelForm does."""
 

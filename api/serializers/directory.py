@@ -10,6 +10,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
+from api.serializers.fields import JsonModelSerializer, Text, strict
 from participation.selectors import member_notes
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
 from visits.access import delegations_for_user, people_for_user
@@ -75,7 +76,7 @@ class AvailabilityExceptionSerializer(ModelValidatedSerializer):
         fields = ["id", "person", "venue", "kind", "starts_on", "ends_on", "starts", "ends", "note"]
 
 
-class TravelTimeSerializer(serializers.ModelSerializer):
+class TravelTimeSerializer(JsonModelSerializer):
     """Minutes between two venues, the same both ways. Setting a pair that exists changes its minutes."""
 
     class Meta:
@@ -107,7 +108,7 @@ class TravelTimeSerializer(serializers.ModelSerializer):
 
 
 class DelegationSerializer(ModelValidatedSerializer):
-    countries = serializers.ListField(child=CountryField(), required=False)
+    countries = serializers.ListField(child=strict(CountryField)(), required=False)
     languages = LanguageList()
     coordinators = serializers.SlugRelatedField(
         many=True,
@@ -124,7 +125,7 @@ class DelegationSerializer(ModelValidatedSerializer):
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
 
-class MemberNote(serializers.CharField):
+class MemberNote(Text):
     """One of the coordinators' notes on what a member needs, which participation keeps (not the membership):
     read through participation.selectors.member_notes, written by the view through its service."""
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from api.errors import django_errors
 from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
+from api.serializers.fields import Choice, Integer, PrimaryKey
 from visits.access import delegations_for_user, people_to_choose, visits_for_user
 from visits.models import (
     SESSION_TRANSITIONS,
@@ -25,7 +26,7 @@ from visits.services import check_transition
 class VisitSerializer(ModelValidatedSerializer):
     programme_languages = LanguageList()
     coordinators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
-    status = serializers.ChoiceField(
+    status = Choice(
         choices=VisitStatus.choices,
         required=False,
         help_text="Moves along the allowed transitions; a visit is published by publishing its programme.",
@@ -106,7 +107,7 @@ class ExpertAnswerSerializer(serializers.ModelSerializer):
 
 
 class InterpreterSerializer(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person = PrimaryKey(queryset=Person.objects.all())
     languages = LanguageList(
         required=True,
         min_length=2,
@@ -115,13 +116,13 @@ class InterpreterSerializer(serializers.Serializer):
 
 
 class SessionSerializer(ModelValidatedSerializer):
-    experts = serializers.PrimaryKeyRelatedField(
+    experts = PrimaryKey(
         many=True,
         queryset=Person.objects.all(),
         required=False,
         help_text="The people who lead the session. Experts who stay keep their answers.",
     )
-    attendees = serializers.PrimaryKeyRelatedField(  # the API's name for the session's chosen members
+    attendees = PrimaryKey(  # the API's name for the session's chosen members
         source="chosen_members",
         many=True,
         queryset=DelegationMember.objects.all(),
@@ -136,14 +137,14 @@ class SessionSerializer(ModelValidatedSerializer):
         help_text="The interpreters booked, each with the languages they interpret between. Sending the list "
         "replaces it.",
     )
-    status = serializers.ChoiceField(
+    status = Choice(
         choices=Session.Status.choices,
         required=False,
         help_text="Moves along the allowed transitions: tentative ↔ confirmed, either → cancelled, "
         "cancelled → tentative. The people concerned are told when the programme is published next.",
     )
     # The API keeps the name `version` for the session's optimistic lock, the model's `revision`.
-    version = serializers.IntegerField(
+    version = Integer(
         source="revision",
         required=False,
         min_value=1,
@@ -200,7 +201,9 @@ class SessionSerializer(ModelValidatedSerializer):
     def validate_interpreters(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[int] = set()
         for booking in value:
-            if "languages" not in booking:  # a PATCH makes nested fields optional; a booking needs them
+            if "person" not in booking:  # a PATCH makes nested fields optional; a booking needs them
+                raise serializers.ValidationError(gettext("Give the person of each interpreter booked."))
+            if "languages" not in booking:
                 raise serializers.ValidationError(
                     gettext("Give the languages %(person)s interprets between, at least two.")
                     % {"person": booking["person"]}
@@ -271,7 +274,7 @@ class SessionSerializer(ModelValidatedSerializer):
 
 
 class SessionProposalSerializer(SessionSerializer):
-    session = serializers.IntegerField(
+    session = Integer(
         required=False,
         write_only=True,
         min_value=1,

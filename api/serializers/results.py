@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.serializers.fields import Text
 from directory.member_import import ADD, CONFLICT, ERROR, UPDATE
 from directory.tabular import MAX_FILE_BYTES, too_large_message
 from notifications.models import OutboxMessage
@@ -27,9 +28,7 @@ class ConflictReportSerializer(serializers.Serializer):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    key = serializers.CharField(
-        max_length=300, help_text="The `key` of a warning, from the visit's conflicts."
-    )
+    key = Text(max_length=300, help_text="The `key` of a warning, from the visit's conflicts.")
 
 
 class ProposalConflictsSerializer(serializers.Serializer):

@@ -253,7 +253,7 @@ class SessionViewSet(ModelViewSet):
         serializer = self.get_serializer(session, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         assert isinstance(serializer, SessionSerializer)
-        sent = serializer.sent_revision  # as validated: "3" and 3 are the same revision
+        sent = serializer.sent_revision  # as validated: a whole number (api.serializers.fields.Integer)
         if sent is not None and sent != session.revision:
             raise StaleCopy(stale_message(session, sent), session.revision)
         # StaleEdit if someone saved it since it was read

@@ -80,3 +80,20 @@ def test_an_error_in_a_write_leaves_nothing_half_done(api, programme):
     assert response.status_code == 400
     programme.visit.refresh_from_db()
     assert programme.visit.title == "Riga police visit"
+
+
+def test_a_write_stopped_by_a_deadlock_is_a_409_that_says_to_send_it_again():
+    """Two writes locking the same rows in turn (a session cancelled twice at once) can deadlock in
+    PostgreSQL, which stops one of them: that one is told to send its request again, not given a 500."""
+    from django.db import OperationalError
+    from psycopg.errors import DeadlockDetected
+
+    from api.errors import exception_handler
+
+    error = OperationalError("deadlock detected")
+    error.__cause__ = DeadlockDetected("deadlock detected")
+    response = exception_handler(error, {})
+    assert response is not None
+    assert response.status_code == 409
+    assert "send the request again" in response.data["detail"]
+    assert exception_handler(OperationalError("no such table"), {}) is None

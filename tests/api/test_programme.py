@@ -218,7 +218,11 @@ def test_lists_are_paged(api, programme):
     assert "page=2" in first["next"]
     assert len(api.get("/api/v1/sessions/?page_size=4&page=3").json()["results"]) == 3
     assert api.get("/api/v1/sessions/?page=99").status_code == 404
-    assert len(api.get("/api/v1/sessions/?page_size=1000").json()["results"]) == 11  # at most 200
+    assert len(api.get("/api/v1/sessions/?page_size=200").json()["results"]) == 11
+    # More than 200 is refused, naming the parameter, rather than quietly cut down.
+    assert api.get("/api/v1/sessions/?page_size=1000").json()["errors"] == {
+        "page_size": ["Give a whole number from 1 to 200, once."]
+    }
 
 
 # --- Conflicts and publishing -------------------------------------------------------------------------------
