@@ -388,3 +388,25 @@ def test_an_address_taken_by_another_coordinators_delegate_does_not_name_them(wo
     data["email"] = "eva@polisen.se"  # a shared expert is named, as before
     response = world.browser(world.bertil).post(url, data)
     assert "Eva Norrman" in response.context["person_form"].errors["email"][0]
+
+
+def test_the_admins_session_inlines_refuse_another_coordinators_delegate_posted_by_id(world):
+    """The autocomplete does not offer Ilze to Bertil; a hand-made post of her id is refused too."""
+    from visits.models import SessionExpert, SessionInterpreter
+
+    session_b = SessionFactory(visit=world.visit_b, title="Bertil's meeting")
+    client = world.browser(world.bertil)
+    url = reverse("admin:visits_session_change", args=[session_b.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    for prefix in ("session_experts", "session_interpreters"):
+        data = change_form_data(page)
+        data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-person": str(world.ilze.person.pk)})
+        if prefix == "session_interpreters":
+            data[f"{prefix}-0-languages"] = ["lv", "sv"]
+        response = client.post(url, data)
+        assert response.status_code == 200, prefix  # the form again, with the error
+        errors = [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+        assert "Select a valid choice" in str(errors), prefix
+    assert not SessionExpert.objects.filter(session=session_b).exists()
+    assert not SessionInterpreter.objects.filter(session=session_b).exists()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from visits.access import sessions_for_user, visible_visits, visits_for_user
+from visits.access import people_to_choose, sessions_for_user, visible_visits, visits_for_user
 from visits.admin.base import (
     DomainAdmin,
     ServiceWritesAdmin,
@@ -244,7 +244,20 @@ def _expert_add(*, data: dict[str, Any], actor: User | None) -> SessionExpert:
 EXPERT_WRITES = Writes("expert", _expert_add, session_expert_update, session_expert_remove)
 
 
-class SessionExpertInline(admin.TabularInline):
+class PeopleToChooseInline(admin.TabularInline):
+    """A session's experts or interpreters: chosen from the people the user may see (and those already on the
+    session), so that a posted id of another coordinator's delegate is refused as an invalid choice, not
+    only left out of the autocomplete (visits.access.people_to_choose, as in the planner and the API)."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people_to_choose(request.user, obj)
+        return formset
+
+
+class SessionExpertInline(PeopleToChooseInline):
     # The expert's answer is moved by responses.answers.answer_move: responses.admin saves it through there.
     model = SessionExpert
     extra = 0
@@ -258,7 +271,7 @@ class ChosenMemberInline(admin.TabularInline):
     autocomplete_fields = ["member"]
 
 
-class SessionInterpreterInline(admin.TabularInline):
+class SessionInterpreterInline(PeopleToChooseInline):
     model = SessionInterpreter
     extra = 0
     autocomplete_fields = ["person"]
