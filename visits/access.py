@@ -242,6 +242,8 @@ def people_to_choose(user: AnyUser, session: Session | None) -> QuerySet[Person]
     """The people a session's experts and interpreters are chosen from: those the user may see, and those
     already on the session (put there by an agency admin, say), who stay when the form is sent back."""
     condition = visible_people(user)
+    if condition == Q():  # everyone (an agency admin): an empty Q in an OR would narrow it to the session's
+        return Person.objects.all()
     if session is not None and session.pk is not None:
         condition |= Q(pk__in=SessionExpert.objects.filter(session=session).values("person"))
         condition |= Q(pk__in=SessionInterpreter.objects.filter(session=session).values("person"))

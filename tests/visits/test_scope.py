@@ -410,3 +410,11 @@ def test_the_admins_session_inlines_refuse_another_coordinators_delegate_posted_
         assert "Select a valid choice" in str(errors), prefix
     assert not SessionExpert.objects.filter(session=session_b).exists()
     assert not SessionInterpreter.objects.filter(session=session_b).exists()
+
+
+def test_an_agency_admin_chooses_from_everyone_on_a_session_with_experts(world):
+    from visits.access import people_to_choose
+
+    chosen = people_to_choose(world.agnes, world.session_a)
+    assert set(chosen) == set(Person.objects.all())
+    assert world.mart.person in chosen and world.ilze.person in chosen
