@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,22 @@ def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def served_site_url(host: str, port: str, environ: Mapping[str, str], dotenv: Path) -> str | None:
+    """The SITE_URL to give the processes started here: where this server answers, unless SITE_URL is set in
+    the environment or in .env (None: leave it to the settings)."""
+    if "SITE_URL" in environ:
+        return None
+    if dotenv.exists():
+        names = {
+            line.strip().removeprefix("export ").split("=", 1)[0].strip()
+            for line in dotenv.read_text().splitlines()
+            if "=" in line and not line.lstrip().startswith("#")
+        }
+        if "SITE_URL" in names:
+            return None
+    return f"http://{host}:{port}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run Visitplan for development or a demo.")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -47,6 +64,11 @@ def main() -> int:
     options = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Links in e-mails and feeds point where this server answers, unless SITE_URL is set (in the
+    # environment or .env): `make run PORT=8101` mails links to port 8101.
+    site_url = served_site_url(options.host, options.port, os.environ, BASE_DIR / ".env")
+    if site_url is not None:
+        os.environ["SITE_URL"] = site_url
     import django
     from django.conf import settings
 

@@ -114,3 +114,15 @@ def test_make_run_with_a_broker_starts_a_worker_and_beat_and_stops_them(tmp_path
         assert "Celery on" in log.read_text().splitlines()[0]
     finally:
         stop_like_ctrl_c(process, marker, log)
+
+
+def test_links_follow_the_served_port_unless_site_url_is_set(tmp_path):
+    from config.serve import served_site_url
+
+    dotenv = tmp_path / ".env"
+    assert served_site_url("127.0.0.1", "8101", {}, dotenv) == "http://127.0.0.1:8101"
+    assert served_site_url("127.0.0.1", "8101", {"SITE_URL": "https://v.example.org"}, dotenv) is None
+    dotenv.write_text("# SITE_URL=commented out\nDEBUG=true\n")
+    assert served_site_url("localhost", "9000", {}, dotenv) == "http://localhost:9000"
+    dotenv.write_text("export SITE_URL=https://v.example.org\n")
+    assert served_site_url("127.0.0.1", "8101", {}, dotenv) is None
