@@ -10,8 +10,9 @@ from visits.demo import DELEGATIONS, PEOPLE, person_email
 from visits.models import DelegationMember
 
 
-def load_member_needs() -> tuple[int, int]:
-    """Write the demo members' notes; return how many rows were created and how many changed."""
+def load_member_needs(*, reset: bool = False) -> tuple[int, int]:
+    """Write the demo members' notes where a member has none (all of them back as shipped when `reset`);
+    return how many rows were created and how many changed."""
     emails = {data["key"]: person_email(data).lower() for data in PEOPLE}
     wanted = {
         (delegation["name"], emails[member["person"]]): {
@@ -32,6 +33,8 @@ def load_member_needs() -> tuple[int, int]:
         have = member_notes(member)
         if all(getattr(have, name) == value for name, value in want.items()):
             continue
+        if not reset and (have.dietary_needs or have.accessibility_needs):
+            continue  # a coordinator's own notes stay
         notes[member.pk] = want
         if have.dietary_needs or have.accessibility_needs:
             changed += 1

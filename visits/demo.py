@@ -702,6 +702,9 @@ class DemoSummary:
 class _Tally:
     created: int = 0
     changed: int = 0
+    # False: only what is missing is added, and what a coordinator changed in the demo stays changed (`make
+    # run` on every start). True: the demo is put back as shipped (seed_demo --reset).
+    reset: bool = False
 
 
 M = TypeVar("M", bound=models.Model)
@@ -716,11 +719,14 @@ def _differs(obj: models.Model, name: str, wanted: Any) -> bool:
 
 
 def _upsert(model: type[M], match: dict[str, Any], values: dict[str, Any], tally: _Tally) -> M:
-    """Find the row by `match`, give it `values`, validate it and save it if it is new or changed."""
+    """Find the row by `match`; create it if it is missing, or (when resetting) give it `values` back;
+    validate and save what is new or changed."""
     obj = model._default_manager.filter(**match).first()
     if obj is None:
         obj = model(**values)
         tally.created += 1
+    elif not tally.reset:
+        return obj
     else:
         changed = [name for name, wanted in values.items() if _differs(obj, name, wanted)]
         if not changed:
@@ -734,9 +740,15 @@ def _upsert(model: type[M], match: dict[str, Any], values: dict[str, Any], tally
 
 
 def _set_m2m(manager: Any, wanted: Iterable[models.Model], tally: _Tally) -> None:
-    """Make a many-to-many relation hold exactly `wanted`; each link added counts as a row created."""
+    """Make a many-to-many relation hold `wanted` (exactly, when resetting; otherwise the links a coordinator
+    took away stay away only if the row itself existed before); each link added counts as a row created."""
     wanted_pks = {obj.pk for obj in wanted}
     current = set(manager.values_list("pk", flat=True))
+    if not tally.reset:
+        if not current:  # a new row: give it its links
+            manager.add(*wanted_pks)
+            tally.created += len(wanted_pks)
+        return
     if current != wanted_pks:
         manager.set(wanted_pks)
         tally.created += len(wanted_pks - current)
@@ -937,10 +949,15 @@ def _load_visits(
             "status": data["status"],
             "first_published_at": data["first_published_at"],
         }
+        existed = Visit.objects.filter(title=data["title"]).exists()
         visit = _upsert(Visit, {"title": data["title"]}, values, tally)
         _set_m2m(visit.themes, [themes[slug] for slug in data["themes"]], tally)
         if coordinators:
             visit.coordinators.add(*coordinators)
+        if existed and not tally.reset:
+            # Its programme is the coordinator's now: a session renamed or deleted is not brought back.
+            visits.append(visit)
+            continue
         delegation_members = members[data["delegation"]] if data["delegation"] else {}
         for session in data["sessions"]:
             _load_session(visit, session, venues, people, delegation_members, tally)
@@ -949,9 +966,10 @@ def _load_visits(
 
 
 @transaction.atomic
-def load_demo(*, coordinators: Sequence[User] = ()) -> DemoSummary:
-    """Write the demo data, adding `coordinators` to every demo delegation and visit. Safe to run again."""
-    tally = _Tally()
+def load_demo(*, coordinators: Sequence[User] = (), reset: bool = False) -> DemoSummary:
+    """Write the demo data, adding `coordinators` to every demo delegation and visit. Safe to run again: it
+    adds what is missing and leaves what is there as it is, unless `reset` puts it back as shipped."""
+    tally = _Tally(reset=reset)
     themes = _load_themes(tally)
     organisations = _load_organisations(tally)
     people = _load_people(organisations, tally)

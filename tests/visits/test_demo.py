@@ -60,7 +60,33 @@ def test_loading_twice_leaves_identical_data(coordinator: User) -> None:
     assert empty == [], f"the dump proves nothing for {empty}"
 
 
-def test_loading_again_puts_back_what_was_changed_and_keeps_the_keys() -> None:
+def test_loading_again_keeps_what_a_coordinator_changed() -> None:
+    """What `make run` does on every start: only what is missing is added."""
+    load_demo()
+    person = Person.objects.get(email="anders.lindqvist@polisen.example.org")
+    person.title = "Somebody else"
+    person.save()
+    session = Session.objects.get(title="Evaluation and conclusions")
+    session.ends_at += dt.timedelta(hours=1)
+    session.save()
+    visit = session.visit
+    theme = visit.themes.get(slug=visit.themes.values_list("slug", flat=True)[0])
+    visit.themes.remove(theme)
+    Session.objects.filter(pk=session.pk).update(title="Our own evaluation")
+    Session.objects.filter(pk__in=Session.objects.filter(visit=visit).exclude(pk=session.pk)[:1]).delete()
+    sessions = set(Session.objects.values_list("pk", flat=True))
+
+    summary = load_demo()
+
+    assert (summary.created, summary.changed) == (0, 0)
+    assert Person.objects.get(pk=person.pk).title == "Somebody else"
+    assert Session.objects.get(pk=session.pk).ends_at == session.ends_at
+    assert Session.objects.get(pk=session.pk).title == "Our own evaluation"
+    assert set(Session.objects.values_list("pk", flat=True)) == sessions  # none renamed or deleted comes back
+    assert theme not in visit.themes.all()
+
+
+def test_loading_again_with_reset_puts_back_what_was_changed_and_keeps_the_keys() -> None:
     load_demo()
     before = dump_visits_app()
     person = Person.objects.get(email="anders.lindqvist@polisen.example.org")
@@ -70,7 +96,7 @@ def test_loading_again_puts_back_what_was_changed_and_keeps_the_keys() -> None:
     session.ends_at += dt.timedelta(hours=1)
     session.save()
 
-    summary = load_demo()
+    summary = load_demo(reset=True)
 
     assert (summary.created, summary.changed) == (0, 2)
     after = dump_visits_app()
@@ -258,3 +284,16 @@ def test_nobody_is_booked_into_two_sessions_at_once() -> None:
         sessions.sort(key=lambda s: s.starts_at)
         for earlier, later in itertools.pairwise(sessions):
             assert earlier.ends_at <= later.starts_at, (who, earlier.title, later.title)
+
+
+def test_the_demo_login_again_signs_nobody_out(tmp_path, settings) -> None:
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.VAR_DIR = tmp_path
+    call_command("demo_login", "--quiet")
+    client = Client()
+    client.force_login(User.objects.get(username="coordinator"))
+    assert client.get("/plan/").status_code == 200
+    call_command("demo_login", "--quiet")
+    assert client.get("/plan/").status_code == 200  # still signed in

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = (
         "Load three fictional demo programmes (Latvian police and prosecutors in Stockholm, North Macedonian "
         "ministry officials in Gothenburg and Malmö, a seminar in Kathmandu) with their delegations, experts "
-        "and venues. Running it again changes nothing."
+        "and venues. Running it again adds only what is missing; --reset puts the demo back as shipped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--coordinator",
             metavar="USERNAME",
             help="Make this existing user a coordinator of every demo visit.",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Put the demo data back as shipped, undoing what was changed in it (rows added stay).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,8 +49,8 @@ class Command(BaseCommand):
                     )
                 )
         with transaction.atomic():
-            summary = load_demo(coordinators=coordinators)
-            created, changed = load_member_needs()
+            summary = load_demo(coordinators=coordinators, reset=options["reset"])
+            created, changed = load_member_needs(reset=options["reset"])
         summary = dataclasses.replace(
             summary, created=summary.created + created, changed=summary.changed + changed
         )

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             username=options["username"], defaults={"email": f"{options['username']}@visitplan.example"}
         )
         user.is_staff = True  # the admin is part of the coordinator's toolbox
-        user.set_password(password)
+        if not user.check_password(password):
+            # Only when it differs: a new hash would sign out everyone signed in as the demo user.
+            user.set_password(password)
         user.save()
         user.groups.add(coordinators_group())
         if options["quiet"]:
