@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from notifications.compose import message_language
@@ -134,7 +136,9 @@ def _as_published(session: Session, sequence: int) -> str | None:
 def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str, Any]:
     facts = facts_of_session(session)
     home = expert.person.home_time_zone
-    coordinators = [c for c in session.visit.coordinators.all() if c.email]
+    # By name, with the one address that reaches them (organizer_email): a username is an account's, not a
+    # person's name, and coordinators' own addresses change with who is on duty.
+    names = sorted(name for c in session.visit.coordinators.all() if (name := c.get_full_name().strip()))
     return _base(
         {
             "expert": expert,
@@ -143,7 +147,7 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
             "when_home": facts.when_in(home),
             "home_zone": home,
             "answered": expert.response not in AWAITING_ANSWER,
-            "coordinators": coordinators,
+            "coordinator_names": get_text_list(names, gettext("and")),
             "zone_name": facts.zone.key,
             "cancelled": facts.status == Session.Status.CANCELLED,
             **extra,

@@ -15,7 +15,11 @@ from visits.models import SessionExpert
 def lead(programme: Programme) -> Programme:  # noqa: F811 (the fixture imported above)
     """The programme with a coordinator of its own, published: the expert has an invitation waiting."""
     coordinator = UserFactory.create(
-        username="karin", email="karin.coordinator@si.example.org", is_staff=True
+        username="karin",
+        first_name="Karin",
+        last_name="Sundberg",
+        email="karin.coordinator@si.example.org",
+        is_staff=True,
     )
     programme.visit.coordinators.add(coordinator)
     publish(programme.visit)
