@@ -25,7 +25,7 @@ from responses.answers import AnswerRefused
 from responses.forms import AnswerForm
 from responses.services import expert_answer, expert_pass, fresh_link
 from scheduling.models import ProgrammeVersion
-from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert
+from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, VisitStatus
 
 ANSWERS_BY_ACTION = {
     "confirm": SessionExpert.Response.CONFIRMED,
@@ -40,9 +40,15 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponseBase:
     expert = checked.expert
     language = message_language(expert.person.preferred_language if expert else request.LANGUAGE_CODE)
     with translation.override(language):
+        if expert is not None:
+            session = with_facts(Session.objects.filter(pk=expert.session_id)).get()
+            if _called_off(session):
+                # Whatever the link's state: there is nothing to answer, and no new invitation is coming.
+                context = {**_context(expert, session), "status": "cancelled", "token": token}
+                status = 400 if request.method == "POST" else 200  # an answer posted is not recorded
+                return _page(request, "responses/problem.html", _base(context), language, status)
         if not checked.usable or expert is None:
             return _problem(request, token, checked, language)
-        session = with_facts(Session.objects.filter(pk=expert.session_id)).get()
         form = AnswerForm(request.POST or None, zone=session.zone)
         if request.method == "POST" and form.is_valid():
             try:
@@ -108,6 +114,11 @@ def _fresh_links_for_address(email: str) -> None:
         fresh_link(expert)
 
 
+def _called_off(session: Session) -> bool:
+    """The session is cancelled, or its whole visit is."""
+    return session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED
+
+
 def _problem(request: HttpRequest, token: str, checked: CheckedLink, language: str) -> HttpResponseBase:
     context: dict[str, Any] = {"status": checked.status.value, "token": token}
     expert = checked.expert
@@ -149,7 +160,7 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
             "answered": expert.response not in AWAITING_ANSWER,
             "coordinator_names": get_text_list(names, gettext("and")),
             "zone_name": facts.zone.key,
-            "cancelled": facts.status == Session.Status.CANCELLED,
+            "cancelled": _called_off(session),
             **extra,
         }
     )

@@ -258,6 +258,22 @@ class TestRefusedLinks:
         assert client.post(link, {"action": "confirm"}).status_code == 400
         assert expert_row(lead).response == SessionExpert.Response.INVITED
 
+    def test_a_link_made_outdated_by_the_cancellation_says_cancelled_not_changed(self, lead, link, client):
+        from visits.services import session_change_status
+
+        session_change_status(session=lead.morning, status=Session.Status.CANCELLED, actor=None)
+        publish(lead.visit)  # the cancellation goes out: the link's sequence is behind now
+        page = client.get(link).content.decode()
+        assert "This session was cancelled" in page and "nothing to answer" in page
+        assert "has changed" not in page and "has been sent to you" not in page
+        assert "fresh link" not in page
+
+    def test_a_link_of_a_cancelled_visit_says_so_in_the_experts_language(self, lead, link, client):
+        Person.objects.filter(pk=lead.expert.pk).update(preferred_language="sv")
+        Visit.objects.filter(pk=lead.visit.pk).update(status=Visit.Status.CANCELLED)
+        page = client.get(link).content.decode()
+        assert "Programpunkten är inställd" in page and "inget att svara på" in page
+
 
 def test_the_page_keeps_its_address_on_this_site_yet_lets_browsers_post_its_buttons(lead, link, client):
     """Under no-referrer, browsers POST with "Origin: null" and Django's CSRF check refuses every answer."""
