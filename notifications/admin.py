@@ -1,9 +1,11 @@
 """The coordinator's outbox page: what went out for a visit, what failed and why, a preview, send again."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +20,7 @@ from notifications.models import MessageKind, OutboxMessage, OutboxStatus, Perso
 from notifications.outbox import outbox_send_again
 from notifications.tokens import token_revoke
 from visits.access import actor_of, visible_person_tokens, visible_visits
+from visits.timefmt import format_moment
 
 # One colour for every status (a test checks that none is missing: a missing one crashed the list).
 STATUS_COLOURS: dict[OutboxStatus, str] = {
@@ -53,6 +56,13 @@ def status_summary(queryset: QuerySet[OutboxMessage]) -> list[tuple[str, int, st
     return summary
 
 
+def message_zone(message: OutboxMessage) -> ZoneInfo:
+    """A message's times in its visit's zone (the zone its sessions are planned in), else the site's."""
+    if message.visit_id is not None:
+        return ZoneInfo(str(message.visit.time_zone))
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
     list_display = [
@@ -63,13 +73,14 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
         "status_badge",
         "attempts",
         "error",
-        "sent_at",
+        "sent",
     ]
     list_filter = ["status", "kind", ("visit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["visit", "person", "session"]
     search_fields = ["to_email", "person__name", "session__title", "visit__title"]
-    readonly_fields = [
-        "idempotency_key",
+    # What a coordinator reads: times with their zone named; no internal keys (the idempotency key, the
+    # session key, the snapshot, the claim time of a worker), which say nothing to a person.
+    readonly_fields = SHOWN = [
         "kind",
         "status",
         "visit",
@@ -81,14 +92,13 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
         "language",
         "attempts",
         "last_error",
-        "send_at",
-        "sending_since",
-        "sent_at",
+        "due",
+        "sent",
+        "created",
         "message_id",
-        "created_at",
         "preview_links",
     ]
-    exclude = ["snapshot", "session_key", "version_number"]
+    fields = list(SHOWN)
     actions = ["send_again"]
     change_list_template = "admin/notifications/outboxmessage/change_list.html"
 
@@ -119,6 +129,18 @@ class OutboxMessageAdmin(OutboxQuerySetMixin, admin.ModelAdmin):
             STATUS_COLOURS[OutboxStatus(message.status)],
             message.get_status_display(),
         )
+
+    @admin.display(description=_("sent"), ordering="sent_at")
+    def sent(self, message: OutboxMessage) -> str:
+        return format_moment(message.sent_at, message_zone(message))
+
+    @admin.display(description=_("due"), ordering="send_at")
+    def due(self, message: OutboxMessage) -> str:
+        return format_moment(message.send_at, message_zone(message))
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, message: OutboxMessage) -> str:
+        return format_moment(message.created_at, message_zone(message))
 
     @admin.display(description=_("last error"))
     def error(self, message: OutboxMessage) -> str:

@@ -108,3 +108,23 @@ def test_every_status_has_its_colour():
     from notifications.models import OutboxStatus
 
     assert set(STATUS_COLOURS) == set(OutboxStatus)
+
+
+def test_a_messages_page_names_the_zone_of_its_times_and_shows_no_internal_keys(admin_client, published):
+    import datetime as dt
+
+    message = OutboxMessage.objects.filter(kind="invitation").first()
+    sent = dt.datetime(2027, 3, 1, 8, 30, tzinfo=dt.UTC)
+    OutboxMessage.objects.filter(pk=message.pk).update(status="sent", sent_at=sent)
+    page = admin_client.get(reverse("admin:notifications_outboxmessage_change", args=[message.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    zone = str(published.time_zone)
+    local = sent.astimezone(published.zone)
+    assert f"{local:%H:%M} ({zone})" in text
+    message.refresh_from_db()
+    assert message.idempotency_key not in text
+    for hidden in ("Idempotency key", "Session key", "Sending since", "Snapshot"):
+        assert hidden not in text, hidden
+    listing = admin_client.get(reverse("admin:notifications_outboxmessage_changelist")).content.decode()
+    assert f"({zone})" in listing
