@@ -1,11 +1,13 @@
 """The dashboard, the programme board, the print view, and the page that starts a new visit."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -16,7 +18,7 @@ from planner.views import language
 from visits.access import access_visit, signed_in_required, visits_for_user
 from visits.forms import model_data
 from visits.history import visit_history as visit_history_lines
-from visits.models import Session, SessionExpert
+from visits.models import Session, SessionExpert, Visit
 from visits.services import visit_create
 
 STATUS_LEGEND = list(Session.Status.choices)
@@ -69,7 +71,15 @@ def programme_print(request: HttpRequest, visit_id: int) -> HttpResponse:
                 "experts": [e.person for e in session.session_experts.all()],
             }
         )
-    return render(request, "planner/print.html", {"visit": visit, "days": list(days.items())})
+    # The delegation takes it along: in its language where the interface has one, English otherwise.
+    with translation.override(print_language(visit)):
+        return render(request, "planner/print.html", {"visit": visit, "days": list(days.items())})
+
+
+def print_language(visit: Visit) -> str:
+    spoken = visit.delegation.languages if visit.delegation else visit.programme_languages
+    interface = {code for code, _name in settings.LANGUAGES}
+    return next((code for code in spoken or [] if code in interface), "en")
 
 
 @signed_in_required

@@ -16,7 +16,7 @@ from tests.factories import (
     VenueFactory,
     stockholm,
 )
-from visits.models import Session
+from visits.models import Delegation, Session
 from visits.services import session_change_status
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,19 @@ def test_the_print_view_lists_the_live_programme_by_day_with_times_in_their_zone
     assert riga.title in html and "10:00–11:30 (Europe/Riga)" in html
     assert html.index("Tuesday 23 March 2027") < html.index("Morning") < html.index("Wednesday 24 March 2027")
     assert 'planner/planner.css"' in html  # which holds the print rules
+
+
+def test_the_print_view_is_in_the_delegations_language_where_the_interface_has_it(
+    signed_in, visit, programme
+):
+    url = reverse("planner:print", args=[visit.pk])
+    signed_in.post(reverse("set_language"), {"language": "sv"})
+    html = signed_in.get(url).content.decode()  # a Latvian delegation following in English
+    assert "Tuesday 23 March 2027" in html and 'lang="en"' in html
+    Delegation.objects.filter(pk=visit.delegation_id).update(languages=["sv", "en"])
+    signed_in.post(reverse("set_language"), {"language": "en"})
+    html = signed_in.get(url).content.decode()
+    assert "tisdag 23 mars 2027" in html.lower() and 'lang="sv"' in html
 
 
 def test_the_stylesheet_prints_only_the_programme():
