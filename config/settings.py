@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.otp_device: the device whose code this session entered (django-otp), or None.
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in page speaks the account's own language (accounts.language), kept across browsers.
+    "accounts.language.UserLanguage",
     # Through which door (planner, API, admin, link) the changes of a request come, for the audit log.
     "audit.doors.DoorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
