@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus
 from visits.models import Visit
+from visits.timefmt import format_moment
 
 PUBLISH_KINDS = (MessageKind.INVITATION, MessageKind.CANCELLATION, MessageKind.PROGRAMME)
 IN_FLIGHT = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
@@ -73,4 +74,28 @@ def failed_messages(visit: Visit, number: int) -> list[OutboxMessage]:
         .filter(status=OutboxStatus.FAILED)
         .select_related("person")
         .order_by("person__name", "id")[:FAILED_SHOWN]
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Why messages wait: the mail server refused them for now, and they will be tried again."""
+
+    count: int
+    last_words: str  # what the server last said
+    next_try: str  # when, in the visit's zone
+
+
+def waiting_for_the_server(visit: Visit, number: int) -> Waiting | None:
+    """Messages still queued after a try the server refused (it is down, or said "try later"): how many, the
+    server's last words and the next try; None when nothing waits on the server."""
+    retrying = version_messages(visit, number).filter(status=OutboxStatus.QUEUED, attempts__gt=0)
+    retrying = retrying.exclude(last_error="")
+    first = retrying.order_by("send_at", "id").first()
+    if first is None:
+        return None
+    return Waiting(
+        count=retrying.count(),
+        last_words=first.last_error,
+        next_try=format_moment(first.send_at, visit.zone),
     )

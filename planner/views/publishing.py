@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_send_again
-from planner.delivery import delivery_of, failed_messages
+from planner.delivery import delivery_of, failed_messages, waiting_for_the_server
 from planner.views import language
 from scheduling.checks import CannotAcknowledge, warning_acknowledge
 from scheduling.preview import publish_check
@@ -128,6 +128,7 @@ def delivery(request: HttpRequest, visit_id: int) -> HttpResponse:
             "visit": visit,
             "progress": progress,
             "failed": failed_messages(visit, number),
+            "waiting": waiting_for_the_server(visit, number),
             "refresh_seconds": DELIVERY_REFRESH_SECONDS,
         },
     )

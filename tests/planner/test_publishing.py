@@ -301,3 +301,23 @@ def test_another_coordinator_cannot_send_a_message_of_the_visit_again(client, vi
     bounced.refresh_from_db()
     assert bounced.status == "failed"
     assert client.get(reverse("planner:send_again", args=[visit.pk, bounced.pk])).status_code in (404, 405)
+
+
+def test_while_the_mail_server_refuses_the_delivery_page_says_why_messages_wait(
+    signed_in, visit, programme, settings
+):
+    from notifications.tasks import deliver_outbox
+    from tests.support.smtp import Handler, SmtpServer, deliver_to
+
+    signed_in.post(reverse("planner:publish", args=[visit.pk]))
+    ids = list(OutboxMessage.objects.filter(visit=visit, version_number=1).values_list("pk", flat=True))
+    with SmtpServer(Handler(always="451 4.3.0 Mailbox server busy, try again later")) as server:
+        deliver_to(server, settings, OUTBOX_RETRY_BASE_SECONDS=600, OUTBOX_RETRY_MAX_SECONDS=600)
+        deliver_outbox(ids)
+    html = signed_in.get(reverse("planner:delivery", args=[visit.pk])).content.decode()
+    waiting = OutboxMessage.objects.filter(pk__in=ids, status="queued", attempts__gt=0)
+    assert waiting.exists()
+    assert "wait for the mail server" in html or "waits for the mail server" in html
+    assert "Mailbox server busy, try again later" in html
+    next_try = waiting.order_by("send_at").first().send_at.astimezone(visit.zone)
+    assert "Next try: " in html and f"{next_try:%H:%M} ({visit.time_zone})" in html
