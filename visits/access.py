@@ -306,14 +306,7 @@ def access_personal_data(user: AnyUser, person_id: int) -> Person:
 
 
 def person_beyond_reach(user: AnyUser, person: Person) -> bool:
-    """Whether the person is also in a delegation, or on a visit, the user may not see: then what the user
-    does to their personal data would reach another coordinator's records (only an agency admin may)."""
-    if is_agency_admin(user):
-        return False
-    elsewhere = DelegationMember.objects.filter(person=person).exclude(
-        visible_delegations(user, "delegation")
-    )
-    sessions = Session.objects.filter(
-        Q(session_experts__person=person) | Q(session_interpreters__person=person)
-    )
-    return elsewhere.exists() or sessions.exclude(visible_visits(user, "visit")).exists()
+    """Whether the person is also in another coordinator's delegation, or on a visit the user does not
+    coordinate: then what the user does to their personal data would reach another coordinator's records
+    (only an agency admin may). The same rule as where their mail goes (`mail_kept_from`)."""
+    return not may_redirect_mail(user, person)
