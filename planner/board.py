@@ -144,6 +144,11 @@ class Block:
     def warnings(self) -> int:
         return self.conflicts - self.fatal
 
+    @property
+    def length(self) -> int:
+        """The session's length in minutes (for moving and resizing it on the board)."""
+        return int((self.session.ends_at - self.session.starts_at).total_seconds() // 60)
+
 
 @dataclass(frozen=True)
 class Day:

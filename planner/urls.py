@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner.views import overview, publishing, sessions
+from planner.views import board_actions, overview, publishing, sessions
 
 app_name = "planner"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("visits/<int:visit_id>/check/", sessions.check, name="check"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
+    path("sessions/<int:session_id>/move/", board_actions.session_move, name="session_move"),
+    path("sessions/<int:session_id>/cancel/", board_actions.session_cancel, name="session_cancel"),
+    path("visits/<int:visit_id>/move/", board_actions.move, name="move"),
+    path("visits/<int:visit_id>/copy/", board_actions.copy, name="copy"),
+    path("visits/<int:visit_id>/bulk/", board_actions.bulk, name="bulk"),
+    path("visits/<int:visit_id>/undo/", board_actions.undo, name="undo"),
     path("visits/<int:visit_id>/publish/", publishing.publish, name="publish"),
     path("visits/<int:visit_id>/acknowledge/", publishing.acknowledge, name="acknowledge"),
     path("visits/<int:visit_id>/delivery/", publishing.delivery, name="delivery"),

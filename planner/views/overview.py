@@ -15,6 +15,7 @@ from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
 from planner.forms import NewVisitForm
 from planner.views import language
+from planner.views.board_actions import board_tools
 from visits.access import access_visit, signed_in_required, visits_for_user
 from visits.forms import model_data
 from visits.history import visit_history as visit_history_lines
@@ -36,7 +37,12 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     return render(
         request,
         "planner/board.html",
-        {"visit": visit, "board": board_for(visit, language(), reader=request.user), "legend": STATUS_LEGEND},
+        {
+            "visit": visit,
+            "board": board_for(visit, language(), reader=request.user),
+            "legend": STATUS_LEGEND,
+            **board_tools(visit),
+        },
     )
 
 
