@@ -181,7 +181,6 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
             {
                 "visit": visit,
                 "sessions": [(session, time_span(session))],
-                "published": visit.first_published_at is not None,
             },
         )
     try:
@@ -215,7 +214,6 @@ def bulk(request: HttpRequest, visit_id: int) -> HttpResponse:
             {
                 "visit": visit,
                 "sessions": [(s, time_span(s)) for s in sessions],
-                "published": visit.first_published_at is not None,
                 "bulk": True,
             },
         )

@@ -235,7 +235,7 @@ def test_a_copy_keeps_venue_and_interpreters_and_asks_its_experts_again(signed_i
 def test_cancelling_asks_first_and_then_offers_undo(signed_in, visit, session):
     url = reverse("planner:session_cancel", args=[session.pk])
     page = signed_in.get(url).content.decode()
-    assert "Meeting the prosecutors" in page and "cancellation" in page
+    assert "Meeting the prosecutors" in page and "get a cancellation when it is published next" in page
     session.refresh_from_db()
     assert session.status == Session.Status.TENTATIVE  # asking changed nothing
     response = signed_in.post(url, follow=True)

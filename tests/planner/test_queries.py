@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from planner.undo import board_move
 from scheduling.publishing import programme_publish
 from tests.factories import (
     DelegationMemberFactory,
@@ -134,3 +135,21 @@ def test_the_session_form_costs_the_same_for_1_interpreter_and_member_as_for_6(
     with django_assert_num_queries(expected):
         response = signed_in.get(reverse("planner:session_edit", args=[large.pk]))
     assert len(response.context["form"].interpreters.forms) == 6 + 2  # and two empty rows
+
+
+def test_the_board_with_its_undo_steps_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, two_visits, coordinator, django_assert_num_queries
+):
+    small, large = two_visits
+    for visit, count in ((small, 2), (large, 20)):
+        for session in Session.objects.filter(visit=visit)[:count]:
+            board_move(
+                session=session,
+                starts_at=session.starts_at + dt.timedelta(minutes=15),
+                ends_at=session.ends_at + dt.timedelta(minutes=15),
+                actor=coordinator,
+            )
+    expected = queries(signed_in, reverse("planner:board", args=[small.pk]))
+    with django_assert_num_queries(expected):
+        response = signed_in.get(reverse("planner:board", args=[large.pk]))
+    assert len(response.context["undo_steps"]) == 10

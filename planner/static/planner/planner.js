@@ -1,5 +1,6 @@
 // The planner's small helpers: the conflict check while a session is edited, the venue's time zone beside the
-// times, the chosen members only while attendance is "chosen", the delivery progress, and the print button.
+// times, the chosen members only while attendance is "chosen", the delivery progress, the print button, and
+// moving sessions on the board.
 // Every page works without this file.
 "use strict";
 
@@ -72,7 +73,179 @@ function pollDelivery(section) {
   setTimeout(update, seconds * 1000);
 }
 
+
+// --- The board: drag a session to another time or day, or its lower edge to change its length; Alt+arrows do
+// the same from the keyboard. The server decides: each change is posted to the move endpoint (checked with the
+// live conflict check, saved, one undo step), and the board is loaded again to show what was saved. What the
+// server said is announced in the live region after the reload, and the moved session keeps the focus.
+const SNAP = 15; // minutes, for drags and keys; the server snaps to 5
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function announce(text) {
+  const live = document.getElementById("board-live");
+  if (!live) return;
+  live.textContent = "";
+  setTimeout(() => { live.textContent = text; }, 100);
+}
+
+function snapped(minutes) { return Math.round(minutes / SNAP) * SNAP; }
+function hhmm(minutes) {
+  const clamped = Math.max(0, Math.min(24 * 60 - 5, minutes));
+  return `${String(Math.floor(clamped / 60)).padStart(2, "0")}:${String(clamped % 60).padStart(2, "0")}`;
+}
+function addDays(day, days) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function blockState(board, block) {
+  return {
+    day: block.closest("section.day").dataset.day,
+    start: Number(block.dataset.top) + Number(board.dataset.firstHour) * 60,
+    length: Number(block.dataset.length),
+  };
+}
+
+function csrfToken() {
+  const input = document.querySelector("#bulk-form input[name='csrfmiddlewaretoken']");
+  return input ? input.value : "";
+}
+
+function postMove(board, block, day, start, length) {
+  const body = new FormData();
+  body.append("session", block.dataset.session);
+  body.append("revision", block.dataset.revision);
+  body.append("day", day);
+  body.append("start", hhmm(start));
+  body.append("length", String(Math.max(5, length)));
+  block.classList.add("saving");
+  announce(board.dataset.savingText || "…");
+  return fetch(board.dataset.moveUrl, {
+    method: "POST",
+    body,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+  })
+    .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
+    .then(({ ok, data }) => {
+      const text = ok ? data.message : Object.values(data.errors || {}).flat().join(" ");
+      sessionStorage.setItem("board-announce", text);
+      sessionStorage.setItem("board-focus", block.id);
+      window.location.reload();
+    })
+    .catch(() => {
+      block.classList.remove("saving");
+      announce(board.dataset.failedText || "");
+    });
+}
+
+function dayUnder(block, x, y) {
+  for (const element of document.elementsFromPoint(x, y)) {
+    if (element === block || block.contains(element)) continue;
+    const day = element.closest("section.day");
+    if (day) return day.dataset.day;
+  }
+  return null;
+}
+
+function makeDraggable(board, block) {
+  const handle = document.createElement("span");
+  handle.className = "resize-handle";
+  handle.setAttribute("aria-hidden", "true");
+  block.appendChild(handle);
+  block.querySelectorAll("a").forEach((link) => link.setAttribute("draggable", "false"));
+  block.addEventListener("click", (event) => {
+    if (block.dataset.dragged) { event.preventDefault(); event.stopPropagation(); delete block.dataset.dragged; }
+  }, true);
+  block.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0 || event.pointerType === "touch") return;
+    if (event.target.closest("input, button, select, label")) return;
+    const grid = block.closest(".day-grid");
+    const perMinute = grid.getBoundingClientRect().height / Number(board.dataset.minutes);
+    const resizing = event.target === handle;
+    const origin = { x: event.clientX, y: event.clientY };
+    const state = blockState(board, block);
+    let moved = false;
+    const minutesOf = (e) => snapped((e.clientY - origin.y) / perMinute);
+    const onMove = (e) => {
+      const dx = e.clientX - origin.x;
+      const dy = e.clientY - origin.y;
+      if (!moved && Math.hypot(dx, dy) < 5) return;
+      moved = true;
+      block.classList.add(resizing ? "resizing" : "dragging");
+      if (resizing) {
+        block.style.setProperty("--height", String(Math.max(SNAP, state.length + minutesOf(e))));
+      } else {
+        block.style.transform = `translate(${dx}px, ${minutesOf(e) * perMinute}px)`;
+      }
+    };
+    const onUp = (e) => {
+      document.removeEventListener("pointermove", onMove);
+      document.removeEventListener("pointerup", onUp);
+      if (!moved) return;
+      block.dataset.dragged = "yes";
+      if (resizing) {
+        postMove(board, block, state.day, state.start, Math.max(SNAP, state.length + minutesOf(e)));
+        return;
+      }
+      const day = dayUnder(block, e.clientX, e.clientY) || state.day;
+      postMove(board, block, day, state.start + minutesOf(e), state.length);
+    };
+    document.addEventListener("pointermove", onMove);
+    document.addEventListener("pointerup", onUp);
+    event.preventDefault(); // no text selection while dragging
+  });
+}
+
+function moveWithKeys(board, block) {
+  block.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    let { day, start, length } = blockState(board, block);
+    if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+      const step = event.key === "ArrowUp" ? -SNAP : SNAP;
+      if (event.shiftKey) length = Math.max(SNAP, length + step);
+      else start += step;
+    } else if ((event.key === "ArrowLeft" || event.key === "ArrowRight") && !event.shiftKey) {
+      day = addDays(day, event.key === "ArrowLeft" ? -1 : 1);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    postMove(board, block, day, start, length);
+  });
+}
+
+// The selected sessions' form shows only the fields its action uses.
+function followBulkAction(form) {
+  const action = form.querySelector("select[name='action']");
+  if (!action) return;
+  const uses = { shift: ["days", "minutes"], venue: ["venue"], confirm: [], cancel: [] };
+  const show = () => {
+    ["days", "minutes", "venue"].forEach((name) => {
+      const field = form.querySelector(`[name='${name}']`);
+      if (field) field.closest("div").hidden = !(uses[action.value] || []).includes(name);
+    });
+  };
+  action.addEventListener("change", show);
+  show();
+}
+
+function watchBoard(board) {
+  board.querySelectorAll("li.block[data-session]").forEach((block) => {
+    makeDraggable(board, block);
+    moveWithKeys(board, block);
+  });
+  const said = sessionStorage.getItem("board-announce");
+  const focus = sessionStorage.getItem("board-focus");
+  sessionStorage.removeItem("board-announce");
+  sessionStorage.removeItem("board-focus");
+  if (focus && document.getElementById(focus)) document.getElementById(focus).focus();
+  if (said) announce(said);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".board[data-move-url]").forEach(watchBoard);
+  document.querySelectorAll("#bulk-form").forEach(followBulkAction);
   document.querySelectorAll("form[data-check-url]").forEach(watchSessionForm);
   document.querySelectorAll("section[data-progress-url][data-finished='false']").forEach(pollDelivery);
   document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
