@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from planner.undo import BULK_ACTIONS, outside_visit, outside_visit_message
 from visits.models import Session, Venue, Visit
@@ -119,7 +120,7 @@ class BulkForm(forms.Form):
         ("shift", _("Shift")),
         ("venue", _("Set venue")),
         ("confirm", _("Confirm")),
-        ("cancel", _("Cancel")),
+        ("cancel", pgettext_lazy("a session", "Cancel")),
     ]
     sessions = forms.CharField(required=False)  # read from getlist in clean_sessions
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
