@@ -9,9 +9,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from planner.undo import BULK_ACTIONS, outside_visit, outside_visit_message
 from visits.models import Session, Venue, Visit
