@@ -19,6 +19,13 @@ def pages(visit, session):
         ("post", reverse("planner:acknowledge", args=[visit.pk])),
         ("post", reverse("planner:check", args=[visit.pk])),
         ("post", reverse("planner:session_status", args=[session.pk])),
+        ("get", reverse("planner:session_move", args=[session.pk])),
+        ("get", reverse("planner:session_cancel", args=[session.pk])),
+        ("post", reverse("planner:session_cancel", args=[session.pk])),
+        ("post", reverse("planner:move", args=[visit.pk])),
+        ("post", reverse("planner:copy", args=[visit.pk])),
+        ("post", reverse("planner:bulk", args=[visit.pk])),
+        ("post", reverse("planner:undo", args=[visit.pk])),
     ]
 
 

@@ -350,3 +350,13 @@ def test_a_shift_beyond_the_visits_dates_changes_nothing(signed_in, visit, sessi
     assert response.status_code == 409
     assert "outside the visit's dates" in response.json()["errors"]["sessions"][0]
     assert times(session)[0] == stockholm(2027, 3, 23, 9)
+
+
+def test_a_move_without_the_csrf_token_is_refused(visit, session, coordinator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = move(client, visit, session=session.pk, day="2027-03-24", start="10:00")
+    assert response.status_code == 403
+    assert times(session)[0] == stockholm(2027, 3, 23, 9)
