@@ -142,3 +142,21 @@ def test_selected_sessions_are_shifted_together(visit, live_server, desktop: Pag
     assert times("Visiting the police")[0] == stockholm(2027, 3, 24, 13, 30)
     expect(desktop.get_by_role("button", name=re.compile("^Undo: Shift 2 sessions"))).to_be_visible()
     screenshot(desktop, "board-bulk-shifted")
+
+
+def test_cancelling_asks_first_and_the_message_offers_undo(visit, live_server, desktop: Page):
+    open_board(desktop, live_server.url, visit)
+    block = desktop.locator("li.block", has_text="Visiting the police")
+    block.focus()
+    block.get_by_role("link", name="Cancel").click()
+    expect(desktop.get_by_role("heading", name="Cancel this session?")).to_be_visible()
+    expect(desktop.locator("main")).to_contain_text("Visiting the police")
+    screenshot(desktop, "board-cancel-asks-first")
+    desktop.get_by_role("button", name="Yes, cancel the session").click()
+    message = desktop.locator(".messages li", has_text="is cancelled")
+    expect(message).to_be_visible()
+    assert Session.objects.get(title="Visiting the police").status == Session.Status.CANCELLED
+    screenshot(desktop, "board-cancelled-with-undo")
+    message.get_by_role("button", name="Undo").click()
+    expect(desktop.locator(".messages")).to_contain_text("Undone")
+    assert Session.objects.get(title="Visiting the police").status == Session.Status.TENTATIVE
