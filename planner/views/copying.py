@@ -17,7 +17,7 @@ from visits.services import programme_copy_plan
 from visits.timefmt import format_span
 
 
-class VisitChoice(forms.ModelChoiceField[Visit]):
+class VisitChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Visit) -> str:
         first, last = dateformat.format(obj.starts_on, "j M Y"), dateformat.format(obj.ends_on, "j M Y")
         return f"{obj.title} ({first} – {last})"

@@ -134,3 +134,18 @@ def test_the_session_form_costs_the_same_for_1_interpreter_and_member_as_for_6(
     with django_assert_num_queries(expected):
         response = signed_in.get(reverse("planner:session_edit", args=[large.pk]))
     assert len(response.context["form"].interpreters.forms) == 6 + 2  # and two empty rows
+
+
+def test_the_programme_copy_preview_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, coordinator, two_visits, django_assert_num_queries
+):
+    small, large = two_visits
+    target = VisitFactory(title="Target", starts_on=dt.date(2028, 3, 20), ends_on=dt.date(2028, 3, 24))
+    target.coordinators.add(coordinator)
+    url = reverse("planner:programme_copy", args=[target.pk])
+    with CaptureQueriesContext(connection) as captured:
+        response = signed_in.get(url, {"source": small.pk})
+    assert response.status_code == 200 and response.context["plan"].copied
+    with django_assert_num_queries(len(captured)):
+        response = signed_in.get(url, {"source": large.pk})
+    assert len(response.context["plan"].lines) == 43  # the 50 less the 7 cancelled
