@@ -179,3 +179,16 @@ def test_an_arrival_dinner_the_evening_before_stays_the_evening_before(signed_in
     (copy,) = later.sessions.all()
     assert copy.starts_at.astimezone(STOCKHOLM).date() == dt.date(2028, 4, 16)
     assert copy.outside_visit_dates
+
+
+def test_the_copy_page_and_the_boards_new_words_are_in_swedish(signed_in, earlier, later):
+    SessionFactory(visit=earlier, title="Welcome", starts_at=stockholm(2027, 3, 22, 9))
+    signed_in.post(reverse("set_language"), {"language": "sv"})
+    html = signed_in.get(url(later), {"source": earlier.pk}).content.decode()
+    assert "Kopiera ett program från ett annat besök" in html
+    assert "Varje programpunkt flyttas 392 dagar." in html
+    assert "Kopiera 1 programpunkt" in html
+    board = signed_in.get(reverse("planner:board", args=[earlier.pk]), {"day": "x"}).content.decode()
+    assert "Tiderna är i Europe/Stockholm, besökets tidszon." in board
+    assert "day: ”x” är inte en dag på den här tavlan" in board
+    assert ">Vecka<" in board and "Redigera programpunkten" in board
