@@ -149,3 +149,12 @@ def test_the_programme_copy_preview_costs_the_same_for_5_sessions_as_for_50(
     with django_assert_num_queries(len(captured)):
         response = signed_in.get(url, {"source": large.pk})
     assert len(response.context["plan"].lines) == 43  # the 50 less the 7 cancelled
+
+
+def test_the_boards_day_view_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, two_visits, django_assert_num_queries
+):
+    small, large = two_visits
+    expected = queries(signed_in, reverse("planner:board", args=[small.pk]) + "?day=2027-03-23")
+    with django_assert_num_queries(expected):
+        signed_in.get(reverse("planner:board", args=[large.pk]) + "?day=2027-03-23")
