@@ -6,8 +6,8 @@ session at a venue in another zone sits where it falls in the visit's day, and s
 """
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
@@ -23,6 +23,14 @@ from visits.timefmt import BOARD, format_span
 # The hours a board shows at least; a session earlier or later widens them.
 DAY_OPENS, DAY_CLOSES = 8, 18
 MINUTES_PER_DAY = 24 * 60
+# A minute's height on the board, in pixels; taller when a card would be lower than its badges (and the
+# first line of its title) need: no card clips its badges. The widths are the narrowest a day's column is at
+# desktop width, in the week and in the day view; a chip's width is a compact one's, a badge's a full one's.
+MINUTE_PX = 1.1
+CARD_FRAME_PX, LINE_PX, ROW_PX = 8, 16, 17
+WEEK_COLUMN_PX, DAY_COLUMN_PX, CHIP_PX, BADGE_PX = 170, 600, 30, 95
+# A card shorter than this, or sharing its day's width with others, shows its badges in their compact form.
+COMPACT_BELOW_MINUTES = 75
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +125,27 @@ def time_span(session: Session) -> str:
     return format_span(session.starts_at, session.ends_at, session.zone, BOARD)
 
 
+def card_time(session: Session, board_zone: ZoneInfo) -> str:
+    """A card's time: '09:00–10:30' in the board's zone, which its header names once; a session at a venue
+    in another zone says its own time and names its zone, '10:00–11:30 (Europe/Riga)'."""
+    zone = session.zone
+    return format_span(session.starts_at, session.ends_at, zone, BOARD, name_zone=zone.key != board_zone.key)
+
+
+def card_needs_px(*, badges: int, lanes: int, compact: bool, column_px: int) -> int:
+    """How tall a card must be for its rows of badges and its title's first line, in its lane's width."""
+    inner = column_px // max(lanes, 1) - CARD_FRAME_PX - 12  # the left border and the padding
+    per_row = max(1, inner // (CHIP_PX if compact else BADGE_PX))
+    rows = -(-badges // per_row)
+    return CARD_FRAME_PX + rows * ROW_PX + LINE_PX
+
+
+def minute_px(needs: Iterable[tuple[int, int]]) -> float:
+    """The board's height of a minute: the usual one, or taller so that every card, (minutes, pixels it
+    needs), is as tall as its badges need."""
+    return round(max([MINUTE_PX, *(px / minutes for minutes, px in needs if minutes > 0)]), 3)
+
+
 def answers_of(experts: Sequence[SessionExpert]) -> str:
     """'2/3 confirmed'; an expert who passed the session to a colleague no longer counts."""
     counted = [e for e in experts if e.response != SessionExpert.Response.PASSED]
@@ -135,6 +164,9 @@ class Block:
     declined: int
     fatal: int
     conflict_messages: list[str]
+    experts: list[SessionExpert]
+    # A short card, or one in a narrow lane of the week: counts as chips, the status as a mark.
+    compact: bool = False
 
     @property
     def conflicts(self) -> int:
@@ -149,6 +181,19 @@ class Block:
         """The session's length in minutes (for moving and resizing it on the board)."""
         return int((self.session.ends_at - self.session.starts_at).total_seconds() // 60)
 
+    @property
+    def badges(self) -> int:
+        """How many badges the card shows: its status, and each count that is not zero."""
+        return 1 + sum(1 for n in (self.fatal, self.warnings, self.declined) if n) + bool(self.answers)
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for e in self.experts if e.response == SessionExpert.Response.CONFIRMED)
+
+    @property
+    def asked(self) -> int:
+        return sum(1 for e in self.experts if e.response != SessionExpert.Response.PASSED)
+
 
 @dataclass(frozen=True)
 class Day:
@@ -159,10 +204,13 @@ class Day:
 
 @dataclass(frozen=True)
 class Board:
-    days: list[Day]
+    days: list[Day]  # the days shown: every day of the week view, or the one day of the day view
     first_hour: int
     last_hour: int
     zone: str
+    minute: float = MINUTE_PX  # pixels
+    every_day: list[Day] = field(default_factory=list)  # for the tabs, shown or not
+    day: dt.date | None = None  # the day view's day; None for the week
 
     @property
     def hours(self) -> list[str]:
@@ -185,7 +233,7 @@ def board_sessions(visit: Visit) -> list[Session]:
     """The visit's sessions, cancelled ones too, with what a block shows. Three queries."""
     sessions = list(
         Session.objects.filter(visit_id=visit.pk)
-        .select_related("venue")
+        .select_related("venue", "host_organisation")
         .prefetch_related(
             Prefetch("session_experts", queryset=SessionExpert.objects.select_related("person")),
         )
@@ -197,37 +245,70 @@ def board_sessions(visit: Visit) -> list[Session]:
 
 
 def build_board(
-    visit: Visit, sessions: Sequence[Session], conflicts: Mapping[int, Sequence[Conflict]], language: str
+    visit: Visit,
+    sessions: Sequence[Session],
+    conflicts: Mapping[int, Sequence[Conflict]],
+    language: str,
+    *,
+    day: dt.date | None = None,
 ) -> Board:
+    """The week, or with `day` that day alone (one wide column: no card there is narrow)."""
     zone = visit.zone
     placed = [place(s.starts_at, s.ends_at, zone, s.pk) for s in sessions]
     first_hour, last_hour = hour_range(placed)
     positions = lay_out(placed, first_hour)
+    dates = days_of(visit, placed)
+    if day not in dates:
+        day = None  # not a day of this board: the week
     by_day: dict[dt.date, list[Block]] = {}
     for session, where in zip(sessions, placed, strict=True):
         experts = list(session.session_experts.all())
         found = conflicts.get(session.pk, [])
+        position = positions[session.pk]
         by_day.setdefault(where.day, []).append(
             Block(
                 session=session,
-                when=time_span(session),
-                position=positions[session.pk],
+                when=card_time(session, zone),
+                position=position,
                 answers=answers_of(experts),
                 declined=sum(1 for e in experts if e.response == SessionExpert.Response.DECLINED),
                 fatal=sum(1 for c in found if c.is_fatal),
                 conflict_messages=[c.message(language) for c in found],
+                experts=experts,
+                compact=position.height < COMPACT_BELOW_MINUTES or (day is None and position.lanes > 1),
             )
         )
-    days = [
-        Day(date=day, label=dateformat.format(day, "l j F"), blocks=by_day.get(day, []))
-        for day in days_of(visit, placed)
+    every_day = [
+        Day(date=date, label=dateformat.format(date, "l j F"), blocks=by_day.get(date, [])) for date in dates
     ]
-    return Board(days=days, first_hour=first_hour, last_hour=last_hour, zone=str(zone))
+    shown = [d for d in every_day if d.date == day] if day is not None else every_day
+    return Board(
+        days=shown,
+        first_hour=first_hour,
+        last_hour=last_hour,
+        zone=str(zone),
+        minute=minute_px(
+            (
+                b.position.height,
+                card_needs_px(
+                    badges=b.badges,
+                    lanes=b.position.lanes,
+                    compact=b.compact,
+                    column_px=DAY_COLUMN_PX if day is not None else WEEK_COLUMN_PX,
+                ),
+            )
+            for d in shown
+            for b in d.blocks
+        ),
+        every_day=every_day,
+        day=day,
+    )
 
 
-def board_for(visit: Visit, language: str, *, reader: AnyUser) -> Board:
+def board_for(visit: Visit, language: str, *, reader: AnyUser, day: dt.date | None = None) -> Board:
     """The visit's board as the reader may see it: a clash with another visit's session that the reader may
-    not see says only "busy" (scheduling.checks)."""
+    not see says only "busy" (scheduling.checks). With `day`, that day's view (a day not on the board: the
+    week)."""
     sessions = board_sessions(visit)
     report = visit_conflict_report(visit, reader=reader)
-    return build_board(visit, sessions, report.by_session(), language)
+    return build_board(visit, sessions, report.by_session(), language, day=day)

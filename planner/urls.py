@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner.views import board_actions, overview, publishing, sessions
+from planner.views import board_actions, copying, overview, publishing, sessions
 
 app_name = "planner"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/", overview.board, name="board"),
     path("visits/<int:visit_id>/print/", overview.programme_print, name="print"),
     path("visits/<int:visit_id>/history/", overview.visit_history, name="history"),
+    path("visits/<int:visit_id>/copy/", copying.programme_copy, name="programme_copy"),
     path("visits/<int:visit_id>/sessions/new/", sessions.session_new, name="session_new"),
     path("visits/<int:visit_id>/check/", sessions.check, name="check"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),

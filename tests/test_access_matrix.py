@@ -40,6 +40,7 @@ from tests.factories import (
     UserFactory,
     stockholm,
 )
+from visits.models import Session
 from visits.roles import agency_admins_group, coordinators_group
 
 pytestmark = pytest.mark.django_db
@@ -272,6 +273,22 @@ def test_every_page_of_annas_rows(world, name):
         client = browser(world, who)
         answers = {page_outcome(client.get(url)), page_outcome(client.get(missing))}
         assert answers in ({200, 404}, {405}), (who, url, answers)  # a page, or one that takes POST only
+
+
+def test_annas_visit_as_the_programme_to_copy_is_as_if_it_did_not_exist(world):
+    """Bertil copying into his own visit may name only visits he may see: Anna's is answered as an id of no
+    visit (400 naming the field), in the preview and in the copy, and nothing is made."""
+    bertils = Session.objects.get(title="Session b").visit
+    url = reverse("planner:programme_copy", args=[bertils.pk])
+    bertil = browser(world, "bertil")
+    before = fingerprint()
+    for source in (world.rows["visit"].pk, MISSING):
+        for response in (bertil.get(url, {"source": source}), bertil.post(url, {"source": source})):
+            assert response.status_code == 400
+            assert response.context["form"].errors["source"]
+            assert world.rows["session"].title.encode() not in response.content
+    assert world.rows["visit"].title.encode() not in bertil.get(url).content  # not offered either
+    assert fingerprint() == before
 
 
 # --- The admin: every registered model's rows of Anna's ---

@@ -48,11 +48,15 @@ def format_moment(
     return f"{text} {_zone_text(zone, style)}" if name_zone else text
 
 
-def format_span(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo, style: SpanStyle = ADMIN) -> str:
-    """The span [start, end) in `zone`, in the active language, with the zone named."""
+def format_span(
+    start: dt.datetime, end: dt.datetime, zone: dt.tzinfo, style: SpanStyle = ADMIN, *, name_zone: bool = True
+) -> str:
+    """The span [start, end) in `zone`, in the active language, with the zone named; without it only where the
+    page around it names the zone already (a board names the visit's zone once, in its header)."""
     start, end = start.astimezone(zone), end.astimezone(zone)
     if end.date() == start.date():
         dash, end_text = "–", dateformat.format(end, "H:i")
     else:
         dash, end_text = style.dash_other_day, dateformat.format(end, style.end_other_day)
-    return f"{dateformat.format(start, style.start)}{dash}{end_text} {_zone_text(zone, style)}"
+    text = f"{dateformat.format(start, style.start)}{dash}{end_text}"
+    return f"{text} {_zone_text(zone, style)}" if name_zone else text

@@ -1,5 +1,7 @@
 """The dashboard, the programme board, the print view, and the page that starts a new visit."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -33,17 +35,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 def board(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """The week, or with ?day=2027-03-23 that day's column wide. A day the board does not have shows the week
+    with a message naming the field."""
     visit = access_visit(request.user, visit_id)
+    asked = request.GET.get("day", "")
+    day = parse_date(asked) if asked else None
+    board = board_for(visit, language(), reader=request.user, day=day)
+    if asked and board.day is None:
+        messages.warning(
+            request,
+            gettext(
+                "day: “%(day)s” is not a day of this board (give a date such as %(example)s); the week is "
+                "shown."
+            )
+            % {"day": asked, "example": board.every_day[0].date.isoformat()},
+        )
     return render(
         request,
         "planner/board.html",
         {
             "visit": visit,
-            "board": board_for(visit, language(), reader=request.user),
+            "board": board,
             "legend": STATUS_LEGEND,
+            "page": "board",
             **board_tools(visit),
         },
     )
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @signed_in_required

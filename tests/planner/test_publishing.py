@@ -247,7 +247,7 @@ def test_acknowledging_needs_a_post(signed_in, visit, warned):
 def test_the_boards_warning_badge_leads_to_the_warnings_on_the_publish_page(signed_in, visit, warned):
     html = signed_in.get(reverse("planner:board", args=[visit.pk])).content.decode()
     url = reverse("planner:publish", args=[visit.pk]) + "#warnings"
-    assert f'<a class="badge badge-warning" href="{url}">1 warning</a>' in html
+    assert f'<a class="badge badge-warning" href="{url}" title="1 warning">' in html
 
 
 def test_acknowledging_needs_the_csrf_token(visit, coordinator, warned):

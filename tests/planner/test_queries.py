@@ -153,3 +153,27 @@ def test_the_board_with_its_undo_steps_costs_the_same_for_5_sessions_as_for_50(
     with django_assert_num_queries(expected):
         response = signed_in.get(reverse("planner:board", args=[large.pk]))
     assert len(response.context["undo_steps"]) == 10
+
+
+def test_the_programme_copy_preview_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, coordinator, two_visits, django_assert_num_queries
+):
+    small, large = two_visits
+    target = VisitFactory(title="Target", starts_on=dt.date(2028, 3, 20), ends_on=dt.date(2028, 3, 24))
+    target.coordinators.add(coordinator)
+    url = reverse("planner:programme_copy", args=[target.pk])
+    with CaptureQueriesContext(connection) as captured:
+        response = signed_in.get(url, {"source": small.pk})
+    assert response.status_code == 200 and response.context["plan"].copied
+    with django_assert_num_queries(len(captured)):
+        response = signed_in.get(url, {"source": large.pk})
+    assert len(response.context["plan"].lines) == 43  # the 50 less the 7 cancelled
+
+
+def test_the_boards_day_view_costs_the_same_for_5_sessions_as_for_50(
+    signed_in, two_visits, django_assert_num_queries
+):
+    small, large = two_visits
+    expected = queries(signed_in, reverse("planner:board", args=[small.pk]) + "?day=2027-03-23")
+    with django_assert_num_queries(expected):
+        signed_in.get(reverse("planner:board", args=[large.pk]) + "?day=2027-03-23")

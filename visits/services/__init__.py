@@ -8,6 +8,7 @@ opening hours), `delegations` (and their members); `base` holds what they share.
 """
 
 from visits.services.base import Refused, Writes
+from visits.services.copying import CopyPlan, programme_copy, programme_copy_plan
 from visits.services.delegations import (
     delegation_register,
     delegation_removal_refusal,
@@ -68,6 +69,7 @@ __all__ = [
     "PERSON_WRITES",
     "THEME_WRITES",
     "VENUE_WRITES",
+    "CopyPlan",
     "InvalidTransition",
     "Refused",
     "Writes",
@@ -92,6 +94,8 @@ __all__ = [
     "person_delete",
     "person_mail_check",
     "person_update",
+    "programme_copy",
+    "programme_copy_plan",
     "session_change_status",
     "session_chosen_members_set",
     "session_create",

@@ -1,7 +1,7 @@
 """Load the demo programmes: `manage.py seed_demo [--coordinator USERNAME]`. Safe to run again.
 
-It lives here, above visits, because the demo is visits' data (visits.demo) and then the members' needs,
-which participation keeps (participation.demo).
+It lives here, above visits, because the demo is visits' data (visits.demo), then the members' needs, which
+participation keeps (participation.demo), then the published visits' versions (scheduling.demo).
 """
 
 import dataclasses
@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from participation.demo import load_member_needs
+from scheduling.demo import publish_demo_programmes
 from visits.demo import load_demo
 
 
@@ -51,8 +52,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = load_demo(coordinators=coordinators, reset=options["reset"])
             created, changed = load_member_needs(reset=options["reset"])
+            # A visit shown as published has its version and its outbox (only where it has none yet).
+            versions = publish_demo_programmes()
         summary = dataclasses.replace(
-            summary, created=summary.created + created, changed=summary.changed + changed
+            summary, created=summary.created + created + versions, changed=summary.changed + changed
         )
         if coordinators:
             self.stdout.write(f"Coordinator of every demo visit: {username}.")

@@ -1,6 +1,6 @@
-// The planner's small helpers: the conflict check while a session is edited, the venue's time zone beside the
-// times, the chosen members only while attendance is "chosen", the delivery progress, the print button, and
-// moving sessions on the board.
+// The planner's small helpers: moving sessions on the board, a card's details beside the board, the conflict
+// check while a session is edited, the venue's time zone beside the times, the chosen members only while
+// attendance is "chosen", the delivery progress, and the print button.
 // Every page works without this file.
 "use strict";
 
@@ -246,7 +246,37 @@ function watchBoard(board) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".board[data-move-url]").forEach(watchBoard);
   document.querySelectorAll("#bulk-form").forEach(followBulkAction);
+  document.querySelectorAll("[data-board-details]").forEach(watchBoardDetails);
   document.querySelectorAll("form[data-check-url]").forEach(watchSessionForm);
   document.querySelectorAll("section[data-progress-url][data-finished='false']").forEach(pollDelivery);
   document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 });
+
+// A card's title opens its details beside the board (times, venue, experts and their answers, conflicts, the
+// edit link); without this script the title goes to the session's form.
+function watchBoardDetails(container) {
+  const panel = container.querySelector("[data-details-panel]");
+  if (!panel) return;
+  const close = () => {
+    panel.hidden = true;
+    container.classList.remove("open");
+    container.querySelectorAll(".selected-details").forEach((card) => card.classList.remove("selected-details"));
+  };
+  container.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-details]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    const details = document.getElementById(link.dataset.details);
+    if (!details) return;
+    event.preventDefault();
+    close();
+    panel.querySelectorAll(".session-details").forEach((section) => { section.hidden = section !== details; });
+    panel.hidden = false;
+    container.classList.add("open");
+    link.closest(".block").classList.add("selected-details");
+    const heading = details.querySelector("h2");
+    if (heading) heading.focus();
+  });
+  panel.querySelector("[data-details-close]").addEventListener("click", close);
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !panel.hidden) close(); });
+}
+
