@@ -28,7 +28,7 @@ def page(client, user, url, method="get", data=None):
 def test_bertils_board_shows_busy_and_booked_and_nothing_of_annas(client, world):
     html = page(client, world.bertil, reverse("planner:board", args=[world.bertils.pk]))
     assert BUSY in html and BOOKED in html and TRAVEL in html
-    assert leaks(html) == []
+    assert leaks(without_choices(html)) == []  # the bulk action's venue list offers every (shared) venue
 
 
 def test_the_coordinator_of_both_visits_reads_the_full_conflicts_on_the_board(client, world):
