@@ -7,7 +7,7 @@ session at a venue in another zone sits where it falls in the visit's day, and s
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
@@ -15,7 +15,9 @@ from django.utils import dateformat
 from django.utils.translation import gettext
 
 from scheduling.checks import visit_conflict_report
+from scheduling.conflict_groups import ConflictGroup, groups_by_session
 from scheduling.conflicts import Conflict
+from scheduling.fixes import Line, lines_of
 from visits.access import AnyUser
 from visits.models import Session, SessionExpert, Visit
 from visits.timefmt import BOARD, format_span
@@ -158,6 +160,8 @@ class Board:
     first_hour: int
     last_hour: int
     zone: str
+    # The visit's conflict list: each conflict once, grouped, fatal first (scheduling.conflict_groups).
+    conflicts: list[Line] = field(default_factory=list)
 
     @property
     def hours(self) -> list[str]:
@@ -192,7 +196,10 @@ def board_sessions(visit: Visit) -> list[Session]:
 
 
 def build_board(
-    visit: Visit, sessions: Sequence[Session], conflicts: Mapping[int, Sequence[Conflict]], language: str
+    visit: Visit,
+    sessions: Sequence[Session],
+    conflicts: Mapping[int, Sequence[Conflict | ConflictGroup]],
+    language: str,
 ) -> Board:
     zone = visit.zone
     placed = [place(s.starts_at, s.ends_at, zone, s.pk) for s in sessions]
@@ -225,4 +232,6 @@ def board_for(visit: Visit, language: str, *, reader: AnyUser) -> Board:
     not see says only "busy" (scheduling.checks)."""
     sessions = board_sessions(visit)
     report = visit_conflict_report(visit, reader=reader)
-    return build_board(visit, sessions, report.by_session(), language)
+    groups = report.groups()
+    board = build_board(visit, sessions, groups_by_session(groups), language)
+    return replace(board, conflicts=lines_of(groups, visit.pk, language))

@@ -188,6 +188,7 @@ class PlannerSessionForm(SessionForm):
         zone: ZoneInfo,
         reader: AnyUser | None = None,
         check_only: bool = False,
+        interpreter_language: str = "",
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -223,6 +224,9 @@ class PlannerSessionForm(SessionForm):
                     key=lambda row: place.get(row.person_id, len(place)),
                 )
             ]
+        if interpreter_language in dict(language_choices()) and not self.is_bound:
+            # A conflict's "Book an interpreter for …": a row ready for one, its language chosen.
+            booked.append({"languages": [*dict.fromkeys([*self.session_languages(), interpreter_language])]})
         interpreters = InterpreterFormSet(
             self.data if self.is_bound else None,
             prefix=self.add_prefix("interpreters"),

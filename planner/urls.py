@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner.views import overview, publishing, sessions
+from planner.views import fixes, overview, publishing, sessions
 
 app_name = "planner"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/check/", sessions.check, name="check"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
+    path("sessions/<int:session_id>/fix/", fixes.session_fix, name="session_fix"),
     path("visits/<int:visit_id>/publish/", publishing.publish, name="publish"),
     path("visits/<int:visit_id>/acknowledge/", publishing.acknowledge, name="acknowledge"),
     path("visits/<int:visit_id>/delivery/", publishing.delivery, name="delivery"),

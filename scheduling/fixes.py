@@ -1,0 +1,192 @@
+"""The obvious fix of a conflict, where there is one: a button beside its line in the conflict list.
+
+- Two sessions at once (a person or a venue): move the later one of this visit to start when the earlier
+  ends, keeping its length: "Move “B” after 11:30".
+- Too little time to travel: move the session after the journey to start when the journey would arrive.
+- No interpreter where one is needed: book one for the language ("Book an interpreter for Romanian"), a link
+  to the session's interpreter rows with the language chosen.
+
+A clash with a session the reader may not see (masked) has no move: its time is not the reader's to know.
+`fix_for` is pure; `fixes_for` reads the sessions' times in one query. A fix is offered as a token the fix
+view re-checks against the session as it is then (`parse_token`): a session changed since the list was
+shown (its revision) or a conflict gone is refused, never applied blind.
+"""
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext
+
+from scheduling.conflict_groups import ConflictGroup
+from scheduling.conflicts import ConflictKind
+from visits.fields import language_name
+from visits.models import Session
+
+MOVE = "move"
+INTERPRETER = "interpreter"
+DOUBLE_BOOKED = frozenset({ConflictKind.PERSON_DOUBLE_BOOKED, ConflictKind.VENUE_DOUBLE_BOOKED})
+NO_INTERPRETER = frozenset({ConflictKind.INTERPRETER_NOT_BOOKED, ConflictKind.LANGUAGE_WITHOUT_INTERPRETER})
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What a fix needs of a session: its time, its zone, its visit and its revision."""
+
+    start: dt.datetime
+    end: dt.datetime
+    zone: str
+    visit_id: int
+    revision: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    action: str  # MOVE or INTERPRETER
+    session_id: int
+    revision: int
+    label: str
+    starts_at: dt.datetime | None = None  # MOVE: the new start (the length is kept)
+    language: str = ""  # INTERPRETER: the language to book one for
+
+    @property
+    def token(self) -> str:
+        """What the fix button posts: enough for the server to tell whether the fix still fits."""
+        start = self.starts_at.astimezone(dt.UTC).isoformat() if self.starts_at is not None else ""
+        return f"{self.action}|{self.session_id}|{self.revision}|{start}|{self.language}"
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A fix button's token, read back."""
+
+    action: str
+    session_id: int
+    revision: int
+    starts_at: dt.datetime | None
+    language: str
+
+
+def parse_token(token: str) -> Asked | None:
+    """The fix a button asked for, or None for a token no button makes."""
+    parts = token.split("|")
+    if len(parts) != 5 or parts[0] not in {MOVE, INTERPRETER}:
+        return None
+    action, session, revision, start, language = parts
+    if not session.isdigit() or not revision.isdigit():
+        return None
+    try:
+        starts_at = dt.datetime.fromisoformat(start) if start else None
+    except ValueError:
+        return None
+    if starts_at is not None and starts_at.tzinfo is None:
+        return None
+    return Asked(action, int(session), int(revision), starts_at, language)
+
+
+def clock(moment: dt.datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def moved(span: Span, session_id: int, starts_at: dt.datetime, label: str) -> Fix:
+    return Fix(MOVE, session_id, span.revision, label, starts_at=starts_at)
+
+
+def fix_for(group: ConflictGroup, spans: Mapping[int, Span], own: Collection[int]) -> Fix | None:
+    """The line's obvious fix, or None. `own` are the sessions the reader may move (this visit's)."""
+    if group.masked:
+        return None
+    order = [session for session, _visit in group.first.named if session is not None]
+    if group.kind in DOUBLE_BOOKED and len(order) == 2 and all(s in spans for s in order):
+        first, second = order
+        if second in own:
+            span = spans[second]
+            label = gettext("Move “%(session)s” after %(time)s") % {
+                "session": span.title,
+                "time": clock(spans[first].end, span.zone),
+            }
+            return moved(span, second, spans[first].end, label)
+        if first in own:
+            span = spans[first]
+            label = gettext("Move “%(session)s” after %(time)s") % {
+                "session": span.title,
+                "time": clock(spans[second].end, span.zone),
+            }
+            return moved(span, first, spans[second].end, label)
+        return None
+    if group.kind == ConflictKind.TRAVEL_TIME and len(order) == 2 and all(s in spans for s in order):
+        before, after = order
+        needed = dict(group.first.params).get("needed", "")
+        if after not in own or not needed.isdigit():
+            return None
+        span = spans[after]
+        starts_at = spans[before].end + dt.timedelta(minutes=int(needed))
+        label = gettext("Move “%(session)s” to %(time)s, after the journey") % {
+            "session": span.title,
+            "time": clock(starts_at, span.zone),
+        }
+        return moved(span, after, starts_at, label)
+    if group.kind in NO_INTERPRETER and group.sessions and group.sessions[0] in own:
+        session = group.sessions[0]
+        code = dict(group.first.params).get("language", "")
+        if not code or session not in spans:
+            return None
+        label = gettext("Book an interpreter for %(language)s") % {"language": language_name(code)}
+        return Fix(INTERPRETER, session, spans[session].revision, label, language=code)
+    return None
+
+
+def spans_of(session_ids: Iterable[int]) -> dict[int, Span]:
+    """The sessions' times, zones, visits and revisions, in one query."""
+    rows = Session.objects.filter(pk__in=set(session_ids)).values_list(
+        "pk", "starts_at", "ends_at", "venue__time_zone", "visit__time_zone", "visit_id", "revision", "title"
+    )
+    return {
+        pk: Span(start, end, venue_zone or visit_zone, visit_id, revision, title)
+        for pk, start, end, venue_zone, visit_zone, visit_id, revision, title in rows
+    }
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a conflict list as a page shows it: its words, its colour, this visit's sessions in it
+    (id and title, for links) and its fix."""
+
+    message: str
+    fatal: bool
+    sessions: tuple[tuple[int, str], ...]
+    fix: Fix | None
+    keys: tuple[str, ...]
+
+
+def lines_of(groups: Iterable[ConflictGroup], visit_id: int, language: str) -> list[Line]:
+    """The lines of a visit's conflict list, in the groups' order, with their fixes. One query, none
+    without lines."""
+    groups = list(groups)
+    if not groups:
+        return []
+    spans = spans_of(session for group in groups for session in group.sessions)
+    own = {pk for pk, span in spans.items() if span.visit_id == visit_id}
+    return [
+        Line(
+            message=group.message(language),
+            fatal=group.is_fatal,
+            sessions=tuple((pk, spans[pk].title) for pk in group.sessions if pk in own),
+            fix=fix_for(group, spans, own),
+            keys=group.keys,
+        )
+        for group in groups
+    ]
+
+
+def fixes_for(groups: Iterable[ConflictGroup], visit_id: int) -> dict[str, Fix]:
+    """The fix of each line that has one, by the line's key. One query, none without lines."""
+    groups = list(groups)
+    if not groups:
+        return {}
+    spans = spans_of(session for group in groups for session in group.sessions)
+    own = {pk for pk, span in spans.items() if span.visit_id == visit_id}
+    found = {group.key: fix_for(group, spans, own) for group in groups}
+    return {key: fix for key, fix in found.items() if fix is not None}
