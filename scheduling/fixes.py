@@ -13,20 +13,21 @@ shown (its revision) or a conflict gone is refused, never applied blind.
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
 
 from scheduling.conflict_groups import ConflictGroup
-from scheduling.conflicts import ConflictKind
+from scheduling.conflicts import ConflictKind, Slot
 from visits.fields import language_name
 from visits.models import Session
 
 MOVE = "move"
 INTERPRETER = "interpreter"
 DOUBLE_BOOKED = frozenset({ConflictKind.PERSON_DOUBLE_BOOKED, ConflictKind.VENUE_DOUBLE_BOOKED})
+PEOPLE = frozenset({ConflictKind.PERSON_DOUBLE_BOOKED})  # who must travel between the two
 NO_INTERPRETER = frozenset({ConflictKind.INTERPRETER_NOT_BOOKED, ConflictKind.LANGUAGE_WITHOUT_INTERPRETER})
 
 
@@ -40,6 +41,11 @@ class Span:
     visit_id: int
     revision: int
     title: str
+    venue_id: int | None = None
+    city: str = ""
+
+
+Travel = Callable[[Span, Span], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,27 +100,35 @@ def moved(span: Span, session_id: int, starts_at: dt.datetime, label: str) -> Fi
     return Fix(MOVE, session_id, span.revision, label, starts_at=starts_at)
 
 
-def fix_for(group: ConflictGroup, spans: Mapping[int, Span], own: Collection[int]) -> Fix | None:
-    """The line's obvious fix, or None. `own` are the sessions the reader may move (this visit's)."""
+def move_after(
+    group: ConflictGroup, spans: Mapping[int, Span], other: int, session: int, travel: Travel | None
+) -> Fix:
+    """Move `session` to start when `other` ends, and, for people, when the journey from it arrives."""
+    span = spans[session]
+    minutes = travel(spans[other], span) if travel is not None and group.kind in PEOPLE else 0
+    starts_at = spans[other].end + dt.timedelta(minutes=minutes)
+    words = {"session": span.title, "time": clock(starts_at, span.zone)}
+    if minutes:
+        return moved(
+            span, session, starts_at, gettext("Move “%(session)s” to %(time)s, after the journey") % words
+        )
+    return moved(span, session, starts_at, gettext("Move “%(session)s” after %(time)s") % words)
+
+
+def fix_for(
+    group: ConflictGroup, spans: Mapping[int, Span], own: Collection[int], travel: Travel | None = None
+) -> Fix | None:
+    """The line's obvious fix, or None. `own` are the sessions the reader may move (this visit's);
+    `travel` the minutes from one session's venue to another's, if a move should leave time for it."""
     if group.masked:
         return None
     order = [session for session, _visit in group.first.named if session is not None]
     if group.kind in DOUBLE_BOOKED and len(order) == 2 and all(s in spans for s in order):
         first, second = order
         if second in own:
-            span = spans[second]
-            label = gettext("Move “%(session)s” after %(time)s") % {
-                "session": span.title,
-                "time": clock(spans[first].end, span.zone),
-            }
-            return moved(span, second, spans[first].end, label)
+            return move_after(group, spans, first, second, travel)
         if first in own:
-            span = spans[first]
-            label = gettext("Move “%(session)s” after %(time)s") % {
-                "session": span.title,
-                "time": clock(spans[second].end, span.zone),
-            }
-            return moved(span, first, spans[second].end, label)
+            return move_after(group, spans, second, first, travel)
         return None
     if group.kind == ConflictKind.TRAVEL_TIME and len(order) == 2 and all(s in spans for s in order):
         before, after = order
@@ -139,14 +153,52 @@ def fix_for(group: ConflictGroup, spans: Mapping[int, Span], own: Collection[int
 
 
 def spans_of(session_ids: Iterable[int]) -> dict[int, Span]:
-    """The sessions' times, zones, visits and revisions, in one query."""
+    """The sessions' times, zones, visits, revisions and places, in one query."""
     rows = Session.objects.filter(pk__in=set(session_ids)).values_list(
-        "pk", "starts_at", "ends_at", "venue__time_zone", "visit__time_zone", "visit_id", "revision", "title"
+        "pk",
+        "starts_at",
+        "ends_at",
+        "venue__time_zone",
+        "visit__time_zone",
+        "visit_id",
+        "revision",
+        "title",
+        "venue_id",
+        "venue__city",
+        "visit__city",
     )
     return {
-        pk: Span(start, end, venue_zone or visit_zone, visit_id, revision, title)
-        for pk, start, end, venue_zone, visit_zone, visit_id, revision, title in rows
+        pk: Span(start, end, venue_zone or zone, visit_id, revision, title, venue_id, venue_city or city)
+        for pk, start, end, venue_zone, zone, visit_id, revision, title, venue_id, venue_city, city in rows
     }
+
+
+def travel_of(spans: Mapping[int, Span]) -> Travel:
+    """The journey between two sessions' venues as the checker reckons it (scheduling.checks), read in two
+    queries: none between a venue and itself or without a venue."""
+    from scheduling.checks import context_for
+
+    slots = {pk: as_slot(pk, span) for pk, span in spans.items() if span.venue_id is not None}
+    context = context_for(list(slots.values())) if slots else None
+
+    def minutes(a: Span, b: Span) -> int:
+        if context is None or a.venue_id is None or b.venue_id is None or a.venue_id == b.venue_id:
+            return 0
+        return context.travel_minutes(as_slot(0, a), as_slot(0, b))
+
+    return minutes
+
+
+def as_slot(pk: int, span: Span) -> Slot:
+    return Slot(
+        id=pk,
+        title=span.title,
+        start=span.start,
+        end=span.end,
+        visit_id=span.visit_id,
+        venue_id=span.venue_id,
+        city=span.city,
+    )
 
 
 @dataclass(frozen=True)
@@ -169,12 +221,13 @@ def lines_of(groups: Iterable[ConflictGroup], visit_id: int, language: str) -> l
         return []
     spans = spans_of(session for group in groups for session in group.sessions)
     own = {pk for pk, span in spans.items() if span.visit_id == visit_id}
+    travel = travel_of(spans)
     return [
         Line(
             message=group.message(language),
             fatal=group.is_fatal,
             sessions=tuple((pk, spans[pk].title) for pk in group.sessions if pk in own),
-            fix=fix_for(group, spans, own),
+            fix=fix_for(group, spans, own, travel),
             keys=group.keys,
         )
         for group in groups
@@ -188,5 +241,6 @@ def fixes_for(groups: Iterable[ConflictGroup], visit_id: int) -> dict[str, Fix]:
         return {}
     spans = spans_of(session for group in groups for session in group.sessions)
     own = {pk for pk, span in spans.items() if span.visit_id == visit_id}
-    found = {group.key: fix_for(group, spans, own) for group in groups}
+    travel = travel_of(spans)
+    found = {group.key: fix_for(group, spans, own, travel) for group in groups}
     return {key: fix for key, fix in found.items() if fix is not None}
