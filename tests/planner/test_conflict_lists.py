@@ -291,3 +291,22 @@ def test_a_conflict_list_costs_the_same_queries_for_2_clashes_as_for_20(
     with django_assert_num_queries(len(captured)):
         html = signed_in.get(reverse(f"planner:{page}", args=[large.pk])).content.decode()
     assert html.count("The whole delegation (3)") == 20
+
+
+def test_the_session_form_and_print_view_name_languages_in_the_readers_language(signed_in, visit):
+    session = SessionFactory(
+        visit=visit, language="sv", interpreter_needed=True, interpretation_language="ro"
+    )
+    signed_in.cookies["django_language"] = "sv"
+    form = signed_in.get(reverse("planner:session_edit", args=[session.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    html = form.content.decode()
+    assert '<option value="ro" selected>Rumänska</option>' in html
+    assert '<option value="ro">Rumänska</option>' in html  # in the interpreter rows too
+    signed_in.cookies["django_language"] = "en"
+    html = signed_in.get(reverse("planner:session_edit", args=[session.pk])).content.decode()
+    assert '<option value="ro" selected>Romanian</option>' in html
+    visit.delegation.languages = ["sv"]
+    visit.delegation.save()
+    printed = signed_in.get(reverse("planner:print", args=[visit.pk])).content.decode()
+    assert ("svenska" in printed and "tolkat till rumänska" in printed.lower()) or "rumänska" in printed
+    assert ">ro<" not in printed
