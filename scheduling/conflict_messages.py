@@ -123,6 +123,11 @@ def render_group(group: "ConflictGroup", language: str = "en") -> str:
         first = group.first
         params = readable(shown_params(first) if first.masked else dict(first.params))
         who = people_phrase(group, capital=not first.masked)
+        if first.masked and group.whole_delegation and not group.others:
+            # Its own words: a delegation is busy (singular in Swedish), its members are.
+            return gettext(
+                "“%(session1)s” (%(when1)s): the whole delegation (%(count)s) is busy then (another visit)."
+            ) % {**params, "count": number(str(group.delegates))}
         if first.masked:
             return gettext("“%(session1)s” (%(when1)s): %(who)s busy then (another visit).") % {
                 **params,

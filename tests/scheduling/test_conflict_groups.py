@@ -78,6 +78,11 @@ def test_a_masked_clash_of_the_whole_delegation_says_only_busy():
     assert message.startswith("“Session 1” (")
     assert message.endswith("the whole delegation (12) is busy then (another visit).")
     assert "Session 2" not in message and "12:00" not in message
+    assert line.message("sv").endswith("hela delegationen (12) är upptagen då (ett annat besök).")
+    some = [c for c in seen if c.subject not in {"person:1", "person:2"}]
+    (line,) = group_conflicts(some, delegation=DELEGATES)
+    assert line.message("en").endswith("10 of the delegation's 12 members are busy then (another visit).")
+    assert line.message("sv").endswith("10 av delegationens 12 medlemmar är upptagna då (ett annat besök).")
 
 
 def test_fatal_lines_come_first_then_warnings_each_by_its_first_session():
