@@ -310,3 +310,18 @@ def test_the_session_form_and_print_view_name_languages_in_the_readers_language(
     printed = signed_in.get(reverse("planner:print", args=[visit.pk])).content.decode()
     assert ("svenska" in printed and "tolkat till rumänska" in printed.lower()) or "rumänska" in printed
     assert ">ro<" not in printed
+
+
+def test_the_live_panel_offers_the_fix_as_a_button_of_the_session_form(signed_in, visit, clash):
+    _briefing, site = clash
+    html = signed_in.get(reverse("planner:session_edit", args=[site.pk])).content.decode()
+    panel = html[html.index('id="conflicts"') :]
+    panel = panel[: panel.index("</section>")]
+    fix_url = reverse("planner:session_fix", args=[site.pk])
+    assert f'formaction="{fix_url}"' in panel  # no form inside the session form
+    assert "<form" not in panel
+    token = re.search(r'name="fix" value="([^"]+)"', panel).group(1)
+    # Pressed, it posts the whole session form to the fix view, which reads only the fix.
+    signed_in.post(fix_url, {"fix": token, "title": "Typed but not saved", "action": ""})
+    site.refresh_from_db()
+    assert site.starts_at == stockholm(2027, 3, 23, 11, 50) and site.title == "Shelter visit"
