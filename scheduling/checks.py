@@ -328,6 +328,11 @@ class ConflictReport:
     def groups(self) -> list[ConflictGroup]:
         return group_conflicts(self.conflicts, delegation=self.delegation, starts=self.starts)
 
+    def open_count(self) -> int:
+        """The lines a coordinator still has to act on: fatal ones, and warnings not acknowledged (a line of
+        twelve delegates in two sessions at once counts once, as the lists show it)."""
+        return sum(1 for g in self.groups() if g.is_fatal or self.acknowledgement_of(g) is None)
+
     def acknowledgement_of(self, group: ConflictGroup) -> ConflictAcknowledgement | None:
         """The line's acknowledgement when every conflict in it is acknowledged, else None."""
         found = [self.acknowledged.get(key) for key in group.keys]

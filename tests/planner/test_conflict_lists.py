@@ -325,3 +325,10 @@ def test_the_live_panel_offers_the_fix_as_a_button_of_the_session_form(signed_in
     signed_in.post(fix_url, {"fix": token, "title": "Typed but not saved", "action": ""})
     site.refresh_from_db()
     assert site.starts_at == stockholm(2027, 3, 23, 11, 50) and site.title == "Shelter visit"
+
+
+def test_the_dashboard_counts_a_delegation_in_two_sessions_at_once_once(signed_in, visit, clash):
+    unbooked(visit)
+    response = signed_in.get(reverse("planner:dashboard"))
+    (row,) = [row for row in response.context["rows"] if row.visit.pk == visit.pk]
+    assert row.conflicts == 2  # the grouped clash and the warning, as the board lists them
