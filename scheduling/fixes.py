@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext
 
 from scheduling.conflict_groups import ConflictGroup
-from scheduling.conflicts import ConflictKind, Slot
+from scheduling.conflicts import ConflictKind, Context, Slot
 from visits.fields import language_name
 from visits.models import Session
 
@@ -174,17 +174,18 @@ def spans_of(session_ids: Iterable[int]) -> dict[int, Span]:
 
 
 def travel_of(spans: Mapping[int, Span]) -> Travel:
-    """The journey between two sessions' venues as the checker reckons it (scheduling.checks), read in two
-    queries: none between a venue and itself or without a venue."""
+    """The journey between two sessions' venues as the checker reckons it (scheduling.checks): none between a
+    venue and itself or without a venue. Its few queries are made at the first journey asked, once."""
     from scheduling.checks import context_for
 
-    slots = {pk: as_slot(pk, span) for pk, span in spans.items() if span.venue_id is not None}
-    context = context_for(list(slots.values())) if slots else None
+    contexts: list[Context] = []
 
     def minutes(a: Span, b: Span) -> int:
-        if context is None or a.venue_id is None or b.venue_id is None or a.venue_id == b.venue_id:
+        if a.venue_id is None or b.venue_id is None or a.venue_id == b.venue_id:
             return 0
-        return context.travel_minutes(as_slot(0, a), as_slot(0, b))
+        if not contexts:
+            contexts.append(context_for([as_slot(pk, span) for pk, span in spans.items() if span.venue_id]))
+        return contexts[0].travel_minutes(as_slot(0, a), as_slot(0, b))
 
     return minutes
 
