@@ -110,6 +110,8 @@ def number(value: str) -> str:
         parsed = Decimal(value)
     except InvalidOperation:
         return value
+    if parsed == parsed.to_integral_value():
+        parsed = parsed.quantize(Decimal(1))  # "12.0" hours are 12
     return formats.number_format(parsed, use_l10n=True)
 
 

@@ -141,3 +141,10 @@ def test_numbers_are_written_as_the_readers_language_writes_them():
     assert "a 12.5-hour day" in day.message("en") and "the limit is 10.5 hours" in day.message("en")
     assert "12,5" in day.message("sv") and "10,5" in day.message("sv")
     assert "12.5" not in day.message("sv")
+    assert "en dag på 12,5 timmar" in day.message("sv")
+
+
+def test_whole_numbers_are_written_without_decimals():
+    from scheduling.conflict_messages import number
+
+    assert number("12.0") == "12" and number("7") == "7" and number("rooms") == "rooms"
