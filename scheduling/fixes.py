@@ -22,9 +22,10 @@ from django.utils.translation import gettext
 from scheduling.conflict_groups import ConflictGroup
 from scheduling.conflicts import ConflictKind, Context, Slot
 from visits.fields import language_name
-from visits.models import Session
+from visits.models import Session, Venue
 
 MOVE = "move"
+VENUE = "venue"
 INTERPRETER = "interpreter"
 DOUBLE_BOOKED = frozenset({ConflictKind.PERSON_DOUBLE_BOOKED, ConflictKind.VENUE_DOUBLE_BOOKED})
 PEOPLE = frozenset({ConflictKind.PERSON_DOUBLE_BOOKED})  # who must travel between the two
@@ -46,22 +47,29 @@ class Span:
 
 
 Travel = Callable[[Span, Span], int]
+# A venue in the session's city free all its time, as (id, name), or None.
+FreeVenue = Callable[[Span], tuple[int, str] | None]
 
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    action: str  # MOVE or INTERPRETER
+    action: str  # MOVE, VENUE or INTERPRETER
     session_id: int
     revision: int
     label: str
     starts_at: dt.datetime | None = None  # MOVE: the new start (the length is kept)
     language: str = ""  # INTERPRETER: the language to book one for
+    venue_id: int | None = None  # VENUE: the free venue to move to
+
+    @property
+    def detail(self) -> str:
+        return str(self.venue_id) if self.venue_id is not None else self.language
 
     @property
     def token(self) -> str:
         """What the fix button posts: enough for the server to tell whether the fix still fits."""
         start = self.starts_at.astimezone(dt.UTC).isoformat() if self.starts_at is not None else ""
-        return f"{self.action}|{self.session_id}|{self.revision}|{start}|{self.language}"
+        return f"{self.action}|{self.session_id}|{self.revision}|{start}|{self.detail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +80,13 @@ class Asked:
     session_id: int
     revision: int
     starts_at: dt.datetime | None
-    language: str
+    detail: str  # the language, or the venue's id
 
 
 def parse_token(token: str) -> Asked | None:
     """The fix a button asked for, or None for a token no button makes."""
     parts = token.split("|")
-    if len(parts) != 5 or parts[0] not in {MOVE, INTERPRETER}:
+    if len(parts) != 5 or parts[0] not in {MOVE, VENUE, INTERPRETER}:
         return None
     action, session, revision, start, language = parts
     if not session.isdigit() or not revision.isdigit():
@@ -115,14 +123,34 @@ def move_after(
     return moved(span, session, starts_at, gettext("Move “%(session)s” after %(time)s") % words)
 
 
+def to_free_venue(span: Span, session: int, free: FreeVenue | None) -> Fix | None:
+    found = free(span) if free is not None else None
+    if found is None:
+        return None
+    venue_id, name = found
+    label = gettext("Move “%(session)s” to %(venue)s, free then") % {"session": span.title, "venue": name}
+    return Fix(VENUE, session, span.revision, label, venue_id=venue_id)
+
+
 def fix_for(
-    group: ConflictGroup, spans: Mapping[int, Span], own: Collection[int], travel: Travel | None = None
+    group: ConflictGroup,
+    spans: Mapping[int, Span],
+    own: Collection[int],
+    travel: Travel | None = None,
+    free: FreeVenue | None = None,
 ) -> Fix | None:
     """The line's obvious fix, or None. `own` are the sessions the reader may move (this visit's);
-    `travel` the minutes from one session's venue to another's, if a move should leave time for it."""
+    `travel` the minutes from one session's venue to another's, if a move should leave time for it; `free`
+    finds a venue free all a session's time, for a venue booked twice."""
     if group.masked:
         return None
     order = [session for session, _visit in group.first.named if session is not None]
+    if group.kind == ConflictKind.VENUE_DOUBLE_BOOKED and len(order) == 2 and all(s in spans for s in order):
+        # The room is taken: another free room in the town is the smaller change, where there is one.
+        mover = order[1] if order[1] in own else order[0] if order[0] in own else None
+        elsewhere = to_free_venue(spans[mover], mover, free) if mover is not None else None
+        if elsewhere is not None:
+            return elsewhere
     if group.kind in DOUBLE_BOOKED and len(order) == 2 and all(s in spans for s in order):
         first, second = order
         if second in own:
@@ -190,6 +218,47 @@ def travel_of(spans: Mapping[int, Span]) -> Travel:
     return minutes
 
 
+def free_venues_of(spans: Mapping[int, Span]) -> FreeVenue:
+    """A venue in a session's city, free all its time and as large as its own, first by name. Its two
+    queries (the venues of the cities, their bookings then) are made at the first venue asked, once."""
+    loaded: list[
+        tuple[list[tuple[int, str, str, int | None]], dict[int, list[tuple[dt.datetime, dt.datetime]]]]
+    ] = []
+
+    def load() -> None:
+        cities = {span.city for span in spans.values() if span.city}
+        venues = list(
+            Venue.objects.filter(city__in=cities)
+            .order_by("name", "pk")
+            .values_list("pk", "name", "city", "capacity")
+        )
+        start, end = min(s.start for s in spans.values()), max(s.end for s in spans.values())
+        busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+        rows = Session.objects.active().overlapping(start, end).filter(venue_id__in=[v[0] for v in venues])
+        for venue_id, starts, ends in rows.values_list("venue_id", "starts_at", "ends_at"):
+            busy.setdefault(venue_id, []).append((starts, ends))
+        loaded.append((venues, busy))
+
+    def free(span: Span) -> tuple[int, str] | None:
+        if span.venue_id is None:
+            return None
+        if not loaded:
+            load()
+        venues, busy = loaded[0]
+        capacity = next((v[3] for v in venues if v[0] == span.venue_id), None)
+        for venue_id, name, city, room in venues:
+            if venue_id == span.venue_id or city.casefold() != span.city.casefold():
+                continue
+            if capacity is not None and room is not None and room < capacity:
+                continue  # smaller than the room it leaves (one of unknown size may do)
+            if any(s < span.end and e > span.start for s, e in busy.get(venue_id, [])):
+                continue
+            return venue_id, name
+        return None
+
+    return free
+
+
 def as_slot(pk: int, span: Span) -> Slot:
     return Slot(
         id=pk,
@@ -222,13 +291,13 @@ def lines_of(groups: Iterable[ConflictGroup], visit_id: int, language: str) -> l
         return []
     spans = spans_of(session for group in groups for session in group.sessions)
     own = {pk for pk, span in spans.items() if span.visit_id == visit_id}
-    travel = travel_of(spans)
+    travel, free = travel_of(spans), free_venues_of(spans)
     return [
         Line(
             message=group.message(language),
             fatal=group.is_fatal,
             sessions=tuple((pk, spans[pk].title) for pk in group.sessions if pk in own),
-            fix=fix_for(group, spans, own, travel),
+            fix=fix_for(group, spans, own, travel, free),
             keys=group.keys,
         )
         for group in groups
@@ -242,6 +311,6 @@ def fixes_for(groups: Iterable[ConflictGroup], visit_id: int) -> dict[str, Fix]:
         return {}
     spans = spans_of(session for group in groups for session in group.sessions)
     own = {pk for pk, span in spans.items() if span.visit_id == visit_id}
-    travel = travel_of(spans)
-    found = {group.key: fix_for(group, spans, own, travel) for group in groups}
+    travel, free = travel_of(spans), free_venues_of(spans)
+    found = {group.key: fix_for(group, spans, own, travel, free) for group in groups}
     return {key: fix for key, fix in found.items() if fix is not None}

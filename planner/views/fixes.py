@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from planner.board import time_span
 from planner.views.sessions import saved_conflict_message
 from scheduling.checks import session_conflict_groups, session_conflicts
-from scheduling.fixes import INTERPRETER, Fix, fixes_for, parse_token
+from scheduling.fixes import INTERPRETER, VENUE, Fix, fixes_for, parse_token
 from visits.access import AnyUser, access_session, signed_in_required
-from visits.models import Session, StaleEdit
+from visits.models import Session, StaleEdit, Venue
 from visits.services import session_update
 
 
@@ -36,6 +36,16 @@ def current_fixes(session: Session, reader: AnyUser) -> list[Fix]:
     """The fixes the session's conflicts offer now, for it."""
     groups = session_conflict_groups(session, session_conflicts(session, reader=reader))
     return [fix for fix in fixes_for(groups, session.visit_id).values() if fix.session_id == session.pk]
+
+
+def change_of(session: Session, fix: Fix) -> dict[str, object]:
+    """What the fix changes: the time, keeping the length, or the venue."""
+    if fix.action == VENUE and fix.venue_id is not None:
+        # Found free a moment ago by current_fixes; the session's own save is what commits to it.
+        return {"venue": Venue.objects.get(pk=fix.venue_id)}
+    assert fix.starts_at is not None  # a move
+    length: dt.timedelta = session.ends_at - session.starts_at
+    return {"starts_at": fix.starts_at, "ends_at": fix.starts_at + length}
 
 
 @signed_in_required
@@ -55,7 +65,7 @@ def session_fix(request: HttpRequest, session_id: int) -> HttpResponse:
         (
             fix
             for fix in current_fixes(session, request.user)
-            if (fix.action, fix.starts_at, fix.language) == (asked.action, asked.starts_at, asked.language)
+            if (fix.action, fix.starts_at, fix.detail) == (asked.action, asked.starts_at, asked.detail)
         ),
         None,
     )
@@ -71,14 +81,9 @@ def session_fix(request: HttpRequest, session_id: int) -> HttpResponse:
         return HttpResponseRedirect(page)
     if fix.action == INTERPRETER:
         return HttpResponseRedirect(f"{page}?{urlencode({'interpreter': fix.language})}#interpreters")
-    assert fix.starts_at is not None and isinstance(request.user, User)  # a move; login_required let them in
-    length: dt.timedelta = session.ends_at - session.starts_at
+    assert isinstance(request.user, User)  # login_required let them in
     try:
-        moved = session_update(
-            session=session,
-            data={"starts_at": fix.starts_at, "ends_at": fix.starts_at + length},
-            actor=request.user,
-        )
+        moved = session_update(session=session, data=change_of(session, fix), actor=request.user)
     except StaleEdit:
         current = access_session(request.user, session.pk)
         messages.error(request, changed_meanwhile(current))

@@ -332,3 +332,31 @@ def test_the_dashboard_counts_a_delegation_in_two_sessions_at_once_once(signed_i
     response = signed_in.get(reverse("planner:dashboard"))
     (row,) = [row for row in response.context["rows"] if row.visit.pk == visit.pk]
     assert row.conflicts == 2  # the grouped clash and the warning, as the board lists them
+
+
+def test_a_venue_booked_twice_offers_a_free_venue_in_the_town(signed_in, visit, coordinator):
+    hall = VenueFactory(name="Hall A", city="Stockholm", capacity=40)
+    first = SessionFactory(visit=visit, title="Talk", venue=hall, starts_at=stockholm(2027, 3, 24, 9))
+    second = SessionFactory(visit=visit, title="Workshop", venue=hall, starts_at=stockholm(2027, 3, 24, 10))
+    VenueFactory(name="Hall B (too small)", city="Stockholm", capacity=10)
+    taken = VenueFactory(name="Hall C", city="Stockholm", capacity=50)
+    SessionFactory(visit=VisitFactory(), venue=taken, starts_at=stockholm(2027, 3, 24, 10, 30))
+    free = VenueFactory(name="Hall D", city="Stockholm", capacity=60)
+    VenueFactory(name="Hall E", city="Uppsala")
+    with translation.override("en"):
+        fixes = fixes_for(group_conflicts(session_conflicts(second)), visit.pk)
+    (venue_fix,) = [f for f in fixes.values() if f.action == "venue"]
+    assert venue_fix.label == "Move “Workshop” to Hall D, free then"
+    # Taken meanwhile: the same button is refused, nothing moves.
+    blocker = SessionFactory(visit=VisitFactory(), venue=free, starts_at=stockholm(2027, 3, 24, 10))
+    response = signed_in.post(
+        reverse("planner:session_fix", args=[second.pk]), {"fix": venue_fix.token}, follow=True
+    )
+    second.refresh_from_db()
+    assert second.venue == hall
+    assert any("no longer arises; nothing was changed" in m for m in messages_of(response))
+    blocker.delete()
+    signed_in.post(reverse("planner:session_fix", args=[second.pk]), {"fix": venue_fix.token})
+    second.refresh_from_db()
+    assert second.venue == free and second.starts_at == stockholm(2027, 3, 24, 10)
+    assert first.venue == hall
