@@ -7,7 +7,7 @@ session at a venue in another zone sits where it falls in the visit's day, and s
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
@@ -15,7 +15,9 @@ from django.utils import dateformat
 from django.utils.translation import gettext
 
 from scheduling.checks import visit_conflict_report
+from scheduling.conflict_groups import ConflictGroup, groups_by_session
 from scheduling.conflicts import Conflict
+from scheduling.fixes import Line, lines_of
 from visits.access import AnyUser
 from visits.models import Session, SessionExpert, Visit
 from visits.timefmt import BOARD, format_span
@@ -211,6 +213,8 @@ class Board:
     minute: float = MINUTE_PX  # pixels
     every_day: list[Day] = field(default_factory=list)  # for the tabs, shown or not
     day: dt.date | None = None  # the day view's day; None for the week
+    # The visit's conflict list: each conflict once, grouped, fatal first (scheduling.conflict_groups).
+    conflicts: list[Line] = field(default_factory=list)
 
     @property
     def hours(self) -> list[str]:
@@ -247,7 +251,7 @@ def board_sessions(visit: Visit) -> list[Session]:
 def build_board(
     visit: Visit,
     sessions: Sequence[Session],
-    conflicts: Mapping[int, Sequence[Conflict]],
+    conflicts: Mapping[int, Sequence[Conflict | ConflictGroup]],
     language: str,
     *,
     day: dt.date | None = None,
@@ -311,4 +315,6 @@ def board_for(visit: Visit, language: str, *, reader: AnyUser, day: dt.date | No
     week)."""
     sessions = board_sessions(visit)
     report = visit_conflict_report(visit, reader=reader)
-    return build_board(visit, sessions, report.by_session(), language, day=day)
+    groups = report.groups()
+    board = build_board(visit, sessions, groups_by_session(groups), language, day=day)
+    return replace(board, conflicts=lines_of(groups, visit.pk, language))

@@ -44,9 +44,10 @@ def _by_visit(rows: Iterable[Mapping[str, Any]]) -> dict[int, int]:
 
 def open_conflict_counts(visit_ids: Collection[int], *, reader: AnyUser | None = None) -> dict[int, int]:
     """Per visit with any: its fatal conflicts and warnings not acknowledged, as the reader reads them (two
-    clashes with one hidden session count once). A fixed number of queries."""
+    clashes with one hidden session count once), a line each as the conflict lists show them
+    (scheduling.conflict_groups). A fixed number of queries."""
     reports = visits_conflict_reports(visit_ids, reader=reader)
-    counts = {pk: len(report.fatal) + len(report.open_warnings) for pk, report in reports.items()}
+    counts = {pk: report.open_count() for pk, report in reports.items()}
     return {pk: count for pk, count in counts.items() if count}
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from visits.access import AnyUser, delegations_for_user, people_to_choose
-from visits.fields import language_choices, validate_time_zone
+from visits.fields import language_choices, translated_language_choices, validate_time_zone
 from visits.forms import SessionForm
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
 
@@ -68,7 +68,7 @@ class InterpreterForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Interpreter"), coerce=int, empty_value=None, required=False)
     languages = forms.TypedMultipleChoiceField(
         label=_("Languages"),
-        choices=language_choices,
+        choices=translated_language_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
@@ -188,6 +188,7 @@ class PlannerSessionForm(SessionForm):
         zone: ZoneInfo,
         reader: AnyUser | None = None,
         check_only: bool = False,
+        interpreter_language: str = "",
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -207,6 +208,12 @@ class PlannerSessionForm(SessionForm):
             if isinstance(value, dt.datetime) and timezone.is_aware(value):
                 self.initial[name] = value.astimezone(self.zone).replace(tzinfo=None)
         self.limit_chosen_members_to_the_delegation(visit)
+        for name in ("language", "interpretation_language"):
+            # By their names in the reader's language ("Rumänska"), as the conflicts name them.
+            spoken = self.fields[name]
+            assert isinstance(spoken, forms.ChoiceField)
+            blank: list[tuple[str, str]] = [(k, str(v)) for k, v in list(spoken.choices) if k == ""]  # type: ignore[arg-type]
+            spoken.choices = [*blank, *translated_language_choices()]
         # Another coordinator's delegates are not offered (visits.access); None reads everyone (tests, tools).
         choosable = Person.objects.all() if reader is None else people_to_choose(reader, self.instance)
         self.fields["experts"].queryset = choosable.select_related("organisation").order_by("name")  # type: ignore[attr-defined]
@@ -223,6 +230,9 @@ class PlannerSessionForm(SessionForm):
                     key=lambda row: place.get(row.person_id, len(place)),
                 )
             ]
+        if interpreter_language in dict(language_choices()) and not self.is_bound:
+            # A conflict's "Book an interpreter for …": a row ready for one, its language chosen.
+            booked.append({"languages": [*dict.fromkeys([*self.session_languages(), interpreter_language])]})
         interpreters = InterpreterFormSet(
             self.data if self.is_bound else None,
             prefix=self.add_prefix("interpreters"),

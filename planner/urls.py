@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner.views import board_actions, copying, overview, publishing, sessions
+from planner.views import board_actions, copying, fixes, overview, publishing, sessions
 
 app_name = "planner"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/copy-session/", board_actions.copy, name="copy"),
     path("visits/<int:visit_id>/bulk/", board_actions.bulk, name="bulk"),
     path("visits/<int:visit_id>/undo/", board_actions.undo, name="undo"),
+    path("sessions/<int:session_id>/fix/", fixes.session_fix, name="session_fix"),
     path("visits/<int:visit_id>/publish/", publishing.publish, name="publish"),
     path("visits/<int:visit_id>/acknowledge/", publishing.acknowledge, name="acknowledge"),
     path("visits/<int:visit_id>/delivery/", publishing.delivery, name="delivery"),

@@ -25,6 +25,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import translation
 
 from scheduling.availability import Calendar, DatedException, WeeklyHours
+from scheduling.conflict_groups import ConflictGroup, group_conflicts
 from scheduling.conflicts import Conflict, Context, Rules, Slot, conflicts_of, find_conflicts
 from scheduling.models import (
     AvailabilityException,
@@ -34,7 +35,7 @@ from scheduling.models import (
     TravelTime,
 )
 from visits.access import AnyUser, visible_visit_ids
-from visits.models import OpeningHours, Person, Session, SessionExpert, Visit
+from visits.models import DelegationMember, OpeningHours, Person, Session, SessionExpert, Visit
 from visits.roster import Roster, chosen_members_only, on_roster
 
 UNSAVED_ID = 0
@@ -292,12 +293,50 @@ def proposal_conflicts(
     )
 
 
+def delegation_members(delegation_ids: Collection[int | None]) -> dict[int, frozenset[int]]:
+    """The person ids of each delegation's members, in one query (none without a delegation)."""
+    wanted = {pk for pk in delegation_ids if pk is not None}
+    members: dict[int, set[int]] = defaultdict(set)
+    if wanted:
+        rows = DelegationMember.objects.filter(delegation_id__in=wanted)
+        for delegation_id, person_id in rows.values_list("delegation_id", "person_id"):
+            members[delegation_id].add(person_id)
+    return {pk: frozenset(members[pk]) for pk in wanted}
+
+
+def session_conflict_groups(session: Session, conflicts: list[Conflict]) -> list[ConflictGroup]:
+    """One session's conflicts as the lines of its conflict list (scheduling.conflict_groups)."""
+    if not conflicts:
+        return []
+    delegation_id = session.visit.delegation_id
+    members = delegation_members([delegation_id]) if delegation_id is not None else {}
+    return group_conflicts(conflicts, delegation=members.get(delegation_id or 0, frozenset()))
+
+
 @dataclass
 class ConflictReport:
-    """A visit's conflicts as one reader may read them, and the acknowledged warnings by the key read."""
+    """A visit's conflicts as one reader may read them, and the acknowledged warnings by the key read.
+
+    `delegation` (its members' person ids) and `starts` (each session's start) are what its lines need:
+    `groups` lists the conflicts grouped, in order, each once."""
 
     conflicts: list[Conflict]
     acknowledged: dict[str, ConflictAcknowledgement] = field(default_factory=dict)
+    delegation: frozenset[int] = frozenset()
+    starts: dict[int, dt.datetime] = field(default_factory=dict)
+
+    def groups(self) -> list[ConflictGroup]:
+        return group_conflicts(self.conflicts, delegation=self.delegation, starts=self.starts)
+
+    def open_count(self) -> int:
+        """The lines a coordinator still has to act on: fatal ones, and warnings not acknowledged (a line of
+        twelve delegates in two sessions at once counts once, as the lists show it)."""
+        return sum(1 for g in self.groups() if g.is_fatal or self.acknowledgement_of(g) is None)
+
+    def acknowledgement_of(self, group: ConflictGroup) -> ConflictAcknowledgement | None:
+        """The line's acknowledgement when every conflict in it is acknowledged, else None."""
+        found = [self.acknowledged.get(key) for key in group.keys]
+        return found[0] if all(found) else None
 
     @property
     def fatal(self) -> list[Conflict]:
@@ -361,10 +400,17 @@ def visits_conflict_reports(
     # A visit without active sessions has nothing to acknowledge against.
     for acknowledgement in ConflictAcknowledgement.objects.filter(visit_id__in=set(visit_of.values())):
         acknowledged[acknowledgement.visit_id][acknowledgement.key] = acknowledgement
-    return {
-        visit_id: report_of(visit_id, found[visit_id], readable | {visit_id}, acknowledged[visit_id])
-        for visit_id in visit_ids
-    }
+    delegation_of = {slot.visit_id: slot.delegation_id for slot in own}
+    members = delegation_members(delegation_of.values())
+    starts = {slot.id: slot.start for slot in slots}
+    reports = {}
+    for visit_id in visit_ids:
+        report = report_of(visit_id, found[visit_id], readable | {visit_id}, acknowledged[visit_id])
+        delegation_id = delegation_of.get(visit_id)
+        report.delegation = members.get(delegation_id, frozenset()) if delegation_id else frozenset()
+        report.starts = starts
+        reports[visit_id] = report
+    return reports
 
 
 def report_of(
@@ -417,6 +463,17 @@ def conflict_acknowledge(*, visit: Visit, conflict: Conflict, actor: User) -> Co
             )
     except IntegrityError:
         return ConflictAcknowledgement.objects.get(visit=visit, key=recorded.key)
+
+
+def warnings_acknowledge(*, visit: Visit, keys: Collection[str], actor: User) -> list[Conflict]:
+    """Acknowledge each of the visit's conflicts with these keys (a grouped line's), as `warning_acknowledge`
+    does one: all or none, the conflicts acknowledged (those that no longer arise left out)."""
+    report = visit_conflict_report(visit, reader=actor)
+    found = [c for c in (report.get(key) for key in dict.fromkeys(keys)) if c is not None]
+    with transaction.atomic():
+        for conflict in found:
+            conflict_acknowledge(visit=visit, conflict=conflict, actor=actor)
+    return found
 
 
 def warning_acknowledge(*, visit: Visit, key: str, actor: User) -> Conflict | None:

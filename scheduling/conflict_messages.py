@@ -5,14 +5,19 @@ busy or the venue booked then, in another visit (free/busy): its own words, in B
 only the reader's own sessions.
 """
 
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from visits.fields import language_name, language_names
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
+    from scheduling.conflict_groups import ConflictGroup
     from scheduling.conflicts import Conflict
 
 TEMPLATES: dict[str, "StrPromise"] = {
@@ -73,11 +78,98 @@ BUSY_TEMPLATES: dict[str, "StrPromise"] = {
 }
 
 
+# Parameters that are numbers (written as the reader's language writes them: "12,5" in Swedish), and
+# language codes (named in the reader's language: "rumänska", never "ro").
+NUMBERS = frozenset({"count", "capacity", "gap", "needed", "hours", "limit"})
+LANGUAGES = frozenset({"language", "languages"})
+
+
 def render(conflict: "Conflict", language: str = "en") -> str:
     with translation.override(language):
         if conflict.masked:
-            return str(BUSY_TEMPLATES[busy_words(conflict)]) % shown_params(conflict)
-        return str(TEMPLATES[conflict.kind]) % dict(conflict.params)
+            return str(BUSY_TEMPLATES[busy_words(conflict)]) % readable(shown_params(conflict))
+        return str(TEMPLATES[conflict.kind]) % readable(dict(conflict.params))
+
+
+def readable(params: dict[str, str]) -> dict[str, str]:
+    """The parameters as the active language writes them: numbers and language names."""
+    shown = dict(params)
+    for name, value in params.items():
+        if name in NUMBERS:
+            shown[name] = number(value)
+        elif name == "language":
+            shown[name] = language_name(value)
+        elif name == "languages":
+            shown[name] = language_names(code.strip() for code in value.split(",") if code.strip())
+    return shown
+
+
+def number(value: str) -> str:
+    """A number kept as text ("12.5") as the active language writes it ("12,5"); other text as it is."""
+    try:
+        parsed = Decimal(value)
+    except InvalidOperation:
+        return value
+    if parsed == parsed.to_integral_value():
+        parsed = parsed.quantize(Decimal(1))  # "12.0" hours are 12
+    return formats.number_format(parsed, use_l10n=True)
+
+
+# --- Lines of several conflicts (scheduling.conflict_groups) -----------------------------------------
+
+
+def render_group(group: "ConflictGroup", language: str = "en") -> str:
+    """The line of several people's double bookings in the same sessions: the delegation by its count, the
+    others by name."""
+    with translation.override(language):
+        first = group.first
+        params = readable(shown_params(first) if first.masked else dict(first.params))
+        who = people_phrase(group, capital=not first.masked)
+        if first.masked and group.whole_delegation and not group.others:
+            # Its own words: a delegation is busy (singular in Swedish), its members are.
+            return gettext(
+                "“%(session1)s” (%(when1)s): the whole delegation (%(count)s) is busy then (another visit)."
+            ) % {**params, "count": number(str(group.delegates))}
+        if first.masked:
+            return gettext("“%(session1)s” (%(when1)s): %(who)s busy then (another visit).") % {
+                **params,
+                "who": who,
+            }
+        return gettext(
+            "%(who)s in two sessions at once: “%(session1)s” (%(when1)s) and “%(session2)s” (%(when2)s)."
+        ) % {**params, "who": who}
+
+
+def people_phrase(group: "ConflictGroup", *, capital: bool) -> str:
+    """Who is double booked, with its verb: "The whole delegation (12) is", "4 of the delegation's 12 members
+    and Anna Berg are"."""
+    parts: list[str] = []
+    if group.whole_delegation:
+        parts.append(gettext("the whole delegation (%(count)s)") % {"count": number(str(group.delegates))})
+    elif group.delegates:
+        parts.append(
+            ngettext(
+                "%(some)s of the delegation's %(count)s members",
+                "%(some)s of the delegation's %(count)s members",
+                group.delegation_size,
+            )
+            % {"some": number(str(group.delegates)), "count": number(str(group.delegation_size))}
+        )
+    parts.extend(group.others)
+    if len(parts) == 1 and group.whole_delegation:
+        phrase = gettext("%(people)s is") % {"people": parts[0]}
+    else:
+        listed = (
+            parts[0]
+            if len(parts) == 1
+            else gettext("%(first)s and %(last)s")
+            % {
+                "first": ", ".join(parts[:-1]),
+                "last": parts[-1],
+            }
+        )
+        phrase = gettext("%(people)s are") % {"people": listed}
+    return phrase[:1].upper() + phrase[1:] if capital else phrase
 
 
 def busy_words(conflict: "Conflict") -> str:

@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 
 from scheduling.change_words import ChangeRow, Preview, describe_change, people_in_words, summarise
 from scheduling.checks import ConflictReport, visit_conflict_report
-from scheduling.conflicts import Conflict
+from scheduling.conflict_groups import ConflictGroup
 from scheduling.domain.changes import ChangeSpec, Kind, Recipient, SessionSnapshot, compute_changes
+from scheduling.fixes import Fix, fixes_for
 from scheduling.models import ChangeKind, ProgrammeVersion
 from scheduling.publishing import NOTHING_TO_PUBLISH, programme_snapshot
 from scheduling.selectors import changes_of_version
@@ -34,6 +35,9 @@ class ConflictRow:
     sessions: list[tuple[str, str]]  # (title, address or "") of this visit's sessions in the conflict
     acknowledged_by: str = ""
     acknowledged_at: str = ""
+    keys: tuple[str, ...] = ()  # every conflict the line stands for (scheduling.conflict_groups)
+    session_ids: tuple[int, ...] = ()
+    fix: Fix | None = None  # its obvious fix, where there is one (scheduling.fixes)
 
 
 @dataclass(frozen=True)
@@ -130,27 +134,38 @@ def conflict_rows(
     *,
     session_url: Callable[[int], str] | None = None,
 ) -> tuple[list[ConflictRow], list[ConflictRow]]:
-    """The fatal conflicts and the warnings in the request's language; warnings with who acknowledged them.
+    """The fatal conflicts and the warnings in the request's language, a line each (the per-person clashes of
+    the same sessions grouped, scheduling.conflict_groups); warnings with who acknowledged them, once every
+    conflict of their line is.
 
     Each names this visit's sessions in it, with the address `session_url` gives (none without it)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     users = User.objects.in_bulk({a.acknowledged_by_id for a in report.acknowledged.values()})
 
-    def row(conflict: Conflict) -> ConflictRow:
+    def row(group: ConflictGroup) -> ConflictRow:
         sessions = [
             (titles[pk], session_url(pk) if session_url is not None else "")
-            for pk in conflict.sessions
+            for pk in group.sessions
             if pk in titles
         ]
-        acknowledgement = None if conflict.is_fatal else report.acknowledged.get(conflict.key)
+        own = tuple(pk for pk in group.sessions if pk in titles)
+        fix = fixes.get(group.key)
+        acknowledgement = None if group.is_fatal else report.acknowledgement_of(group)
         if acknowledgement is None:
-            return ConflictRow(conflict.key, conflict.message(language), sessions)
+            return ConflictRow(
+                group.key, group.message(language), sessions, keys=group.keys, session_ids=own, fix=fix
+            )
         return ConflictRow(
-            conflict.key,
-            conflict.message(language),
+            group.key,
+            group.message(language),
             sessions,
             acknowledged_by=user_name(users.get(acknowledgement.acknowledged_by_id)),
             acknowledged_at=format_moment(acknowledgement.acknowledged_at, visit.zone),
+            keys=group.keys,
+            session_ids=own,
+            fix=fix,
         )
 
-    return [row(c) for c in report.fatal], [row(c) for c in report.warnings]
+    groups = report.groups()
+    fixes = fixes_for(groups, visit.pk)
+    return [row(g) for g in groups if g.is_fatal], [row(g) for g in groups if not g.is_fatal]

@@ -1,5 +1,6 @@
 """Field types the domain shares: IANA time zones and ISO 639-1 language codes."""
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -8,6 +9,8 @@ from django import forms
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,8 +26,29 @@ def language_choices() -> list[tuple[str, str]]:
     return sorted(codes.items(), key=lambda item: item[1])
 
 
+# Interface languages that write the names of languages in lower case within a sentence ("på rumänska").
+LOWER_CASE_NAMES = frozenset({"sv", "nb", "nn", "no", "da", "fi", "fr", "es", "it", "pt", "pl", "ro", "ru"})
+
+
 def language_name(code: str) -> str:
-    return dict(language_choices()).get(code, code)
+    """The language's name in the active language, as a sentence writes it: "Romanian", "rumänska"; an
+    unknown code as it is. Django's own catalogue has the names (LANG_INFO, translated)."""
+    if code not in dict(language_choices()):
+        return code
+    name = str(get_language_info(code)["name_translated"])
+    active = (translation.get_language() or "en").split("-")[0]
+    return name[:1].lower() + name[1:] if active in LOWER_CASE_NAMES else name
+
+
+def language_names(codes: Iterable[str]) -> str:
+    """Several languages by name, in the order of their names: "engelska, ryska"."""
+    return ", ".join(sorted((language_name(code) for code in codes), key=str.casefold))
+
+
+def translated_language_choices() -> list[tuple[str, str]]:
+    """The language choices by their names in the active language, in the order of those names."""
+    named = ((code, str(get_language_info(code)["name_translated"])) for code, _name in language_choices())
+    return sorted(named, key=lambda item: item[1].casefold())
 
 
 def validate_language_code(value: str) -> None:

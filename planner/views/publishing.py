@@ -13,7 +13,7 @@ from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_send_again
 from planner.delivery import delivery_of, failed_messages, waiting_for_the_server
 from planner.views import language
-from scheduling.checks import CannotAcknowledge, warning_acknowledge
+from scheduling.checks import CannotAcknowledge, warnings_acknowledge
 from scheduling.preview import publish_check
 from scheduling.publishing import PublishBlocked, nothing_published_message, programme_publish
 from visits.access import access_visit, actor_of, signed_in_required
@@ -66,16 +66,17 @@ def acknowledge(request: HttpRequest, visit_id: int) -> HttpResponse:
     must be resolved on the board."""
     visit = access_visit(request.user, visit_id)
     assert isinstance(request.user, User)  # login_required let the request in
+    # A grouped line posts the key of each conflict in it: acknowledging it acknowledges them all.
     try:
-        conflict = warning_acknowledge(visit=visit, key=request.POST.get("key", ""), actor=request.user)
+        conflicts = warnings_acknowledge(visit=visit, keys=request.POST.getlist("key"), actor=request.user)
     except CannotAcknowledge as refused:
         messages.error(request, str(refused))
     else:
-        if conflict is None:
+        if not conflicts:
             messages.warning(
                 request, gettext("That conflict no longer arises; there is nothing to acknowledge.")
             )
-        else:
+        for conflict in conflicts:
             messages.success(
                 request,
                 gettext("Warning acknowledged: %(message)s") % {"message": conflict.message(language())},

@@ -20,8 +20,9 @@ from planner.board import time_span
 from planner.forms import PlannerSessionForm
 from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
-from scheduling.checks import session_conflicts
+from scheduling.checks import session_conflict_groups, session_conflicts
 from scheduling.conflicts import Conflict
+from scheduling.fixes import Line, lines_of
 from visits.access import AnyUser, access_session, access_visit, signed_in_required
 from visits.forms import model_data
 from visits.models import SESSION_TRANSITIONS, ChosenMember, Session, StaleEdit, Visit
@@ -87,12 +88,18 @@ def saved_conflict_message(request: HttpRequest, session: Session, conflicts: li
     if not conflicts:
         messages.success(request, gettext("“%(title)s” is saved.") % {"title": session.title})
         return
+    groups = session_conflict_groups(session, conflicts)
     heading = ngettext(
         "“%(title)s” is saved, with %(count)d conflict:",
         "“%(title)s” is saved, with %(count)d conflicts:",
-        len(conflicts),
-    ) % {"title": session.title, "count": len(conflicts)}
-    messages.warning(request, " ".join([heading, *(c.message(language()) for c in conflicts)]))
+        len(groups),
+    ) % {"title": session.title, "count": len(groups)}
+    messages.warning(request, " ".join([heading, *(g.message(language()) for g in groups)]))
+
+
+def conflict_lines(session: Session, conflicts: list[Conflict]) -> list[Line]:
+    """The session's conflicts as the live panel lists them: grouped, fatal first, with their fixes."""
+    return lines_of(session_conflict_groups(session, conflicts), session.visit_id, language())
 
 
 def stale_notice(current: Session) -> str:
@@ -116,7 +123,13 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
     if request.method != "POST":
         if session is not None:
             with_its_people(session)
-        form = PlannerSessionForm(instance=instance, visit=visit, zone=zone, reader=request.user)
+        form = PlannerSessionForm(
+            instance=instance,
+            visit=visit,
+            zone=zone,
+            reader=request.user,
+            interpreter_language=request.GET.get("interpreter", ""),
+        )
         if session is not None:
             conflicts = session_conflicts(session, reader=request.user)
     else:
@@ -149,7 +162,7 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             "visit": visit,
             "session": session,
             "form": form,
-            "conflicts": None if conflicts is None else [c.message(language()) for c in conflicts],
+            "conflicts": None if conflicts is None else conflict_lines(instance, conflicts),
             "stale": stale,
             "statuses": allowed_statuses(session),
         },
@@ -221,5 +234,5 @@ def check(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
     if not form.is_valid():
         return render(request, "planner/_conflicts.html", {"form_errors": form.problems(), "conflicts": None})
-    conflicts = [c.message(language()) for c in proposal_conflicts(form, request.user)]
-    return render(request, "planner/_conflicts.html", {"conflicts": conflicts})
+    lines = conflict_lines(form.instance, proposal_conflicts(form, request.user))
+    return render(request, "planner/_conflicts.html", {"conflicts": lines})
