@@ -24,13 +24,12 @@ from django.utils import timezone
 from scheduling.checks import (
     acknowledgements_of,
     as_recorded,
-    readable_visits,
     rules_from_settings,
     visits_conflicts,
 )
 from scheduling.conflicts import Conflict, ConflictKind
 from scheduling.models import KeptConflicts
-from visits.access import AnyUser
+from visits.access import AnyUser, visible_visit_ids
 
 
 @dataclass(frozen=True)
@@ -128,14 +127,18 @@ def store(found: dict[int, list[Kept]], generations: dict[int, int], signature: 
         )
 
 
-def open_counts(
-    kept: dict[int, list[Kept]], *, reader: AnyUser | None, own: Collection[int]
-) -> dict[int, int]:
-    """Per visit: its fatal conflicts and warnings not acknowledged, as the reader reads them. The visits
-    `own` are the reader's (reached through the access module); others are read as the reader may see them
-    (one query, none when no conflict names another visit)."""
-    every = [item.conflict for items in kept.values() for item in items]
-    readable = readable_visits(reader, every, own=own) if reader is not None else set()
+def open_counts(kept: dict[int, list[Kept]], *, reader: AnyUser | None) -> dict[int, int]:
+    """Per visit: its fatal conflicts and warnings not acknowledged, as the reader reads them: another visit's
+    sessions named only where the reader may see that visit (one query, none when no conflict names another
+    visit or there is no reader)."""
+    others = {
+        visit
+        for pk, items in kept.items()
+        for item in items
+        for _, visit in item.conflict.named
+        if visit is not None and visit != pk
+    }
+    readable = visible_visit_ids(reader, others) if reader is not None and others else set()
     return {pk: open_count(items, readable | {pk}) for pk, items in kept.items()}
 
 
@@ -157,5 +160,5 @@ def open_count(items: Iterable[Kept], visible: set[int]) -> int:
 def open_conflict_counts(visit_ids: Collection[int], *, reader: AnyUser | None = None) -> dict[int, int]:
     """Per visit with any: its fatal conflicts and warnings not acknowledged, as the reader reads them, from
     the kept conflicts. A fixed number of queries, whatever the number of visits and sessions."""
-    counts = open_counts(kept_conflicts(visit_ids), reader=reader, own=visit_ids)
+    counts = open_counts(kept_conflicts(visit_ids), reader=reader)
     return {pk: count for pk, count in counts.items() if count}
