@@ -28,6 +28,7 @@ class VisitFigures:
     unanswered: int  # experts asked, or still to be asked, who have not answered
     conflicts: int  # fatal conflicts and warnings nobody has acknowledged
     failed: int  # messages about the visit that could not be delivered
+    status_label: str  # the visit's status in the reader's language
 
 
 def upcoming_visits(visits: QuerySet[Visit], today: dt.date | None = None) -> QuerySet[Visit]:
@@ -66,6 +67,8 @@ def dashboard_figures(visits: QuerySet[Visit], *, reader: AnyUser) -> list[Visit
     )
     conflicts = open_conflict_counts(ids, reader=reader)
     now = timezone.now()
+    # Once per status, not per row: a model's get_FOO_display translates every choice each time it is asked.
+    labels = {value: str(label) for value, label in VisitStatus.choices}
     return [
         VisitFigures(
             visit=visit,
@@ -74,6 +77,7 @@ def dashboard_figures(visits: QuerySet[Visit], *, reader: AnyUser) -> list[Visit
             unanswered=unanswered.get(visit.pk, 0),
             conflicts=conflicts.get(visit.pk, 0),
             failed=failed.get(visit.pk, 0),
+            status_label=labels.get(visit.status, visit.status),
         )
         for visit in listed
     ]

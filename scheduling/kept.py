@@ -10,8 +10,9 @@ A reader's count is then made from the kept conflicts: masked as the reader may 
 one hidden session are one "busy then"), as `visit_conflict_report` counts them.
 
 Stale rows are checked again in one batched pass (`visits_conflicts`) and stored in one statement, unless a
-write marked them again meanwhile (their `generation` moved on). Without the triggers (SQLite) nothing is
-kept: every visit is checked afresh.
+write marked them again meanwhile (their `generation` moved on). Beside the conflicts a row keeps its count
+for a reader who may see every visit they name, and those visits: most readers read the count alone.
+Without the triggers (SQLite) nothing is kept: every visit is checked afresh.
 """
 
 import json
@@ -79,29 +80,56 @@ def checked(visit_ids: Collection[int]) -> dict[int, list[Kept]]:
     }
 
 
+def summary(pk: int, items: list[Kept]) -> tuple[int, frozenset[int]]:
+    """The visit's open count as read by someone who may see every visit its conflicts name, and those
+    other visits: a reader who may see them all reads that count, without the conflicts themselves."""
+    others = frozenset(v for item in items for _, v in item.conflict.named if v is not None) - {pk}
+    return open_count(items, {pk} | others), others
+
+
 def kept_conflicts(visit_ids: Collection[int]) -> dict[int, list[Kept]]:
-    """Each visit's conflicts: as kept where still fresh, checked again (in one pass) and kept where stale.
-    A fixed number of queries: one to read, and when any is stale the checker's and one to store."""
+    """Each visit's conflicts: as kept where still fresh, checked again (in one pass) and kept where stale."""
     if connection.vendor != "postgresql":
         return checked(visit_ids)
+    fresh, stale = read(visit_ids, with_conflicts=True)
+    return {**{pk: row.items or [] for pk, row in fresh.items()}, **refreshed(stale)}
+
+
+@dataclass
+class Row:
+    generation: int | None  # None: no row (a visit made before the triggers)
+    open: int = 0
+    others: frozenset[int] = frozenset()
+    items: list[Kept] | None = None  # read only when asked for
+
+
+def read(visit_ids: Collection[int], *, with_conflicts: bool) -> tuple[dict[int, Row], dict[int, Row]]:
+    """The visits' kept rows, fresh and stale (one query)."""
     signature = rules_signature()
-    rows = {
-        row["visit_id"]: row
-        for row in KeptConflicts.objects.filter(visit_id__in=list(visit_ids)).values(
-            "visit_id", "conflicts", "rules", "stale", "generation"
-        )
-    }
-    fresh = {
-        pk: [Kept.from_json(item) for item in row["conflicts"]]
-        for pk, row in rows.items()
-        if not row["stale"] and row["rules"] == signature
-    }
-    stale = [pk for pk in visit_ids if pk not in fresh]
+    fields = ["visit_id", "open", "others", "rules", "stale", "generation"]
+    fresh: dict[int, Row] = {}
+    stale: dict[int, Row] = {pk: Row(None) for pk in visit_ids}
+    for row in KeptConflicts.objects.filter(visit_id__in=list(visit_ids)).values(
+        *fields, *(["conflicts"] if with_conflicts else [])
+    ):
+        pk = row["visit_id"]
+        if row["stale"] or row["rules"] != signature:
+            stale[pk] = Row(row["generation"])
+            continue
+        del stale[pk]
+        items = [Kept.from_json(item) for item in row["conflicts"]] if with_conflicts else None
+        fresh[pk] = Row(row["generation"], row["open"], frozenset(row["others"]), items)
+    return fresh, stale
+
+
+def refreshed(stale: dict[int, Row]) -> dict[int, list[Kept]]:
+    """The stale visits checked again in one pass and kept (one statement), unless marked meanwhile."""
     if not stale:
-        return fresh
-    again = checked(stale)
-    store(again, {pk: rows[pk]["generation"] for pk in stale if pk in rows}, signature)
-    return {**fresh, **again}
+        return {}
+    again = checked(list(stale))
+    generations = {pk: row.generation for pk, row in stale.items() if row.generation is not None}
+    store(again, generations, rules_signature())
+    return again
 
 
 def store(found: dict[int, list[Kept]], generations: dict[int, int], signature: str) -> None:
@@ -109,12 +137,15 @@ def store(found: dict[int, list[Kept]], generations: dict[int, int], signature: 
     visits = [pk for pk in found if pk in generations]
     if not visits:
         return
+    summaries = {pk: summary(pk, found[pk]) for pk in visits}
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE scheduling_keptconflicts AS kept
-            SET conflicts = checked.conflicts, rules = %s, stale = false, checked_at = %s
-            FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[]) AS checked(visit_id, generation, conflicts)
+            SET conflicts = checked.conflicts, open = checked.open, others = checked.others, rules = %s,
+                stale = false, checked_at = %s
+            FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[], %s::integer[], %s::jsonb[])
+                AS checked(visit_id, generation, conflicts, open, others)
             WHERE kept.visit_id = checked.visit_id AND kept.generation = checked.generation
             """,
             [
@@ -123,23 +154,10 @@ def store(found: dict[int, list[Kept]], generations: dict[int, int], signature: 
                 visits,
                 [generations[pk] for pk in visits],
                 [json.dumps([item.as_json() for item in found[pk]]) for pk in visits],
+                [summaries[pk][0] for pk in visits],
+                [json.dumps(sorted(summaries[pk][1])) for pk in visits],
             ],
         )
-
-
-def open_counts(kept: dict[int, list[Kept]], *, reader: AnyUser | None) -> dict[int, int]:
-    """Per visit: its fatal conflicts and warnings not acknowledged, as the reader reads them: another visit's
-    sessions named only where the reader may see that visit (one query, none when no conflict names another
-    visit or there is no reader)."""
-    others = {
-        visit
-        for pk, items in kept.items()
-        for item in items
-        for _, visit in item.conflict.named
-        if visit is not None and visit != pk
-    }
-    readable = visible_visit_ids(reader, others) if reader is not None and others else set()
-    return {pk: open_count(items, readable | {pk}) for pk, items in kept.items()}
 
 
 def open_count(items: Iterable[Kept], visible: set[int]) -> int:
@@ -158,7 +176,24 @@ def open_count(items: Iterable[Kept], visible: set[int]) -> int:
 
 
 def open_conflict_counts(visit_ids: Collection[int], *, reader: AnyUser | None = None) -> dict[int, int]:
-    """Per visit with any: its fatal conflicts and warnings not acknowledged, as the reader reads them, from
-    the kept conflicts. A fixed number of queries, whatever the number of visits and sessions."""
-    counts = open_counts(kept_conflicts(visit_ids), reader=reader)
+    """Per visit with any: its fatal conflicts and warnings not acknowledged, as the reader reads them (two
+    clashes with one hidden session count once). A fixed number of queries whatever the number of visits
+    and sessions: the kept rows' counts; the checker's when any is stale; which other visits the reader may
+    see when a conflict names one; and the kept conflicts of the visits whose count masking changes."""
+    if connection.vendor != "postgresql":
+        rows = {pk: Row(None, *summary(pk, items), items) for pk, items in checked(visit_ids).items()}
+    else:
+        rows, stale = read(visit_ids, with_conflicts=False)
+        rows |= {pk: Row(None, *summary(pk, items), items) for pk, items in refreshed(stale).items()}
+    others = set().union(*(row.others for row in rows.values()))
+    readable = visible_visit_ids(reader, others) if reader is not None and others else set()
+    masked = [pk for pk, row in rows.items() if not row.others <= readable]
+    unread = [pk for pk in masked if rows[pk].items is None]
+    if unread:
+        for pk, conflicts in KeptConflicts.objects.filter(visit_id__in=unread).values_list(
+            "visit_id", "conflicts"
+        ):
+            rows[pk].items = [Kept.from_json(item) for item in conflicts]
+    counts = {pk: row.open for pk, row in rows.items()}
+    counts |= {pk: open_count(rows[pk].items or [], readable | {pk}) for pk in masked}
     return {pk: count for pk, count in counts.items() if count}

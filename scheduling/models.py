@@ -177,6 +177,9 @@ class KeptConflicts(models.Model):
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="+")
     conflicts = models.JSONField(default=list)
+    # Fatal conflicts and open warnings as read by whoever may see all the visits they name, and those.
+    open = models.PositiveIntegerField(default=0)
+    others = models.JSONField(default=list)
     rules = models.CharField(max_length=300, blank=True)  # the rules they were checked under (settings)
     stale = models.BooleanField(default=True)
     generation = models.PositiveIntegerField(default=0)

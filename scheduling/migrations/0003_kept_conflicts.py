@@ -50,8 +50,8 @@ END $$;
 
 CREATE FUNCTION scheduling_visit_made() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO scheduling_keptconflicts (visit_id, conflicts, rules, stale, generation)
-    VALUES (NEW.id, '[]'::jsonb, '', true, 0) ON CONFLICT (visit_id) DO NOTHING;
+    INSERT INTO scheduling_keptconflicts (visit_id, conflicts, open, others, rules, stale, generation)
+    VALUES (NEW.id, '[]'::jsonb, 0, '[]'::jsonb, '', true, 0) ON CONFLICT (visit_id) DO NOTHING;
     RETURN NULL;
 END $$;
 
@@ -229,8 +229,8 @@ TRIGGERS = [
 
 # Every visit there is gets its row, stale: the first dashboard to list it checks it.
 ROWS = """
-INSERT INTO scheduling_keptconflicts (visit_id, conflicts, rules, stale, generation)
-SELECT id, '[]'::jsonb, '', true, 0 FROM visits_visit ON CONFLICT (visit_id) DO NOTHING;
+INSERT INTO scheduling_keptconflicts (visit_id, conflicts, open, others, rules, stale, generation)
+SELECT id, '[]'::jsonb, 0, '[]'::jsonb, '', true, 0 FROM visits_visit ON CONFLICT (visit_id) DO NOTHING;
 """
 
 
@@ -271,6 +271,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("conflicts", models.JSONField(default=list)),
+                ("open", models.PositiveIntegerField(default=0)),
+                ("others", models.JSONField(default=list)),
                 ("rules", models.CharField(blank=True, max_length=300)),
                 ("stale", models.BooleanField(default=True)),
                 ("generation", models.PositiveIntegerField(default=0)),
