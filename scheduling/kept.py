@@ -3,7 +3,7 @@ conflicts may have changed since they were last checked.
 
 Each visit's conflicts are kept in `KeptConflicts` as the system reads them (nothing masked), with whether
 each is acknowledged; PostgreSQL triggers mark a visit's row stale whenever something its conflicts depend
-on is written, by any door (migration scheduling 0003: its sessions and their people, its delegation's
+on is written, by any door (the kept_conflicts migration: its sessions and their people, its delegation's
 members, venues, experts' hours and exceptions, acknowledgements, travel times, and the sessions of other
 visits near its own in time).
 A reader's count is then made from the kept conflicts: masked as the reader may read them (two clashes with

@@ -170,9 +170,9 @@ class KeptConflicts(models.Model):
     every request (scheduling.kept). Only what counting them for a reader needs is kept: each conflict's kind,
     subject, sessions, the (session, visit) pairs it names and whether it is acknowledged.
 
-    On PostgreSQL, triggers (migration 0003) make a row when a visit is made and mark it stale when anything
-    its conflicts depend on is written, by any door; `generation` goes up with each mark, so that a check that
-    read the programme before a write cannot store its result as fresh after it.
+    On PostgreSQL, triggers (the kept_conflicts migration) make a row when a visit is made and mark it stale
+    when anything its conflicts depend on is written, by any door; `generation` goes up with each mark, so
+    that a check that read the programme before a write cannot store its result as fresh after it.
     """
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="+")
