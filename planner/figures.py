@@ -1,10 +1,11 @@
 """The dashboard's figures for many visits at once, each in one query whatever the number of sessions.
 
-Conflicts are found for all the listed visits in one pass of the checker, by `visits_conflict_reports`.
+Conflicts are counted from those kept per visit (scheduling.kept): only the visits whose conflicts may have
+changed since they were last checked are checked again, all of them in one pass.
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +13,11 @@ from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from notifications.models import OutboxMessage
-from scheduling.checks import visits_conflict_reports
+from scheduling.kept import open_conflict_counts
 from visits.access import AnyUser
 from visits.models import AWAITING_ANSWER, Session, SessionExpert, Visit, VisitStatus
+
+__all__ = ["VisitFigures", "dashboard_figures", "open_conflict_counts", "upcoming_visits"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class VisitFigures:
     unanswered: int  # experts asked, or still to be asked, who have not answered
     conflicts: int  # fatal conflicts and warnings nobody has acknowledged
     failed: int  # messages about the visit that could not be delivered
+    status_label: str  # the visit's status in the reader's language
 
 
 def upcoming_visits(visits: QuerySet[Visit], today: dt.date | None = None) -> QuerySet[Visit]:
@@ -40,15 +44,6 @@ def upcoming_visits(visits: QuerySet[Visit], today: dt.date | None = None) -> Qu
 
 def _by_visit(rows: Iterable[Mapping[str, Any]]) -> dict[int, int]:
     return {row["visit"]: row["n"] for row in rows}
-
-
-def open_conflict_counts(visit_ids: Collection[int], *, reader: AnyUser | None = None) -> dict[int, int]:
-    """Per visit with any: its fatal conflicts and warnings not acknowledged, as the reader reads them (two
-    clashes with one hidden session count once), a line each as the conflict lists show them
-    (scheduling.conflict_groups). A fixed number of queries."""
-    reports = visits_conflict_reports(visit_ids, reader=reader)
-    counts = {pk: report.open_count() for pk, report in reports.items()}
-    return {pk: count for pk, count in counts.items() if count}
 
 
 def dashboard_figures(visits: QuerySet[Visit], *, reader: AnyUser) -> list[VisitFigures]:
@@ -72,6 +67,8 @@ def dashboard_figures(visits: QuerySet[Visit], *, reader: AnyUser) -> list[Visit
     )
     conflicts = open_conflict_counts(ids, reader=reader)
     now = timezone.now()
+    # Once per status, not per row: a model's get_FOO_display translates every choice each time it is asked.
+    labels = {value: str(label) for value, label in VisitStatus.choices}
     return [
         VisitFigures(
             visit=visit,
@@ -80,6 +77,7 @@ def dashboard_figures(visits: QuerySet[Visit], *, reader: AnyUser) -> list[Visit
             unanswered=unanswered.get(visit.pk, 0),
             conflicts=conflicts.get(visit.pk, 0),
             failed=failed.get(visit.pk, 0),
+            status_label=labels.get(visit.status, visit.status),
         )
         for visit in listed
     ]

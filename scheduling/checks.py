@@ -3,7 +3,8 @@
 Two entry points: `session_conflicts` for one session being edited (the database finds its neighbours with
 an indexed range query, so the cost grows with the neighbours, not with the sessions stored), and
 `visit_conflict_report` for a whole programme, including clashes with every other visit; it is
-`visits_conflict_reports`, which reports on many programmes at once, asked about one.
+`visits_conflict_reports`, which reports on many programmes at once, asked about one. The dashboard reads
+counts of them kept per visit (scheduling.kept).
 
 Each takes the `reader`, whom the conflicts are shown to: a clash with a session of a visit the reader may
 not see (visits.access) says only that the person is busy or the venue booked then, in another visit
@@ -371,38 +372,27 @@ def visit_conflict_report(visit: Visit, *, reader: AnyUser | None = None) -> Con
 def visits_conflict_reports(
     visit_ids: Collection[int], *, reader: AnyUser | None = None
 ) -> dict[int, ConflictReport]:
-    """The conflict report of each visit, for many at once in a fixed number of queries (the dashboard's).
-    The visits are the reader's (reached through the access module); other visits' sessions are named to
-    the reader only where the reader may see them.
+    """The conflict report of each visit, for many at once in a fixed number of queries. The visits are the
+    reader's (reached through the access module); other visits' sessions are named to the reader only where
+    the reader may see them.
 
     Each visit's own sessions are checked against each other and against every active session near them in
     time that shares a person or a venue; a conflict is in the report of every visit whose sessions it
-    involves.
-
-    Asked about several visits, the checker sees all their sessions and neighbours at once, so a conflict may
-    take in a session that is no neighbour of a visit asked about alone: the long day of a delegation with a
-    morning in one visit and an evening in another is in both their reports here, in neither alone.
+    involves. A visit's report is the same asked alone or with others (`visits_conflicts`).
     """
-    rules = rules_from_settings()
-    own = [slot_of(s, r) for s, r in with_people(Session.objects.filter(visit_id__in=visit_ids).active())]
-    if not own:
-        return {visit_id: ConflictReport([]) for visit_id in visit_ids}
-    others = with_people(neighbours(own, buffer=travel_buffer(rules)).exclude(visit_id__in=visit_ids))
-    slots = own + [slot_of(s, r) for s, r in others]
-    visit_of = {slot.id: slot.visit_id for slot in own}
-    found: dict[int, list[Conflict]] = defaultdict(list)
-    for conflict in find_conflicts(slots, context_for(slots, rules)):
-        for visit_id in {visit_of[pk] for pk in conflict.sessions if pk in visit_of}:
-            found[visit_id].append(conflict)
+    found = visits_conflicts(visit_ids)
     everything = [conflict for conflicts in found.values() for conflict in conflicts]
     readable = readable_visits(reader, everything, own=visit_ids) if reader is not None else set()
-    acknowledged: dict[int, dict[str, ConflictAcknowledgement]] = defaultdict(dict)
-    # A visit without active sessions has nothing to acknowledge against.
-    for acknowledgement in ConflictAcknowledgement.objects.filter(visit_id__in=set(visit_of.values())):
-        acknowledged[acknowledgement.visit_id][acknowledgement.key] = acknowledgement
-    delegation_of = {slot.visit_id: slot.delegation_id for slot in own}
+    acknowledged = acknowledgements_of([pk for pk, conflicts in found.items() if conflicts])
+    # What the lines need (scheduling.conflict_groups): each delegation's members, each session's start.
+    delegation_of = dict(Visit.objects.filter(pk__in=list(visit_ids)).values_list("pk", "delegation_id"))
     members = delegation_members(delegation_of.values())
-    starts = {slot.id: slot.start for slot in slots}
+    named = {pk for conflict in everything for pk in conflict.sessions}
+    starts = dict(
+        Session.objects.filter(Q(visit_id__in=list(visit_ids)) | Q(pk__in=named)).values_list(
+            "pk", "starts_at"
+        )
+    )
     reports = {}
     for visit_id in visit_ids:
         report = report_of(visit_id, found[visit_id], readable | {visit_id}, acknowledged[visit_id])
@@ -411,6 +401,69 @@ def visits_conflict_reports(
         report.starts = starts
         reports[visit_id] = report
     return reports
+
+
+def acknowledgements_of(visit_ids: Collection[int]) -> dict[int, dict[str, ConflictAcknowledgement]]:
+    """The visits' acknowledged warnings by key; one query, none for no visits."""
+    acknowledged: dict[int, dict[str, ConflictAcknowledgement]] = defaultdict(dict)
+    if visit_ids:
+        for acknowledgement in ConflictAcknowledgement.objects.filter(visit_id__in=list(visit_ids)):
+            acknowledged[acknowledgement.visit_id][acknowledgement.key] = acknowledgement
+    return acknowledged
+
+
+def visits_conflicts(visit_ids: Collection[int]) -> dict[int, list[Conflict]]:
+    """Each visit's conflicts as the system reads them (nothing masked), fatal first, for many visits in a
+    fixed number of queries: the sessions of all of them and their neighbours are read at once, then each
+    visit is checked against its own neighbours only, so that its conflicts do not depend on which other
+    visits are asked about with it (a delegation's long day is the same whether or not its other visit that
+    day is asked about too)."""
+    rules = rules_from_settings()
+    own = with_people(Session.objects.filter(visit_id__in=visit_ids).active())
+    if not own:
+        return {visit_id: [] for visit_id in visit_ids}
+    buffer = travel_buffer(rules)
+    own_slots = [slot_of(s, r) for s, r in own]
+    others = with_people(neighbours(own_slots, buffer=buffer).exclude(visit_id__in=visit_ids))
+    pool = [(slot_of(s, r), r) for s, r in [*own, *others]]
+    context = context_for([slot for slot, _ in pool], rules)
+    by_visit: dict[int, list[Slot]] = defaultdict(list)
+    for slot in own_slots:
+        by_visit[slot.visit_id].append(slot)
+    found: dict[int, list[Conflict]] = {}
+    for visit_id in visit_ids:
+        mine = by_visit.get(visit_id, [])
+        if not mine:
+            found[visit_id] = []
+            continue
+        slots = mine + near_in(pool, mine, buffer=buffer)
+        ids = {slot.id for slot in mine}
+        found[visit_id] = [c for c in find_conflicts(slots, context) if ids.intersection(c.sessions)]
+    return found
+
+
+def on_it(roster: Roster) -> frozenset[int]:
+    """Everyone on a session's roster, in any role, a declined expert too."""
+    return roster.experts | roster.interpreters | roster.participants
+
+
+def near_in(pool: Iterable[tuple[Slot, Roster]], slots: list[Slot], *, buffer: dt.timedelta) -> list[Slot]:
+    """The slots of the pool that `neighbours` would find for these slots of one visit, read from the pool
+    instead of the database: of another visit, near in time, sharing a venue or a person on the roster (a
+    declined expert too, as `on_roster` finds them)."""
+    start = min(s.start for s in slots) - buffer
+    end = max(s.end for s in slots) + buffer
+    people = {p for s in slots for p in s.people}
+    venues = {s.venue_id for s in slots if s.venue_id is not None}
+    visit_id = slots[0].visit_id
+    return [
+        slot
+        for slot, roster in pool
+        if slot.visit_id != visit_id
+        and slot.start < end
+        and slot.end > start
+        and (slot.venue_id in venues or not people.isdisjoint(on_it(roster)))
+    ]
 
 
 def report_of(

@@ -79,6 +79,14 @@ def person_of(conflict: Conflict) -> int | None:
     return int(ident) if kind == "person" and ident.isdigit() else None
 
 
+def line_place(conflict: Conflict) -> tuple[object, ...]:
+    """Which line of a list the conflict is in: a person's double booking shares a line with everyone else's
+    in the same sessions; any other conflict is a line of its own."""
+    if conflict.kind in PER_PERSON and person_of(conflict) is not None:
+        return (conflict.kind, conflict.sessions, conflict.masked)
+    return ("one", conflict.key)
+
+
 def group_conflicts(
     conflicts: Iterable[Conflict],
     *,
@@ -91,11 +99,7 @@ def group_conflicts(
     `delegation` is the person ids of the visit's delegation members."""
     lines: dict[tuple[object, ...], list[Conflict]] = {}
     for conflict in conflicts:
-        if conflict.kind in PER_PERSON and person_of(conflict) is not None:
-            place: tuple[object, ...] = (conflict.kind, conflict.sessions, conflict.masked)
-        else:
-            place = ("one", conflict.key)
-        lines.setdefault(place, []).append(conflict)
+        lines.setdefault(line_place(conflict), []).append(conflict)
     groups = [line_of(members, delegation) for members in lines.values()]
     starts = starts or {}
 

@@ -165,6 +165,34 @@ class ConflictAcknowledgement(models.Model):
         return self.message
 
 
+class KeptConflicts(models.Model):
+    """A visit's conflicts as last checked, kept so that the dashboard does not check every visit it lists on
+    every request (scheduling.kept). Only what counting them for a reader needs is kept: each conflict's kind,
+    subject, sessions, the (session, visit) pairs it names and whether it is acknowledged.
+
+    On PostgreSQL, triggers (the kept_conflicts migration) make a row when a visit is made and mark it stale
+    when anything its conflicts depend on is written, by any door; `generation` goes up with each mark, so
+    that a check that read the programme before a write cannot store its result as fresh after it.
+    """
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    conflicts = models.JSONField(default=list)
+    # Fatal conflicts and open warnings as read by whoever may see all the visits they name, and those.
+    open = models.PositiveIntegerField(default=0)
+    others = models.JSONField(default=list)
+    rules = models.CharField(max_length=300, blank=True)  # the rules they were checked under (settings)
+    stale = models.BooleanField(default=True)
+    generation = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kept conflicts")
+        verbose_name_plural = _("kept conflicts")
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {len(self.conflicts)}{' (stale)' if self.stale else ''}"
+
+
 class ProgrammeVersion(models.Model):
     """A published, frozen programme of a visit. Version 1 is the first publication."""
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner.undo import board_move
+from scheduling.models import ExpertHours, KeptConflicts
 from scheduling.publishing import programme_publish
 from tests.factories import (
     DelegationMemberFactory,
@@ -15,6 +16,7 @@ from tests.factories import (
     SessionExpertFactory,
     SessionFactory,
     SessionInterpreterFactory,
+    UserFactory,
     VenueFactory,
     VisitFactory,
     stockholm,
@@ -177,3 +179,36 @@ def test_the_boards_day_view_costs_the_same_for_5_sessions_as_for_50(
     expected = queries(signed_in, reverse("planner:board", args=[small.pk]) + "?day=2027-03-23")
     with django_assert_num_queries(expected):
         signed_in.get(reverse("planner:board", args=[large.pk]) + "?day=2027-03-23")
+
+
+def test_the_dashboard_costs_the_same_for_5_visits_as_for_50_fresh_stale_or_some_stale(
+    client, django_assert_num_queries
+):
+    """Conflict counts are kept per visit (scheduling.kept): the first request checks every visit, the next
+    none, and after a write only the visits it marked stale, in each case in the same queries."""
+
+    def coordinating(count):
+        user = UserFactory()
+        for _ in range(count):
+            visit = VisitFactory()
+            visit.coordinators.add(user)
+            fill(visit, 3)
+        return user
+
+    def costs(user):
+        client.force_login(user)
+        url = reverse("planner:dashboard")
+        visits = list(user.coordinated_visits.order_by("pk"))
+        all_stale = queries(client, url)
+        fresh = queries(client, url)
+        for visit in visits[:2]:  # an expert's hours change: only their visit is stale
+            expert = SessionExpert.objects.filter(session__visit=visit).first().person
+            ExpertHours.objects.create(person=expert, weekday=0, starts=dt.time(8), ends=dt.time(9))
+        assert KeptConflicts.objects.filter(stale=True, visit__in=visits).count() == 2
+        some_stale = queries(client, url)
+        return all_stale, fresh, some_stale
+
+    small, large = coordinating(5), coordinating(50)
+    expected = costs(small)
+    assert costs(large) == expected
+    assert expected[0] > expected[1]  # the kept counts spare the checker's queries
