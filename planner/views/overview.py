@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
 from planner.forms import NewVisitForm
+from planner.needs_you import needs_you, proposed_on_cards
 from planner.views import language
 from visits.access import access_visit, signed_in_required, visits_for_user
 from visits.forms import model_data
@@ -27,16 +28,24 @@ STATUS_LEGEND = list(Session.Status.choices)
 @signed_in_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     rows = dashboard_figures(upcoming_visits(visits_for_user(request.user)), reader=request.user)
-    return render(request, "planner/dashboard.html", {"rows": rows})
+    needs = needs_you({row.visit.pk: row.visit for row in rows})
+    return render(request, "planner/dashboard.html", {"rows": rows, "needs": needs})
 
 
 @signed_in_required
 def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
+    needs = needs_you({visit.pk: visit})
     return render(
         request,
         "planner/board.html",
-        {"visit": visit, "board": board_for(visit, language(), reader=request.user), "legend": STATUS_LEGEND},
+        {
+            "visit": visit,
+            "board": board_for(visit, language(), reader=request.user),
+            "legend": STATUS_LEGEND,
+            "needs": needs,
+            "proposed": proposed_on_cards(needs),
+        },
     )
 
 
