@@ -35,7 +35,7 @@ class Proposal:
     """A time an expert proposed, as the session's zone writes it."""
 
     pk: int
-    label: str  # "Tue 10:00–11:30 (Europe/Stockholm)"
+    label: str  # "Wednesday 24 March, 10:00–11:30 (Europe/Stockholm)"
     short: str  # "Tue 23 Mar 10:00", for a card
 
 
@@ -57,7 +57,8 @@ def proposal_labels(times: list[ProposedTime], zone_of: Session) -> list[Proposa
     return [
         Proposal(
             pk=t.pk,
-            label=format_span(t.starts_at, t.ends_at, zone, BOARD),
+            label=f"{dateformat.format(t.starts_at.astimezone(zone), 'l j F')}, "
+            f"{format_span(t.starts_at, t.ends_at, zone, BOARD)}",
             short=dateformat.format(t.starts_at.astimezone(zone), "D H:i"),
         )
         for t in times

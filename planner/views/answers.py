@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info, gettext
 from django.views.decorators.http import require_POST, require_safe
@@ -19,7 +20,12 @@ from responses.answers import AnswerRefused
 from responses.decisions import AlreadySettled, Decided, answer_note, proposal_accept, proposal_refuse
 from responses.decisions import replacement_ask as ask_replacement
 from visits.access import access_expert, access_visit, actor_of, signed_in_required
-from visits.models import SessionExpert
+from visits.models import Session, SessionExpert
+
+
+def when_with_day(session: Session) -> str:
+    """'Wednesday 24 March, 10:00–11:30 (Europe/Stockholm)': a move across days says which day."""
+    return f"{dateformat.format(session.starts_at.astimezone(session.zone), 'l j F')}, {time_span(session)}"
 
 
 def _language_name(code: str) -> str:
@@ -104,7 +110,7 @@ def accept(request: HttpRequest, expert_id: int) -> HttpResponse:
     else:
         done = gettext("“%(title)s” now takes place %(when)s, the time %(expert)s proposed.") % {
             "title": decided.session.title,
-            "when": time_span(decided.session),
+            "when": when_with_day(decided.session),
             "expert": expert.person.name,
         }
         decided_message(request, decided, done=done)
@@ -128,7 +134,7 @@ def refuse(request: HttpRequest, expert_id: int) -> HttpResponse:
             % {
                 "expert": expert.person.name,
                 "title": expert.session.title,
-                "when": time_span(expert.session),
+                "when": when_with_day(expert.session),
             },
         )
     return _back(request, _session_page(expert))
@@ -186,7 +192,7 @@ def replacements(request: HttpRequest, expert_id: int) -> HttpResponse:
             "visit": session.visit,
             "session": session,
             "expert": expert,
-            "when": time_span(session),
+            "when": when_with_day(session),
             "language": _language_name(session.language),
             "free": free,
             "taken": taken,
