@@ -156,10 +156,10 @@ def proposal_refuse(*, expert_id: int, actor: User | None) -> OutboxMessage:
 @transaction.atomic
 def answer_note(*, expert_id: int, actor: User | None) -> ExpertAnswer:
     """The coordinator has seen a decline or a colleague's taking over, and nothing more is needed."""
-    expert = SessionExpert.objects.filter(pk=expert_id).values_list("response", flat=True).first()
-    if expert not in (SessionExpert.Response.DECLINED, SessionExpert.Response.PASSED):
+    response = SessionExpert.objects.filter(pk=expert_id).values_list("response", flat=True).first()
+    if response not in (SessionExpert.Response.DECLINED, SessionExpert.Response.PASSED):
         raise AlreadySettled(_("The expert has answered again since: there is nothing left to decide here."))
-    answer = open_answer(expert_id, expert)
+    answer = open_answer(expert_id, response)
     _settle(answer, Settlement.NOTED, actor)
     return answer
 

@@ -77,6 +77,8 @@ def decided_message(request: HttpRequest, decided: Decided, *, done: str) -> Non
         )
     elif decided.invited_directly:
         words.append(gettext("The expert has been sent an invitation for the new time."))
+    elif not decided.session.visit.is_published:
+        words.append(gettext("Nothing has been sent yet: the first publish of the programme sends it all."))
     warnings = [c.message(language()) for c in decided.conflicts if not c.is_fatal]
     if warnings:
         words.append(gettext("Warnings:"))

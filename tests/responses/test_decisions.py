@@ -164,3 +164,10 @@ def test_accepting_in_swedish_speaks_swedish(lead, proposal, karin):
     karin.cookies.load({"django_language": "sv"})
     page = page_text(accept(karin, proposal, next=reverse("planner:dashboard")))
     assert "äger nu rum" in page
+
+
+def test_the_board_says_it_in_swedish(lead, proposal, karin):
+    karin.cookies.load({"django_language": "sv"})
+    page = page_text(karin.get(reverse("planner:board", args=[lead.visit.pk])))
+    assert "föreslår ons 10:00" in page and "Behöver dig" in page
+    assert "Godta onsdag 24 mars, 10:00–11:30" in page and "Behåll tiden och meddela experten" in page
