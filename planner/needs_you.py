@@ -52,6 +52,11 @@ class Item:
     proposals: list[Proposal] = field(default_factory=list)
 
 
+def when_with_day(session: Session) -> str:
+    """'Wednesday 24 March, 10:00–11:30 (Europe/Stockholm)': what a decision about a time needs to say."""
+    return f"{dateformat.format(session.starts_at.astimezone(session.zone), 'l j F')}, {time_span(session)}"
+
+
 def proposal_labels(times: list[ProposedTime], zone_of: Session) -> list[Proposal]:
     zone = zone_of.zone
     return [
@@ -123,7 +128,7 @@ def _failed(visit_ids: Collection[int]) -> list[OutboxMessage]:
 def _answer_item(answer: ExpertAnswer, visit: Visit) -> Item:
     expert, session = answer.expert, answer.expert.session
     session.visit = visit
-    values = {"expert": expert.person.name, "session": session.title, "when": time_span(session)}
+    values = {"expert": expert.person.name, "session": session.title, "when": when_with_day(session)}
     proposals: list[Proposal] = []
     if answer.response == SessionExpert.Response.DECLINED:
         what = gettext("%(expert)s declined “%(session)s” (%(when)s).") % values

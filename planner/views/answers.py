@@ -7,25 +7,18 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info, gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from planner.board import time_span
-from planner.needs_you import needs_you
+from planner.needs_you import needs_you, when_with_day
 from planner.replacements import candidates
 from planner.views import language
 from responses.answers import AnswerRefused
 from responses.decisions import AlreadySettled, Decided, answer_note, proposal_accept, proposal_refuse
 from responses.decisions import replacement_ask as ask_replacement
 from visits.access import access_expert, access_visit, actor_of, signed_in_required
-from visits.models import Session, SessionExpert
-
-
-def when_with_day(session: Session) -> str:
-    """'Wednesday 24 March, 10:00–11:30 (Europe/Stockholm)': a move across days says which day."""
-    return f"{dateformat.format(session.starts_at.astimezone(session.zone), 'l j F')}, {time_span(session)}"
+from visits.models import SessionExpert
 
 
 def _language_name(code: str) -> str:
