@@ -85,6 +85,29 @@ class ExpertLinkGenerator:
             return CheckedLink(LinkStatus.EXPIRED, expert, sequence)
         return CheckedLink(LinkStatus.VALID, expert, sequence)
 
+    def made_for(self, token: str, expert: SessionExpert) -> bool:
+        """Whether the token is genuine and was made for `expert` as it stands (a row that may be gone: an
+        unsaved copy of one taken off a session), at any of its last USED_LOOKBACK answers."""
+        try:
+            ident_b36, sequence_b36, stamp_b36, _ = token.split("-")
+            ident, sequence, stamp = (base36_to_int(part) for part in (ident_b36, sequence_b36, stamp_b36))
+        except ValueError:
+            return False
+        if ident != expert.pk:
+            return False
+        return any(
+            self._matches(token, expert, sequence, stamp, answers)
+            for answers in range(expert.answers, max(-1, expert.answers - USED_LOOKBACK - 1), -1)
+        )
+
+    @staticmethod
+    def row_of(token: str) -> int | None:
+        """The expert's row a token names, genuine or not."""
+        try:
+            return base36_to_int(token.split("-")[0])
+        except ValueError:
+            return None
+
     def _matches(self, token: str, expert: SessionExpert, sequence: int, stamp: int, answers: int) -> bool:
         secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
         return any(

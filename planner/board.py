@@ -6,7 +6,7 @@ session at a venue in another zone sits where it falls in the visit's day, and s
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -169,6 +169,7 @@ class Block:
     experts: list[SessionExpert]
     # A short card, or one in a narrow lane of the week: counts as chips, the status as a mark.
     compact: bool = False
+    proposing: bool = False  # an expert proposes another time (planner.needs_you): a badge of its own
 
     @property
     def conflicts(self) -> int:
@@ -186,7 +187,8 @@ class Block:
     @property
     def badges(self) -> int:
         """How many badges the card shows: its status, and each count that is not zero."""
-        return 1 + sum(1 for n in (self.fatal, self.warnings, self.declined) if n) + bool(self.answers)
+        counts = (self.fatal, self.warnings, self.declined)
+        return 1 + sum(1 for n in counts if n) + bool(self.answers) + self.proposing
 
     @property
     def confirmed(self) -> int:
@@ -255,6 +257,7 @@ def build_board(
     language: str,
     *,
     day: dt.date | None = None,
+    proposing: Collection[int] = frozenset(),
 ) -> Board:
     """The week, or with `day` that day alone (one wide column: no card there is narrow)."""
     zone = visit.zone
@@ -280,6 +283,7 @@ def build_board(
                 conflict_messages=[c.message(language) for c in found],
                 experts=experts,
                 compact=position.height < COMPACT_BELOW_MINUTES or (day is None and position.lanes > 1),
+                proposing=session.pk in proposing,
             )
         )
     every_day = [
@@ -309,12 +313,19 @@ def build_board(
     )
 
 
-def board_for(visit: Visit, language: str, *, reader: AnyUser, day: dt.date | None = None) -> Board:
+def board_for(
+    visit: Visit,
+    language: str,
+    *,
+    reader: AnyUser,
+    day: dt.date | None = None,
+    proposing: Collection[int] = frozenset(),
+) -> Board:
     """The visit's board as the reader may see it: a clash with another visit's session that the reader may
     not see says only "busy" (scheduling.checks). With `day`, that day's view (a day not on the board: the
-    week)."""
+    week). `proposing`: the sessions with a time proposed by an expert, whose cards carry a badge for it."""
     sessions = board_sessions(visit)
     report = visit_conflict_report(visit, reader=reader)
     groups = report.groups()
-    board = build_board(visit, sessions, groups_by_session(groups), language, day=day)
+    board = build_board(visit, sessions, groups_by_session(groups), language, day=day, proposing=proposing)
     return replace(board, conflicts=lines_of(groups, visit.pk, language))

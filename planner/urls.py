@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner.views import board_actions, copying, fixes, overview, publishing, sessions
+from planner.views import answers, board_actions, copying, fixes, overview, publishing, sessions
 
 app_name = "planner"
 
@@ -31,4 +31,9 @@ urlpatterns = [
         publishing.send_again,
         name="send_again",
     ),
+    path("visits/<int:visit_id>/needs-you/", answers.visit_needs_you, name="needs_you"),
+    path("experts/<int:expert_id>/accept/", answers.accept, name="proposal_accept"),
+    path("experts/<int:expert_id>/refuse/", answers.refuse, name="proposal_refuse"),
+    path("experts/<int:expert_id>/noted/", answers.note, name="answer_note"),
+    path("experts/<int:expert_id>/replacements/", answers.replacements, name="replacements"),
 ]

@@ -9,6 +9,7 @@ class ResponsesConfig(AppConfig):
     def ready(self) -> None:
         from notifications.hooks import register_after_enqueue, register_unwanted
         from notifications.notices import register_notice_composer
+        from responses import taken_off  # noqa: F401 (its receivers remember experts taken off a session)
         from responses.notices import COMPOSERS
         from responses.receivers import experts_after_publish
         from responses.reminders import unwanted_reminders

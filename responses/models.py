@@ -28,6 +28,15 @@ class Door(models.TextChoices):
     COLLEAGUE = "colleague", _("Passed on by a colleague")
 
 
+class Settlement(models.TextChoices):
+    """What a coordinator decided about an answer that needed them."""
+
+    ACCEPTED = "accepted", _("Proposed time accepted")
+    REFUSED = "refused", _("Proposed time refused")
+    REPLACED = "replaced", _("Another expert asked")
+    NOTED = "noted", _("Noted")
+
+
 class AnswersOnly(models.Manager["ExpertAnswer"]):
     def get_queryset(self) -> models.QuerySet["ExpertAnswer"]:
         return super().get_queryset().filter(is_answer=True)
@@ -64,6 +73,18 @@ class ExpertAnswer(models.Model):
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
     # Set once the answer has been in a coordinators' digest (confirmations) or notice (the rest).
     told_at = models.DateTimeField(_("coordinators told at"), null=True, blank=True)
+    # A decline, a proposal or a colleague needs a coordinator's decision (planner's "needs you"): set once
+    # they made it (responses.decisions), so the answer leaves the list and a second click says so.
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("settled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settled_as = models.CharField(_("settled as"), max_length=10, choices=Settlement.choices, blank=True)
 
     history = models.Manager()  # every move: the expert's answers and the moves made for them alike
     objects = AnswersOnly()  # the expert's answers: the default, which the admin, digest and notices read
@@ -86,6 +107,28 @@ class ExpertAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert.person} – {self.get_response_display()}"
+
+
+class TakenOff(models.Model):
+    """An expert's row as it was when they were taken off a session (the row deleted, or moved to another
+    session or person): enough to recognise the links it was sent with (notifications.links) and say, in the
+    expert's language, that there is nothing left to answer. Written by responses.receivers."""
+
+    expert_row = models.PositiveIntegerField(_("expert's row"), db_index=True)
+    session = models.ForeignKey(
+        "visits.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="+")
+    answers = models.PositiveIntegerField(_("answers recorded"))
+    taken_off_at = models.DateTimeField(_("taken off at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taken_off_at", "-id"]
+        verbose_name = _("expert taken off a session")
+        verbose_name_plural = _("experts taken off sessions")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.session}"
 
 
 class ProposedTime(models.Model):

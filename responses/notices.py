@@ -14,12 +14,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from notifications.links import expert_links
 from notifications.models import OutboxMessage
 from notifications.notices import Composed, ComposeError, NoticeComposer
 from notifications.sessions import facts_of_session, with_facts
 from notifications.tokens import absolute
 from responses.models import ExpertAnswer
 from visits.models import Session, SessionExpert
+from visits.selectors import session_cancelled
 from visits.timefmt import MESSAGE, format_span
 
 
@@ -71,10 +73,44 @@ def compose_no_answer(message: OutboxMessage) -> Composed:
     return _render("no_answer", subject, context)
 
 
+def compose_proposal_refused(message: OutboxMessage) -> Composed:
+    """To the expert, in their language: the coordinators keep the session's time; a link to answer for it,
+    {"notice": "proposal_refused", "expert": id, "answer": id} (responses.decisions.proposal_refuse)."""
+    payload = message.payload or {}
+    expert_id = payload.get("expert")
+    expert = (
+        SessionExpert.objects.select_related("person").filter(pk=expert_id).first()
+        if isinstance(expert_id, int)
+        else None
+    )
+    session = (
+        with_facts(Session.objects.filter(pk=message.session_id)).first() if message.session_id else None
+    )
+    if expert is None or session is None or expert.session_id != session.pk:
+        raise ComposeError(f"Outbox message {message.pk}: the expert is no longer on the session")
+    facts = facts_of_session(session)
+    # Their link to answer for the time as it stands; none once the session is off.
+    link = (
+        ""
+        if session_cancelled(session)
+        else absolute(reverse("responses:answer", args=[expert_links.make_token(expert)]))
+    )
+    subject = _("The time of “%(session)s” stays as it is") % {"session": facts.title}
+    context = {
+        "person": expert.person,
+        "session": facts,
+        "when_home": facts.when_in(expert.person.home_time_zone),
+        "home_zone": expert.person.home_time_zone,
+        "answer_url": link,
+    }
+    return _render("proposal_refused", subject, context)
+
+
 COMPOSERS: Mapping[str, NoticeComposer] = {
     "answer": compose_answer,
     "digest": compose_digest,
     "no_answer": compose_no_answer,
+    "proposal_refused": compose_proposal_refused,
 }
 
 

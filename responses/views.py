@@ -23,7 +23,9 @@ from notifications.sessions import facts_of_session, facts_of_snapshot, with_fac
 from notifications.views import private, unlogged
 from responses.answers import AnswerRefused
 from responses.forms import AnswerForm
+from responses.models import TakenOff
 from responses.services import expert_answer, expert_pass, fresh_link
+from responses.taken_off import taken_off_by_link
 from scheduling.models import ProgrammeVersion
 from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, VisitStatus
 
@@ -38,6 +40,8 @@ ANSWERS_BY_ACTION = {
 def answer_view(request: HttpRequest, token: str) -> HttpResponseBase:
     checked = expert_links.check_token(token)
     expert = checked.expert
+    if expert is None and (gone := taken_off_by_link(token)) is not None:
+        return _taken_off(request, gone)
     language = message_language(expert.person.preferred_language if expert else request.LANGUAGE_CODE)
     with translation.override(language):
         if expert is not None:
@@ -114,6 +118,26 @@ def _fresh_links_for_address(email: str) -> None:
         fresh_link(expert)
 
 
+def _taken_off(request: HttpRequest, gone: TakenOff) -> HttpResponseBase:
+    """The expert was taken off the session since the link was sent: nothing to answer, in their language.
+    What the page shows is the session they were asked to lead, which the genuine link was theirs to see."""
+    language = message_language(gone.person.preferred_language)
+    with translation.override(language):
+        session = with_facts(Session.objects.filter(pk=gone.session_id)).get()
+        home = gone.person.home_time_zone
+        facts = facts_of_session(session)
+        context = {
+            "status": "taken_off",
+            "person": gone.person,
+            "session": facts,
+            "when_home": facts.when_in(home),
+            "home_zone": home,
+            "coordinator_names": _coordinator_names(session),
+        }
+        status = 400 if request.method == "POST" else 200  # an answer posted is not recorded
+        return _page(request, "responses/problem.html", _base(context), language, status)
+
+
 def _called_off(session: Session) -> bool:
     """The session is cancelled, or its whole visit is."""
     return session.status == Session.Status.CANCELLED or session.visit.status == VisitStatus.CANCELLED
@@ -149,7 +173,6 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
     home = expert.person.home_time_zone
     # By name, with the one address that reaches them (organizer_email): a username is an account's, not a
     # person's name, and coordinators' own addresses change with who is on duty.
-    names = sorted(name for c in session.visit.coordinators.all() if (name := c.get_full_name().strip()))
     return _base(
         {
             "expert": expert,
@@ -158,12 +181,17 @@ def _context(expert: SessionExpert, session: Session, **extra: Any) -> dict[str,
             "when_home": facts.when_in(home),
             "home_zone": home,
             "answered": expert.response not in AWAITING_ANSWER,
-            "coordinator_names": get_text_list(names, gettext("and")),
+            "coordinator_names": _coordinator_names(session),
             "zone_name": facts.zone.key,
             "cancelled": _called_off(session),
             **extra,
         }
     )
+
+
+def _coordinator_names(session: Session) -> str:
+    names = sorted(name for c in session.visit.coordinators.all() if (name := c.get_full_name().strip()))
+    return get_text_list(names, gettext("and"))
 
 
 def _base(context: dict[str, Any]) -> dict[str, Any]:

@@ -159,3 +159,52 @@ def _store_changes(version: ProgrammeVersion, changes: Sequence[ChangeSpec], *, 
         for row, change in zip(rows, changes, strict=True)
         for r in change.recipients
     )
+
+
+def session_publish(*, session: Session, actor: User | None) -> ProgrammeVersion | None:
+    """Publish one session's changes alone, as the visit's next version: what a coordinator's decision about
+    an expert's answer needs to reach people at once (a proposed time accepted, another expert asked),
+    without publishing the rest of the programme's pending edits. The version's snapshot is the latest
+    version's with this session as it is now, so the next full publish still finds the other edits.
+
+    None when the visit has no version yet (nothing has gone out; the first publish will send it all) or
+    when the session has not changed since. Raises PublishBlocked while the session itself has a fatal
+    conflict, as the actor may read it; fatal conflicts elsewhere in the programme do not hold it back.
+    """
+    from scheduling.checks import session_conflicts
+
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=session.visit_id)
+        previous = ProgrammeVersion.objects.filter(visit=locked).order_by("-number").first()
+        if previous is None:
+            return None
+        current_session = Session.objects.select_related("visit").get(pk=session.pk)
+        fatal = [c for c in session_conflicts(current_session, reader=actor) if c.is_fatal]
+        if fatal:
+            raise PublishBlocked(fatal)
+        key = str(session.pk)
+        before: dict[str, SessionSnapshot] = previous.snapshot
+        current = {**before, key: programme_snapshot(locked)[key]}
+        changes = compute_changes(before, current)
+        if not changes:
+            return None
+        Session.objects.filter(pk__in=sessions_to_raise(before, changes)).update(
+            sequence=F("sequence") + 1, revision=F("revision") + 1
+        )
+        version = ProgrammeVersion.objects.create(
+            visit=locked,
+            number=previous.number + 1,
+            published_by=actor,
+            snapshot=as_published(current, changes),
+        )
+        _store_changes(version, changes, existing={int(k) for k in current})
+        log.record(
+            action=Action.CHANGE,
+            actor=actor,
+            obj=locked,
+            changes=log.diff({"version": previous.number}, {"version": version.number}),
+            visit_id=locked.pk,
+            delegation_id=locked.delegation_id,
+        )
+        programme_published.send(sender=ProgrammeVersion, version=version)
+    return version

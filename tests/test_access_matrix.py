@@ -221,6 +221,7 @@ ID_ROWS = {
     "message_id": "outbox",
     "person_id": "person",
     "exception_id": "exception",
+    "expert_id": "expert",
 }
 # Pages of shared records (every coordinator's).
 SHARED_PAGES = {"directory:venue", "directory:venue_travel_time", "directory:venue_travel_time_remove"}

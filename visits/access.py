@@ -271,6 +271,22 @@ def access_session(user: AnyUser, session_id: int) -> Session:
     return session
 
 
+def access_expert(user: AnyUser, expert_id: int) -> SessionExpert:
+    """An expert's row on a session, with its person and session (and the session's visit), if the user may
+    see the session's visit."""
+    expert = (
+        SessionExpert.objects.filter(visible_visits(user, "session__visit"))
+        .select_related(
+            "person", "session__visit__delegation", "session__venue", "session__host_organisation"
+        )
+        .filter(pk=expert_id)
+        .first()
+    )
+    if expert is None:
+        raise Http404(gettext("No expert with that number in a visit you coordinate."))
+    return expert
+
+
 def access_delegation(user: AnyUser, delegation_id: int) -> Delegation:
     return get_object_or_404(delegations_for_user(user), pk=delegation_id)
 

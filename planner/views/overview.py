@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from planner.board import board_for, time_span
 from planner.figures import dashboard_figures, upcoming_visits
 from planner.forms import NewVisitForm
+from planner.needs_you import needs_you, proposed_on_cards
 from planner.views import language
 from planner.views.board_actions import board_tools
 from visits.access import access_visit, signed_in_required, visits_for_user
@@ -30,7 +31,8 @@ STATUS_LEGEND = list(Session.Status.choices)
 @signed_in_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     rows = dashboard_figures(upcoming_visits(visits_for_user(request.user)), reader=request.user)
-    return render(request, "planner/dashboard.html", {"rows": rows})
+    needs = needs_you({row.visit.pk: row.visit for row in rows})
+    return render(request, "planner/dashboard.html", {"rows": rows, "needs": needs})
 
 
 @signed_in_required
@@ -40,7 +42,9 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     asked = request.GET.get("day", "")
     day = parse_date(asked) if asked else None
-    board = board_for(visit, language(), reader=request.user, day=day)
+    needs = needs_you({visit.pk: visit})
+    proposed = proposed_on_cards(needs)
+    board = board_for(visit, language(), reader=request.user, day=day, proposing=proposed.keys())
     if asked and board.day is None:
         messages.warning(
             request,
@@ -59,6 +63,8 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
             "legend": STATUS_LEGEND,
             "page": "board",
             **board_tools(visit),
+            "needs": needs,
+            "proposed": proposed,
         },
     )
 

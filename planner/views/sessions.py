@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from planner.board import time_span
 from planner.forms import PlannerSessionForm
+from planner.needs_you import Item, needs_you
 from planner.views import language
 from scheduling.checks import proposal_conflicts as session_proposal_conflicts
 from scheduling.checks import session_conflict_groups, session_conflicts
@@ -165,8 +166,16 @@ def session_page(request: HttpRequest, visit: Visit, session: Session | None) ->
             "conflicts": None if conflicts is None else conflict_lines(instance, conflicts),
             "stale": stale,
             "statuses": allowed_statuses(session),
+            "needs": needs_of_session(visit, session),
         },
     )
+
+
+def needs_of_session(visit: Visit, session: Session | None) -> list[Item]:
+    """The answers about this session that need the coordinator (a proposal to accept or refuse, ...)."""
+    if session is None:
+        return []
+    return [item for item in needs_you({visit.pk: visit}) if item.session and item.session.pk == session.pk]
 
 
 def allowed_statuses(session: Session | None) -> list[tuple[str, str]]:
