@@ -2,7 +2,9 @@
 
 A text is folded to lower-case letters without their accents, in Python for what is typed and in the
 database for what is stored, by the same table, so that both sides agree on every database: PostgreSQL's
-unaccent is an extension that may not be installed, and SQLite's LOWER folds ASCII letters only. The table
+unaccent is an extension that may not be installed, and SQLite's LOWER folds ASCII letters only. PostgreSQL
+folds with TRANSLATE and LOWER; SQLite calls `fold` itself, taught to each connection as it opens (a REPLACE
+for each letter would nest deeper than SQLite's parser allows). The table
 covers the letters of the delegations' languages written in Latin script (Swedish, the Baltic and Slavic
 languages, Romanian, German, French, ...); each letter stands for one letter, so a fold keeps its length.
 """
@@ -12,7 +14,7 @@ from typing import Any
 
 from django.db.models import Func, TextField, Value
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Lower, Replace
+from django.db.models.functions import Lower
 
 ACCENTED = "àáâãäåāăąæçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňŉòóôõöøōŏőœŕŗřśŝşšșţťŧțùúûüũūŭůűųŵýÿŷźżžß"
 PLAIN = "aaaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnnoooooooooorrrsssssttttuuuuuuuuuuwyyyzzzs"
@@ -34,19 +36,27 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(TABLE).lower()
 
 
-class Fold(Func):
-    """The database's side of `fold`: TRANSLATE on PostgreSQL, a REPLACE for each letter elsewhere."""
+SQLITE_FUNCTION = "visitplan_fold"
 
+
+def _fold_or_none(text: str | None) -> str | None:
+    return None if text is None else fold(str(text))
+
+
+def teach_sqlite_to_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created: give a SQLite connection `fold` as a function of its own."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FUNCTION, 1, _fold_or_none, deterministic=True)
+
+
+class Fold(Func):
+    """The database's side of `fold`: TRANSLATE and LOWER on PostgreSQL, `fold` itself on SQLite."""
+
+    function = SQLITE_FUNCTION
     output_field = TextField()
 
     def __init__(self, expression: Combinable | str, **extra: Any) -> None:
         super().__init__(expression, **extra)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
-        replaced: Any = self.source_expressions[0]
-        for accented, plain in zip(FROM, TO, strict=True):
-            replaced = Replace(replaced, Value(accented), Value(plain))
-        return Lower(replaced).as_sql(compiler, connection, **extra_context)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         translated = Func(
