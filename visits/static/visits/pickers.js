@@ -9,7 +9,6 @@ function pickerSettings(select) {
   const settings = {
     plugins: select.multiple ? ["remove_button"] : [],
     maxOptions: 100,
-    hidePlaceholder: true,
     allowEmptyOption: !select.multiple && !select.required,
     closeAfterSelect: !select.multiple,
     render: {
