@@ -187,3 +187,16 @@ def test_the_search_costs_the_same_queries_for_few_matches_as_for_many(
     assert [len(names(response, kind)) for kind in ("visits", "sessions", "people", "organisations")] == [
         20
     ] * 4
+
+
+def test_the_words_are_swedish_in_swedish():
+    from django.utils import translation
+
+    from planner.search import query_problem
+
+    with translation.override("sv"):
+        assert query_problem("a") == "Skriv minst 2 tecken för att söka."
+        assert query_problem("") == "Skriv ett namn eller ett ord att söka efter."
+        assert translation.gettext("Search visits, sessions, people and organisations") == (
+            "Sök besök, programpunkter, personer och organisationer"
+        )
