@@ -4,6 +4,8 @@ same; and the pickers' search asks the server (JSON, scoped to the visit's coord
 more)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner.forms import NewVisitForm, PlannerSessionForm
@@ -194,3 +196,31 @@ def test_an_expert_chosen_from_the_search_is_saved(signed_in, visit, people):
     )
     assert response.status_code == 302
     assert SessionExpert.objects.get(session__visit=visit).person == people["juris"]
+
+
+def test_the_search_costs_the_same_queries_for_few_people_as_for_many(
+    signed_in, visit, django_assert_num_queries
+):
+    police = OrganisationFactory(name="Polisen")
+    for n in range(3):
+        PersonFactory(name=f"Expert {n}", organisation=police)
+    with CaptureQueriesContext(connection) as few:
+        assert len(search(signed_in, visit, "expert").json()["results"]) == 3
+    for n in range(3, 60):
+        PersonFactory(name=f"Expert {n}", organisation=police)
+        DelegationMemberFactory(delegation=visit.delegation, person__name=f"Expert delegate {n}")
+    with django_assert_num_queries(len(few)):
+        assert len(search(signed_in, visit, "expert").json()["results"]) == 20
+
+
+def test_the_directorys_forms_mark_countries_languages_and_organisations_as_pickers():
+    from directory.forms import DelegationForm, MembershipForm, PersonForm
+
+    forms = {
+        DelegationForm(): ("countries", "organisations", "languages"),
+        PersonForm(): ("organisation", "preferred_language"),
+        MembershipForm(): ("languages",),
+    }
+    for form, names in forms.items():
+        for name in names:
+            assert "data-picker" in form.fields[name].widget.attrs, (type(form).__name__, name)
