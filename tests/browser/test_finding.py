@@ -82,3 +82,20 @@ def test_a_coordinator_picks_an_expert_by_typing_and_finds_things_from_the_heade
     page.get_by_role("region", name="Sessions").get_by_role("link", name="Meeting the police").click()
     expect(page.get_by_role("heading", name="Edit “Meeting the police”")).to_be_visible()
     assert page.evaluate("() => window.__violations") == []
+
+    # In Swedish: the picker says when nothing matches, and the search page speaks Swedish.
+    page.select_option("#language-switch", "sv")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    experts = page.get_by_role("combobox", name=re.compile("^Experter"))
+    experts.click()
+    experts.press_sequentially("rusu")  # a delegate: no expert
+    expect(page.locator(".ts-dropdown:visible .no-results")).to_have_text("Inga träffar.")
+    screenshot(page, "finding-expert-picker-sv")
+    page.keyboard.press("Escape")
+    search = page.get_by_role("banner").get_by_role("searchbox")
+    search.fill("ostlund")
+    search.press("Enter")
+    expect(page.get_by_role("heading", name="Sökresultat för ”ostlund”")).to_be_visible()
+    expect(page.get_by_role("region", name="Personer").get_by_role("link")).to_have_count(2)
+    screenshot(page, "finding-header-search-sv")
+    assert page.evaluate("() => window.__violations") == []
