@@ -106,3 +106,4 @@ def pick(
     expect(first).to_have_text(re.compile("^" + re.escape(option)))
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")  # a picker of many stays open for more
+    box.blur()  # done with it, as a person moving on: the picker closes before the next one opens

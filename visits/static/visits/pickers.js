@@ -9,6 +9,9 @@ function pickerSettings(select) {
   const settings = {
     plugins: select.multiple ? ["remove_button"] : [],
     maxOptions: 100,
+    // Filter the options as each letter is typed: a quick typist's Enter takes the match, not the first
+    // option of the list before it was filtered (Tom Select waits 300 ms by default).
+    refreshThrottle: 0,
     allowEmptyOption: !select.multiple && !select.required,
     closeAfterSelect: !select.multiple,
     render: {
