@@ -17,6 +17,7 @@ from scheduling.models import AvailabilityException, ExpertHours
 from visits.access import AnyUser, people_for_user
 from visits.fields import language_choices, validate_language_code
 from visits.models import Delegation, DelegationMember, Organisation, Person, Venue
+from visits.pickers import searchable
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,6 +49,7 @@ class DelegationForm(forms.ModelForm):
         organisations.queryset = Organisation.objects.order_by(visiting_first, "name", "country")
         for name in ("countries", "organisations"):
             self.fields[name].widget.attrs.setdefault("size", 8)
+        searchable(*(self.fields[name] for name in ("countries", "organisations", "languages")))
 
     def clean_name(self) -> str:
         # The model's clean() refuses a name taken in another case.
@@ -71,6 +73,7 @@ class PersonForm(forms.ModelForm):
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)
         organisation.queryset = organisation.queryset.order_by("name", "country")  # type: ignore[union-attr]
+        searchable(organisation, self.fields["preferred_language"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -101,6 +104,10 @@ class MembershipForm(MemberNeedsForm):
     class Meta:
         model = DelegationMember
         fields = ["role", "languages"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        searchable(self.fields["languages"])
 
 
 class ImportUploadForm(forms.Form):
@@ -312,3 +319,4 @@ class TravelTimeForm(forms.Form):
         other = self.fields["other"]
         assert isinstance(other, forms.ModelChoiceField)
         other.queryset = Venue.objects.exclude(pk=venue.pk).order_by("city", "name")
+        searchable(other)

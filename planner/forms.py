@@ -12,20 +12,23 @@ so the page works without its script. The form is valid only when its rows are.
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from visits.access import AnyUser, delegations_for_user, people_to_choose
+from scheduling.directory import experts_to_choose, interpreters_to_choose
+from visits.access import AnyUser, delegations_for_user
 from visits.fields import language_choices, translated_language_choices, validate_time_zone
 from visits.forms import SessionForm
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
+from visits.pickers import searchable
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -55,11 +58,30 @@ def zone_named(name: object) -> ZoneInfo | None:
     return ZoneInfo(name)
 
 
+def person_label(person: Person) -> str:
+    """A person as a picker names them: with their organisation, for two of the same name."""
+    return f"{person.name} ({person.organisation.name})" if person.organisation else person.name
+
+
+class ExpertChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
+
+
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     """Delegation members by name and role: they are all of the visit's delegation, so it goes unsaid."""
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.person.name} ({obj.get_role_display()})"
+
+
+class Choosable(NamedTuple):
+    """A person the interpreters' picker offers."""
+
+    pk: int
+    name: str
+    label: str
+    interprets: bool
 
 
 class InterpreterForm(forms.Form):
@@ -74,12 +96,29 @@ class InterpreterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, people: Sequence[tuple[int, str]], default_languages: Sequence[str], **kwargs: Any
+        self,
+        *args: Any,
+        people: Sequence[Choosable],
+        default_languages: Sequence[str],
+        search_url: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # The people are read once for every row, so that more rows cost no more queries.
-        self.fields["person"].choices = [("", "---------"), *people]  # type: ignore[attr-defined]
-        self.names: Mapping[int, str] = dict(people)
+        # The people are read once for every row, so that more rows cost no more queries. Interpreters first.
+        groups = (
+            (gettext("Interpreters"), [(p.pk, p.label) for p in people if p.interprets]),
+            (gettext("Others in the directory"), [(p.pk, p.label) for p in people if not p.interprets]),
+        )
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            ("", "---------"),
+            *((group, options) for group, options in groups if options),
+        ]
+        self.fields["person"].error_messages["invalid_choice"] = gettext(
+            "Choose an interpreter from the list: %(value)s is not one of them."
+        )
+        searchable(self.fields["person"], search_url=search_url)
+        searchable(self.fields["languages"])
+        self.names: Mapping[int, str] = {p.pk: p.name for p in people}
         self.default_languages = list(default_languages)
 
     def clean(self) -> dict[str, Any] | None:
@@ -140,9 +179,9 @@ InterpreterFormSet = forms.formset_factory(
 
 
 class PlannerSessionForm(SessionForm):
-    experts = forms.ModelMultipleChoiceField(
+    experts = ExpertChoiceField(
         label=_("Experts"),
-        queryset=Person.objects.select_related("organisation").order_by("name"),
+        queryset=Person.objects.none(),
         required=False,
         help_text=_("The people who lead the session. Hold Ctrl (⌘ on a Mac) to choose more than one."),
     )
@@ -214,15 +253,30 @@ class PlannerSessionForm(SessionForm):
             assert isinstance(spoken, forms.ChoiceField)
             blank: list[tuple[str, str]] = [(k, str(v)) for k, v in list(spoken.choices) if k == ""]  # type: ignore[arg-type]
             spoken.choices = [*blank, *translated_language_choices()]
-        # Another coordinator's delegates are not offered (visits.access); None reads everyone (tests, tools).
-        choosable = Person.objects.all() if reader is None else people_to_choose(reader, self.instance)
-        self.fields["experts"].queryset = choosable.select_related("organisation").order_by("name")  # type: ignore[attr-defined]
-        people: list[tuple[int, str]] = list(choosable.order_by("name", "pk").values_list("pk", "name"))
+        # The experts' directory and the interpreters, as the reader may see them (scheduling.directory), and
+        # whoever is on the session already; None reads everyone (tests, tools).
+        experts = self.fields["experts"]
+        assert isinstance(experts, ExpertChoiceField)
+        experts.queryset = (
+            experts_to_choose(reader, self.instance).select_related("organisation").order_by("name", "pk")
+        )
+        experts.error_messages["invalid_choice"] = gettext(
+            "Choose experts from the experts' directory: %(value)s is not one of them."
+        )
+        interpreters = interpreters_to_choose(reader, self.instance)
+        people = [
+            Choosable(person.pk, person.name, person_label(person), getattr(person, "interprets", False))
+            for person in interpreters.select_related("organisation").order_by("name", "pk")
+        ]
+        search_url = reverse("planner:people_search", args=[visit.pk])
+        searchable(experts, search_url=f"{search_url}?kind=experts")
+        searchable(*(self.fields[name] for name in ("venue", "host_organisation", "attendees")))
+        searchable(*(self.fields[name] for name in ("language", "interpretation_language")))
         booked: list[dict[str, Any]] = []
         if self.instance.pk is not None and not self.is_bound:
             self.initial["experts"] = [e.person_id for e in self.instance.session_experts.all()]
             self.initial["attendees"] = [a.member_id for a in self.instance.session_chosen_members.all()]
-            place = {pk: n for n, (pk, _name) in enumerate(people)}  # in the order of the people's names
+            place = {p.pk: n for n, p in enumerate(people)}  # in the order of the people's names
             booked = [
                 {"person": row.person_id, "languages": row.languages}
                 for row in sorted(
@@ -233,14 +287,18 @@ class PlannerSessionForm(SessionForm):
         if interpreter_language in dict(language_choices()) and not self.is_bound:
             # A conflict's "Book an interpreter for …": a row ready for one, its language chosen.
             booked.append({"languages": [*dict.fromkeys([*self.session_languages(), interpreter_language])]})
-        interpreters = InterpreterFormSet(
+        rows = InterpreterFormSet(
             self.data if self.is_bound else None,
             prefix=self.add_prefix("interpreters"),
             initial=booked,
-            form_kwargs={"people": people, "default_languages": self.session_languages()},
+            form_kwargs={
+                "people": people,
+                "default_languages": self.session_languages(),
+                "search_url": f"{search_url}?kind=interpreters",
+            },
         )
-        assert isinstance(interpreters, InterpreterRows)
-        self.interpreters = interpreters
+        assert isinstance(rows, InterpreterRows)
+        self.interpreters = rows
 
     def limit_chosen_members_to_the_delegation(self, visit: Visit) -> None:
         field = self.fields["attendees"]
@@ -333,6 +391,9 @@ class NewVisitForm(forms.ModelForm):
         delegation.queryset = delegations_for_user(user).order_by("name")
         delegation.help_text = _(
             "A delegation you coordinate. Register a new one under People and places › Delegations."
+        )
+        searchable(
+            *(self.fields[name] for name in ("delegation", "country", "time_zone", "programme_languages"))
         )
 
     def clean(self) -> dict[str, Any] | None:

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from planner.views import answers, board_actions, copying, fixes, overview, publishing, sessions
+from planner.views import (
+    answers,
+    board_actions,
+    copying,
+    fixes,
+    overview,
+    pickers,
+    publishing,
+    search,
+    sessions,
+)
 
 app_name = "planner"
 
 urlpatterns = [
     path("", overview.dashboard, name="dashboard"),
+    path("search/", search.search_page, name="search"),
     path("visits/new/", overview.visit_new, name="visit_new"),
     path("visits/<int:visit_id>/", overview.board, name="board"),
     path("visits/<int:visit_id>/print/", overview.programme_print, name="print"),
@@ -13,6 +24,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/copy-programme/", copying.programme_copy, name="programme_copy"),
     path("visits/<int:visit_id>/sessions/new/", sessions.session_new, name="session_new"),
     path("visits/<int:visit_id>/check/", sessions.check, name="check"),
+    path("visits/<int:visit_id>/people.json", pickers.people_search, name="people_search"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
     path("sessions/<int:session_id>/move/", board_actions.session_move, name="session_move"),

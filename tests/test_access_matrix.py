@@ -246,9 +246,14 @@ PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit"}
 ROW_PAGES = sorted(name for name, keys in pages(PAGE_NAMESPACES) if keys and name not in SHARED_PAGES)
 
 
+# Pages that answer only with a query string: they get it, so that what is tried is the id alone.
+PAGE_QUERIES = {"planner:people_search": "?kind=experts&q=person"}
+
+
 def page_url(world: World | None, name: str) -> str:
     keys = dict(pages({name.split(":")[0]}))[name]
-    return reverse(name, kwargs={key: world.rows[ID_ROWS[key]].pk if world else MISSING for key in keys})
+    url = reverse(name, kwargs={key: world.rows[ID_ROWS[key]].pk if world else MISSING for key in keys})
+    return url + PAGE_QUERIES.get(name, "")
 
 
 def page_outcome(response: Any) -> int | str:
@@ -289,6 +294,36 @@ def test_annas_visit_as_the_programme_to_copy_is_as_if_it_did_not_exist(world):
             assert response.context["form"].errors["source"]
             assert world.rows["session"].title.encode() not in response.content
     assert world.rows["visit"].title.encode() not in bertil.get(url).content  # not offered either
+    assert fingerprint() == before
+
+
+# --- The header's search: it takes no id, and finds only what each may see ---
+
+
+def found_by(client: Client, who: str, query: str) -> dict[str, set[int]]:
+    response = client.get(reverse("planner:search"), {"q": query})
+    if page_outcome(response) == "login":
+        return {}
+    assert response.status_code == 200, (who, query)
+    results = response.context["results"]
+    return {
+        kind: {row.pk for row in getattr(results, kind).rows} for kind in ("visits", "sessions", "people")
+    }
+
+
+def test_the_search_finds_annas_rows_for_anna_and_the_agency_admin_only(world):
+    rows = world.rows
+    searches = {
+        "visits": (rows["visit"].title, rows["visit"].pk),
+        "sessions": (rows["session"].title, rows["session"].pk),
+        "people": (rows["person"].name, rows["person"].pk),
+    }
+    clients = {who: browser(world, who) for who in ("anna", "agency", *HOSTILE)}  # signing in is a write
+    before = fingerprint()
+    for who, client in clients.items():
+        for kind, (query, pk) in searches.items():
+            found = found_by(client, who, query)
+            assert (pk in found.get(kind, set())) == (who in {"anna", "agency"}), (who, kind, query)
     assert fingerprint() == before
 
 

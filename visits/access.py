@@ -240,7 +240,8 @@ def people_for_user(user: AnyUser) -> QuerySet[Person]:
 
 def people_to_choose(user: AnyUser, session: Session | None) -> QuerySet[Person]:
     """The people a session's experts and interpreters are chosen from: those the user may see, and those
-    already on the session (put there by an agency admin, say), who stay when the form is sent back."""
+    already on the session (put there by an agency admin, say), who stay when the form is sent back. The
+    planner's pickers offer fewer: experts and interpreters only (scheduling.directory)."""
     condition = visible_people(user)
     if condition == Q():  # everyone (an agency admin): an empty Q in an OR would narrow it to the session's
         return Person.objects.all()

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory.forms import AvailabilityExceptionForm, BaseExpertHoursFormSet, ExpertHoursFormSet
-from scheduling.models import AvailabilityException, ExpertHours
+from scheduling.directory import experts
+from scheduling.models import AvailabilityException
 from scheduling.services import (
     availability_exception_create,
     availability_exception_delete,
@@ -24,18 +25,9 @@ from scheduling.services import (
 )
 from visits.access import access_person, coordinator_required, visible_people
 from visits.forms import model_data
-from visits.models import Organisation, Person, SessionExpert
+from visits.models import Person
 
 EXPERTS_PER_PAGE = 25
-
-
-def experts() -> QuerySet[Person]:
-    """People at host organisations, and anyone who has weekly hours or has been asked to lead a session."""
-    return Person.objects.filter(
-        Q(organisation__side=Organisation.Side.HOST)
-        | Exists(ExpertHours.objects.filter(person=OuterRef("pk")))
-        | Exists(SessionExpert.objects.filter(person=OuterRef("pk")))
-    )
 
 
 def search_filter(query: str) -> Q:

@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import re
 
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sync_playwright
 
 from tests.factories import UserFactory
 from tests.notifications.conftest import programme  # noqa: F401 (fixtures the browser tests share)
@@ -87,3 +87,23 @@ def sign_in(page: Page, base: str, username: str = "maria") -> None:
     page.get_by_label(re.compile("Password", re.I)).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
     expect(page.get_by_role("heading", name="Upcoming visits")).to_be_visible()
+
+
+def pick(
+    page: Page, label: str | re.Pattern[str] | Locator, option: str, *, typed: str | None = None
+) -> None:
+    """Choose `option` in a searchable picker (visits/static/visits/pickers.js), named by its label or given
+    as its box: type into it (`typed`, or the option's own words) until it is the first match, and take it
+    with Enter, as a keyboard user does. A text label is matched exactly."""
+    if isinstance(label, Locator):
+        box = label
+    else:
+        box = page.get_by_role("combobox", name=label, exact=isinstance(label, str))
+    box.focus()  # the input itself may be a sliver beside a chosen item: focus it, not a click
+    page.keyboard.type(typed if typed is not None else option)
+    # The first match: the option, or one that begins with it ("Eva Lind" is "Eva Lind (Polisen)").
+    first = page.locator(".ts-dropdown:visible .option.active")
+    expect(first).to_have_text(re.compile("^" + re.escape(option)))
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # a picker of many stays open for more
+    box.blur()  # done with it, as a person moving on: the picker closes before the next one opens

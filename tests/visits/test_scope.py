@@ -374,9 +374,13 @@ def test_the_session_pickers_offer_no_other_coordinators_delegate(world):
         world.browser(world.bertil).get(reverse("planner:session_edit", args=[session_b.pk])).context["form"]
     )
     offered = set(form.fields["experts"].queryset)
-    assert ilze not in offered and {world.eva, world.olle, world.mart.person} <= offered
+    # The experts' picker offers the experts' directory: no delegate, his own (Mart) included (issue 14).
+    assert ilze not in offered and world.mart.person not in offered and {world.eva, world.olle} <= offered
+    groups = form.interpreters.forms[0].fields["person"].choices[1:]  # after the empty choice
+    assert world.eva.pk in {pk for _group, options in groups for pk, _label in options}
+    assert ilze.pk not in {pk for _group, options in groups for pk, _label in options}
     anna_form = world.browser(world.anna).get(reverse("planner:session_edit", args=[world.session_a.pk]))
-    assert ilze in set(anna_form.context["form"].fields["experts"].queryset)
+    assert ilze not in set(anna_form.context["form"].fields["experts"].queryset)
 
 
 def test_an_address_taken_by_another_coordinators_delegate_does_not_name_them(world):

@@ -247,7 +247,8 @@ EXPERT_WRITES = Writes("expert", _expert_add, session_expert_update, session_exp
 class PeopleToChooseInline(admin.TabularInline):
     """A session's experts or interpreters: chosen from the people the user may see (and those already on the
     session), so that a posted id of another coordinator's delegate is refused as an invalid choice, not
-    only left out of the autocomplete (visits.access.people_to_choose, as in the planner and the API)."""
+    only left out of the autocomplete (visits.access.people_to_choose, as in the API; the planner's pickers
+    narrow it to the experts' directory and the interpreters, scheduling.directory)."""
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
