@@ -157,6 +157,15 @@ def board_move(
 
 
 @transaction.atomic
+def board_change(*, session: Session, data: dict[str, Any], label: str, actor: User | None) -> Session:
+    """Change a session's times or venue from the board (a conflict's fix button), as one undo step."""
+    before = {session.pk: state_of(Session.objects.get(pk=session.pk))}
+    changed = session_update(session=session, data=data, actor=actor)
+    step_record(visit=session.visit, label=label, before=before, after=[changed], actor=actor)
+    return changed
+
+
+@transaction.atomic
 def board_copy(
     *, session: Session, starts_at: dt.datetime, ends_at: dt.datetime, actor: User | None
 ) -> Session:

@@ -17,12 +17,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from planner.board import time_span
+from planner.undo import board_change
 from planner.views.sessions import saved_conflict_message
 from scheduling.checks import session_conflict_groups, session_conflicts
 from scheduling.fixes import INTERPRETER, VENUE, Fix, fixes_for, parse_token
 from visits.access import AnyUser, access_session, signed_in_required
 from visits.models import Session, StaleEdit, Venue
-from visits.services import session_update
 
 
 def changed_meanwhile(session: Session) -> str:
@@ -83,7 +83,10 @@ def session_fix(request: HttpRequest, session_id: int) -> HttpResponse:
         return HttpResponseRedirect(f"{page}?{urlencode({'interpreter': fix.language})}#interpreters")
     assert isinstance(request.user, User)  # login_required let them in
     try:
-        moved = session_update(session=session, data=change_of(session, fix), actor=request.user)
+        # One undo step, as a move on the board is (planner.undo).
+        moved = board_change(
+            session=session, data=change_of(session, fix), label=fix.label, actor=request.user
+        )
     except StaleEdit:
         current = access_session(request.user, session.pk)
         messages.error(request, changed_meanwhile(current))

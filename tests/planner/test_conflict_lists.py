@@ -136,6 +136,19 @@ def test_the_fix_button_on_the_board_works_as_posted(signed_in, visit, clash):
     assert site.starts_at == stockholm(2027, 3, 23, 11, 50)
 
 
+def test_a_fix_is_a_step_the_board_can_undo(signed_in, visit, clash):
+    _briefing, site = clash
+    before = (site.starts_at, site.ends_at)
+    html = signed_in.get(reverse("planner:board", args=[visit.pk])).content.decode()
+    token = re.search(r'name="fix" value="([^"]+)"', html).group(1)
+    signed_in.post(reverse("planner:session_fix", args=[site.pk]), {"fix": token})
+    site.refresh_from_db()
+    assert site.starts_at != before[0]
+    signed_in.post(reverse("planner:undo", args=[visit.pk]))
+    site.refresh_from_db()
+    assert (site.starts_at, site.ends_at) == before
+
+
 def test_a_fix_for_a_session_changed_meanwhile_is_refused_with_a_clear_message(
     signed_in, visit, clash, coordinator
 ):
