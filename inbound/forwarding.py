@@ -73,7 +73,7 @@ def forward_bytes(raw: bytes, *, original: EmailMessage, recipients: list[str], 
 
 def _header(name: str, value: str) -> bytes:
     value = " ".join(value.split())
-    if not value.isascii() or len(name) + 2 + len(value) > 78:
+    if not value.isascii():  # a Subject or a name in another script (RFC 2047); ASCII stays as it is
         value = email.header.Header(value, "utf-8", header_name=name, maxlinelen=78).encode()
     return f"{name}: {value}".encode("ascii").replace(b"\n", CRLF) + CRLF
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.db import connection as database
 
 from inbound.models import Channel
 from inbound.receiving import received_store
@@ -179,32 +180,35 @@ def idle_wait(connection: imaplib.IMAP4, seconds: float, stop: threading.Event) 
 def run(url: str, stop: threading.Event, poll_seconds: float) -> None:
     """Fetch, then wait (IDLE where offered, else `poll_seconds`), until `stop` is set; reconnect after an
     error, waiting longer each time up to five minutes."""
-    box = mailbox_of(url)
-    failures = 0
-    while not stop.is_set():
-        try:
-            connection = connect(box)
-        except Exception as error:
-            failures += 1
-            log.warning("IMAP: cannot connect to %s (%s); trying again.", box.host, error)
-            stop.wait(min(300, 2**failures))
-            continue
-        try:
-            idle = "IDLE" in connection.capabilities
-            while not stop.is_set():
-                stored = fetch_unseen(connection)
-                failures = 0
-                if stored:
-                    log.info("IMAP: stored %d new messages.", stored)
-                if idle:
-                    idle_wait(connection, poll_seconds, stop)
-                else:
-                    stop.wait(poll_seconds)
-                    connection.noop()
-        except Exception as error:
-            failures += 1
-            log.warning("IMAP: %s: %s; reconnecting.", type(error).__name__, error)
-            stop.wait(min(300, 2**failures))
-        finally:
-            with contextlib.suppress(Exception):
-                connection.logout()
+    try:
+        box = mailbox_of(url)
+        failures = 0
+        while not stop.is_set():
+            try:
+                connection = connect(box)
+            except Exception as error:
+                failures += 1
+                log.warning("IMAP: cannot connect to %s (%s); trying again.", box.host, error)
+                stop.wait(min(300, 2**failures))
+                continue
+            try:
+                idle = "IDLE" in connection.capabilities
+                while not stop.is_set():
+                    stored = fetch_unseen(connection)
+                    failures = 0
+                    if stored:
+                        log.info("IMAP: stored %d new messages.", stored)
+                    if idle:
+                        idle_wait(connection, poll_seconds, stop)
+                    else:
+                        stop.wait(poll_seconds)
+                        connection.noop()
+            except Exception as error:
+                failures += 1
+                log.warning("IMAP: %s: %s; reconnecting.", type(error).__name__, error)
+                stop.wait(min(300, 2**failures))
+            finally:
+                with contextlib.suppress(Exception):
+                    connection.logout()
+    finally:
+        database.close()  # this thread's own connection

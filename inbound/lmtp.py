@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import Envelope, Session
-from django.db import close_old_connections
+from django.db import connection
 
 from inbound.models import Channel
 from inbound.receiving import received_store
@@ -29,12 +29,12 @@ def at_domain(address: str, domain: str) -> bool:
 
 
 def store(raw: bytes, mail_from: str, recipients: Sequence[str]) -> None:
-    """The blocking part, in a worker thread: each thread has its own database connection."""
-    close_old_connections()
+    """The blocking part, in an executor thread. Each thread has its own database connection, closed after
+    each message: a connection per delivery costs little, and none is left to a thread the pool retires."""
     try:
         received_store(raw=raw, channel=Channel.LMTP, mail_from=mail_from, recipients=recipients)
     finally:
-        close_old_connections()
+        connection.close()
 
 
 class ReplyHandler:

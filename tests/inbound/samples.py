@@ -36,27 +36,31 @@ def delivery_report(returned_headers: bytes, *, recipient: str, action: str = "f
         else ("4.4.1", "smtp; 451 4.4.1 Connection timed out")
     )
     return (
-        "From: MAILER-DAEMON@mx.agency.example.org (Mail Delivery System)\r\n"
-        f"To: {REPLY_ADDRESS}\r\n"
-        "Subject: Undelivered Mail Returned to Sender\r\n"
-        f"Date: {formatdate()}\r\n"
-        f"Message-ID: {make_msgid(domain='mx.agency.example.org')}\r\n"
-        "MIME-Version: 1.0\r\n"
-        f'Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"\r\n'
-        "\r\n"
-        f"--{boundary}\r\n"
-        "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
-        "I'm sorry to have to inform you that your message could not be delivered.\r\n\r\n"
-        f"--{boundary}\r\n"
-        "Content-Type: message/delivery-status\r\n\r\n"
-        "Reporting-MTA: dns; mx.agency.example.org\r\n"
-        "Arrival-Date: Mon, 7 Dec 2026 06:00:00 +0000\r\n\r\n"
-        f"Final-Recipient: rfc822; {recipient}\r\n"
-        f"Original-Recipient: rfc822;{recipient}\r\n"
-        f"Action: {action}\r\n"
-        f"Status: {status}\r\n"
-        "Remote-MTA: dns; mx.example.se\r\n"
-        f"Diagnostic-Code: {diagnostic.format(recipient)}\r\n\r\n"
-        f"--{boundary}\r\n"
-        "Content-Type: text/rfc822-headers\r\n\r\n"
-    ).encode() + returned_headers.rstrip(b"\r\n") + f"\r\n\r\n--{boundary}--\r\n".encode()
+        (
+            "From: MAILER-DAEMON@mx.agency.example.org (Mail Delivery System)\r\n"
+            f"To: {REPLY_ADDRESS}\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\n"
+            f"Date: {formatdate()}\r\n"
+            f"Message-ID: {make_msgid(domain='mx.agency.example.org')}\r\n"
+            "MIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"\r\n'
+            "\r\n"
+            f"--{boundary}\r\n"
+            "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+            "I'm sorry to have to inform you that your message could not be delivered.\r\n\r\n"
+            f"--{boundary}\r\n"
+            "Content-Type: message/delivery-status\r\n\r\n"
+            "Reporting-MTA: dns; mx.agency.example.org\r\n"
+            "Arrival-Date: Mon, 7 Dec 2026 06:00:00 +0000\r\n\r\n"
+            f"Final-Recipient: rfc822; {recipient}\r\n"
+            f"Original-Recipient: rfc822;{recipient}\r\n"
+            f"Action: {action}\r\n"
+            f"Status: {status}\r\n"
+            "Remote-MTA: dns; mx.example.se\r\n"
+            f"Diagnostic-Code: {diagnostic.format(recipient)}\r\n\r\n"
+            f"--{boundary}\r\n"
+            "Content-Type: text/rfc822-headers\r\n\r\n"
+        ).encode()
+        + returned_headers.rstrip(b"\r\n")
+        + f"\r\n\r\n--{boundary}--\r\n".encode()
+    )

@@ -135,8 +135,8 @@ class DovecotServer:
     def append(self, raw: bytes, folder: str = "INBOX") -> None:
         connection = self.client()
         try:
-            status, data = connection.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
-            assert status == "OK", data
+            reply = connection.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
+            assert reply[0] == "OK", reply
         finally:
             connection.logout()
 
