@@ -1,4 +1,4 @@
-"""What received mail keeps: raw messages for INBOUND_KEEP_DAYS, less for a person who is erased; the admin."""
+"""What received mail keeps: raw messages for INBOUND_KEEP_DAYS, less once a person is erased; the admin."""
 
 import datetime as dt
 
