@@ -70,6 +70,8 @@ def queue_processing(pk: int) -> None:
 def _message_id(raw: bytes) -> str:
     try:
         headers = message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0], policy=default)
-        return " ".join(str(headers.get("Message-ID", "") or "").split())
+        value = str(headers.get("Message-ID", "") or "")
+        # Only printable characters: a NUL (which PostgreSQL's text refuses) must not refuse the message.
+        return " ".join("".join(c for c in value if c.isprintable()).split())
     except Exception:  # a header that does not parse is no reason to refuse the message
         return ""

@@ -3,6 +3,7 @@
 import smtplib
 
 import pytest
+from django.db import connection
 
 from inbound.models import ReceivedMessage
 from tests.inbound.conftest import REPLY_DOMAIN, lmtp_send
@@ -44,6 +45,23 @@ def test_the_same_message_received_twice_is_one_row(lmtp):
     # A different message is a row of its own.
     assert lmtp_send(lmtp, human_note(text="Another question."), REPLY_ADDRESS) == {}
     assert ReceivedMessage.objects.count() == 2
+
+
+def test_while_the_database_cannot_store_the_server_answers_451_and_stores_the_retry(lmtp):
+    raw = human_note(text="A note with a NUL in its Message-ID.").replace(
+        b"@example.se>", b"\x00@example.se>", 1
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE inbound_receivedmessage RENAME TO inbound_receivedmessage_away")
+    try:
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            lmtp_send(lmtp, raw, REPLY_ADDRESS)
+        assert refused.value.smtp_code == 451  # Postfix keeps the message and delivers it again later
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE inbound_receivedmessage_away RENAME TO inbound_receivedmessage")
+    assert lmtp_send(lmtp, raw, REPLY_ADDRESS) == {}
+    assert ReceivedMessage.objects.get().message_id.endswith("@example.se>")
 
 
 def test_lhlo_is_the_greeting_and_helo_is_refused(lmtp):
