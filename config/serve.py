@@ -1,8 +1,9 @@
 """What `make run` runs: prepare the database and demo data, then serve until Ctrl-C.
 
 On the embedded default only the web server runs (Celery is eager). With CELERY_BROKER_URL set, a Celery
-worker and beat run beside it. Each child gets its own process group so that stopping this process stops
-everything it started, including the autoreloader's own child.
+worker and beat run beside it; with REPLY_DOMAIN set, the LMTP server for replies (receive_mail) too. Each
+child gets its own process group so that stopping this process stops everything it started, including the
+autoreloader's own child.
 """
 
 import argparse
@@ -92,6 +93,12 @@ def main() -> int:
     else:
         # No beat without a broker: this sweeps the outbox instead, so retries and late messages still go out.
         children.append(start([sys.executable, "manage.py", "outbox_sweep", "--every", "30"]))
+
+    if settings.REPLY_DOMAIN:
+        # Calendar replies and other mail for the reply domain, delivered here by the mail server over LMTP.
+        children.append(
+            start([sys.executable, "manage.py", "receive_mail", "--lmtp", f"127.0.0.1:{settings.LMTP_PORT}"])
+        )
 
     # Ctrl-C, and SIGTERM from a supervisor or a test, stop everything. SIGINT is set explicitly because a
     # process started in the background by a shell script inherits it as ignored.

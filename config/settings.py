@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "notifications",
     # After participation: responses.admin extends the Session admin registered by then.
     "responses",
+    # Received mail (LMTP, IMAP): after responses, whose calendar replies it hands messages to.
+    "inbound",
     "planner",
     "directory",
     "rest_framework",
@@ -344,6 +346,32 @@ CELERY_BEAT_SCHEDULE["confirmation-digest"] = {
     "task": "responses.tasks.send_confirmation_digests",
     "schedule": 3600.0,
 }
+
+# --- Received mail (inbound) ---------------------------------------------------------------------------
+# The domain of the reply addresses (reply+<token>@REPLY_DOMAIN) that calendar programs answer to. Empty:
+# invitations name ORGANIZER_EMAIL as today, and nothing is received.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="")
+# The port `make run` starts the LMTP server on (127.0.0.1) when REPLY_DOMAIN is set.
+LMTP_PORT = env.int("LMTP_PORT", default=8025)
+# A mailbox to fetch replies from, for agencies that cannot deliver to LMTP:
+# imaps://user:password@host:993/INBOX (or imap://...). Empty: no polling.
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+# Seconds between polls of the mailbox when its server does not offer IDLE (and the longest IDLE wait).
+INBOUND_IMAP_POLL_SECONDS = env.int("INBOUND_IMAP_POLL_SECONDS", default=60)
+# Days a received message is kept whole; then only its status, outcome and Message-ID remain.
+INBOUND_KEEP_DAYS = env.int("INBOUND_KEEP_DAYS", default=30)
+# Tries to forward a message before it is marked failed; a row processing this long is put back by the sweep.
+INBOUND_MAX_ATTEMPTS = env.int("INBOUND_MAX_ATTEMPTS", default=8)
+INBOUND_STUCK_SECONDS = env.int("INBOUND_STUCK_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# The sweep leaves rows younger than this to the task queued when they were stored.
+INBOUND_SWEEP_GRACE_SECONDS = env.int("INBOUND_SWEEP_GRACE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["sweep-received"] = {"task": "inbound.tasks.sweep_received", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["erase-old-received"] = {"task": "inbound.tasks.erase_old_raw", "schedule": 86400.0}
+if INBOUND_IMAP_URL:
+    CELERY_BEAT_SCHEDULE["poll-imap"] = {
+        "task": "inbound.tasks.poll_imap",
+        "schedule": float(INBOUND_IMAP_POLL_SECONDS),
+    }
 
 # --- Personal data -------------------------------------------------------------------------------------
 # Days after the last visit of a delegation member ends that their personal data is erased (privacy.tasks).

@@ -29,7 +29,8 @@ OUTBOX_TRANSITIONS: dict[str, set[str]] = {
         OutboxStatus.FAILED,
         OutboxStatus.WITHDRAWN,
     },
-    OutboxStatus.SENT: set(),
+    # A delivery report came back for it (inbound.processing reads the DSN): it did not arrive after all.
+    OutboxStatus.SENT: {OutboxStatus.FAILED},
     OutboxStatus.WITHDRAWN: set(),
     # "Send again" by a coordinator.
     OutboxStatus.FAILED: {OutboxStatus.QUEUED},

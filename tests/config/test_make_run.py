@@ -126,3 +126,40 @@ def test_links_follow_the_served_port_unless_site_url_is_set(tmp_path):
     assert served_site_url("localhost", "9000", {}, dotenv) == "http://localhost:9000"
     dotenv.write_text("export SITE_URL=https://v.example.org\n")
     assert served_site_url("127.0.0.1", "8101", {}, dotenv) is None
+
+
+def test_with_a_reply_domain_the_lmtp_server_runs_beside_the_site(tmp_path):
+    """What `make run` runs (config.serve, here without the demo data) starts receive_mail when REPLY_DOMAIN
+    is set, on LMTP_PORT, and stops it with the rest."""
+    import smtplib
+    import sys
+
+    port, lmtp_port, marker = free_port(), free_port(), uuid.uuid4().hex
+    log = tmp_path / "serve.log"
+    dropped = {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config.serve", "--port", str(port), "--no-demo"],
+        cwd=BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in dropped},
+            "SQLITE_PATH": str(tmp_path / "run.sqlite3"),
+            "VISITPLAN_TEST_MARKER": marker,
+            "REPLY_DOMAIN": "replies.example.org",
+            "LMTP_PORT": str(lmtp_port),
+        },
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: "LMTP: receiving" in log.read_text(), 120, "the LMTP server", log)
+        client = smtplib.LMTP("127.0.0.1", lmtp_port)
+        code, _ = client.docmd("LHLO", "mx.example.org")
+        assert code == 250
+        code, _ = client.docmd("MAIL FROM:<eva@example.se>")
+        assert code == 250
+        code, _ = client.docmd("RCPT TO:<someone@elsewhere.example.org>")
+        assert code == 550
+        client.quit()
+    finally:
+        stop_like_ctrl_c(process, marker, log)
