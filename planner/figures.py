@@ -112,8 +112,8 @@ def upcoming_visits(visits: QuerySet[Visit], today: dt.date | None = None) -> Qu
         visits.filter(ends_on__gte=today - dt.timedelta(days=1))
         .exclude(status=VisitStatus.COMPLETED)
         .select_related("delegation")
-        # What the dashboard and its "needs you" list show of a visit: loading the rest (the delegation's
-        # countries and languages, the visit's country and windows) was a tenth of a row's cost.
+        # What the dashboard and its "needs you" list show of a visit; the rest (the delegation's countries
+        # and languages, the visit's country and windows) was converted for every row and never shown.
         .only(*LISTED)
         .order_by("starts_on", "title")
     )
