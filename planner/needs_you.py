@@ -87,7 +87,8 @@ def open_answers(visit_ids: Collection[int]) -> list[ExpertAnswer]:
         .exclude(expert__session__visit__status=VisitStatus.CANCELLED)
         .annotate(latest=Subquery(latest[:1]))
         .filter(pk=F("latest"))
-        .select_related("expert__person", "expert__session", "colleague")
+        # The venue too: its zone writes the session's time (Session.zone); else a query per answer.
+        .select_related("expert__person", "expert__session__venue", "colleague")
         .prefetch_related("proposed_times")
         .order_by("-created_at", "-id")
     )

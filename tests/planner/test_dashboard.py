@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.template.defaultfilters import date
 from django.urls import reverse
+from django.utils import translation
 
 from planner.figures import open_conflict_counts
 from scheduling.checks import conflict_acknowledge, visit_conflict_report
@@ -82,3 +84,40 @@ def test_the_home_page_links_each_visit_to_its_board(signed_in, visit):
     html = signed_in.get(reverse("home")).content.decode()
     assert reverse("planner:board", args=[visit.pk]) in html
     assert reverse("planner:dashboard") in html  # the "Plan" link in the header
+
+
+def test_each_row_reads_as_the_templates_filters_wrote_it_in_the_readers_language(signed_in, coordinator):
+    """The rows' words, dates and links are made once per request in Python (planner.figures), not by
+    `{% url %}`, `blocktranslate` and `date` in each row: they read as those wrote them, in Swedish too."""
+    soon = VisitFactory(starts_on=dt.date(2027, 3, 13), ends_on=dt.date(2027, 3, 17))
+    later = VisitFactory(starts_on=dt.date(2027, 5, 1), ends_on=dt.date(2027, 5, 3))
+    under_way = VisitFactory(starts_on=dt.date(2027, 3, 11), ends_on=dt.date(2027, 3, 14))
+    for visit in (soon, later, under_way):
+        visit.coordinators.add(coordinator)
+    session = SessionFactory(visit=later, starts_at=stockholm(2027, 5, 2, 9))
+    OutboxMessageFactory(session=session, status="failed")
+    signed_in.cookies["django_language"] = "sv"
+    with time_machine.travel(TWELFTH_OF_MARCH, tick=False):
+        signed_in.force_login(coordinator)
+        response = signed_in.get(reverse("planner:dashboard"), HTTP_ACCEPT_LANGUAGE="sv")
+    html = response.content.decode()
+    arrivals = {row.visit: row.arrival for row in response.context["rows"]}
+    assert arrivals == {soon: "i morgon", later: "om 50 dagar", under_way: "pågår"}
+    with translation.override("sv"):
+        dates = [f"{date(v.starts_on, 'j M Y')} – {date(v.ends_on, 'j M Y')}" for v in (soon, later)]
+    assert dates == ["13 Mar 2027 – 17 Mar 2027", "1 Maj 2027 – 3 Maj 2027"]
+    assert all(f"<td>{text}" in html for text in dates)
+    assert f'<a href="{reverse("planner:board", args=[later.pk])}">' in html
+    assert f'<a href="{reverse("planner:delivery", args=[later.pk])}" class="alert">1</a>' in html
+    row = row_of(response, soon)
+    assert (row.failed_url, row.shown.failed) == ("", "0")
+
+
+def test_url_for_each_is_reverse_for_every_pk():
+    from planner.figures import url_for_each
+
+    for name in ("planner:board", "planner:publish", "planner:delivery"):
+        board = url_for_each(name)
+        assert [board(pk) for pk in (1, 7, 12345, 7262524232)] == [
+            reverse(name, args=[pk]) for pk in (1, 7, 12345, 7262524232)
+        ]

@@ -16,6 +16,7 @@ from tests.factories import (
     SessionExpertFactory,
     SessionFactory,
     UserFactory,
+    VenueFactory,
     VisitFactory,
     stockholm,
 )
@@ -34,9 +35,9 @@ def kinds_listed(client, visit) -> list[str]:
     return [item.kind for item in client.get(reverse("planner:needs_you", args=[visit.pk])).context["items"]]
 
 
-def everything(visit) -> dict[str, SessionExpert]:
+def everything(visit, venue=None) -> dict[str, SessionExpert]:
     """One of each kind of item in the visit."""
-    session = SessionFactory(visit=visit, title="Prosecution of trafficking", venue=None)
+    session = SessionFactory(visit=visit, title="Prosecution of trafficking", venue=venue)
     declined = answered(session, "declined", note="Away that week.")
     proposed = answered(
         session,
@@ -155,3 +156,22 @@ def test_the_dashboards_list_costs_the_same_for_one_visit_as_for_ten(
         everything(visit)
     with django_assert_num_queries(expected):
         assert len(client.get(reverse("planner:dashboard")).context["needs"]) == 50
+
+
+def test_answers_about_sessions_at_venues_cost_no_query_each(signed_in, visit, django_assert_num_queries):
+    """A session's time is written in its venue's zone: the venue comes with the answers, not one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    everything(visit, venue=VenueFactory(time_zone="Europe/Riga"))
+    url = reverse("planner:needs_you", args=[visit.pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert signed_in.get(url).status_code == 200
+    expected = len(captured)
+    for _ in range(6):
+        everything(visit, venue=VenueFactory(time_zone="Europe/Riga"))
+    with django_assert_num_queries(expected):
+        items = signed_in.get(url).context["items"]
+    assert len(items) == 35
+    answers = [item for item in items if item.kind in ("declined", "proposed", "passed")]
+    assert len(answers) == 21 and all("(Europe/Riga)" in item.what for item in answers)
