@@ -224,6 +224,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Visitplan <visitplan
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The mailbox that appears as ORGANIZER in calendar invitations and receives the experts' replies.
 ORGANIZER_EMAIL = env.str("ORGANIZER_EMAIL", default="coordinators@localhost")
+# The domain of the reply addresses (reply+<token>@REPLY_DOMAIN) that become each expert's invitation's
+# ORGANIZER, so that a calendar program's Accept or Decline is an answer (responses.calendar_replies). Empty:
+# invitations name ORGANIZER_EMAIL, as before, and replies reach the coordinators' mailbox.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="")
 
 # --- Celery ---------------------------------------------------------------------------------------------
 # CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0. Unset: tasks run eagerly in the calling process.

@@ -9,6 +9,7 @@ session's venue, named, so nobody has to work out which clock a time is on. What
 session (the facts, the calendar event, who is on it) comes from `notifications.sessions`.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from notifications.calendar import Attendee, clean_name
 from notifications.links import expert_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.notices import Composed, ComposeError, compose_notice
+from notifications.reply_address import reply_address
 from notifications.sessions import (
     SessionFacts,
     event_status,
@@ -98,6 +100,23 @@ def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Prel
     return absolute(
         reverse("responses:answer", args=[expert_links.make_token(expert, sequence=message.sequence)])
     )
+
+
+def organizer_of(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str:
+    """ORGANIZER of an expert's invitation, update or cancellation: their reply address
+    (notifications.reply_address) while they are on the session and REPLY_DOMAIN is set, so that their
+    calendar program's answer comes back to us; otherwise the coordinators' mailbox."""
+    if message.role == ChangeRecipient.Role.EXPERT and session is not None and message.person_id is not None:
+        expert = preloaded.experts.get((session.pk, message.person_id))
+        if expert is not None:
+            return reply_address(expert.pk, session.pk) or settings.ORGANIZER_EMAIL
+    return settings.ORGANIZER_EMAIL
+
+
+def with_organizer(event: calendar.CalendarEvent, organizer: str) -> calendar.CalendarEvent:
+    if organizer == event.organizer_email:
+        return event
+    return dataclasses.replace(event, organizer_email=organizer)
 
 
 @dataclass(frozen=True)
@@ -282,6 +301,7 @@ def _invitation(
         attendees=[attendee],
         response_url=response_url,
     )
+    event = with_organizer(event, organizer_of(message, session, preloaded))
     ics = calendar.build_calendar([event], method=calendar.REQUEST, stamp=stamp, cache=preloaded.calendars)
     context = _context(
         message,
@@ -317,6 +337,7 @@ def _cancellation(message: OutboxMessage, *, stamp: dt.datetime, url: str, prelo
     event = session_event(
         facts, sequence=message.sequence, status=calendar.CANCELLED, url=url, attendees=[attendee]
     )
+    event = with_organizer(event, organizer_of(message, session, preloaded))
     ics = calendar.build_calendar([event], method=calendar.CANCEL, stamp=stamp, cache=preloaded.calendars)
     # The session goes on without them: they were taken off it, it was not cancelled.
     taken_off = facts.status != Session.Status.CANCELLED and session is not None
