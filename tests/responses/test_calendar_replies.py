@@ -57,7 +57,9 @@ def invitation_event(raw: bytes, method: str = "REQUEST"):
         for p in message.walk()
         if p.get_content_type() == "text/calendar" and p.get_param("method") == method
     ]
-    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    data = part.get_payload(decode=True)
+    assert isinstance(data, bytes)
+    calendar = Calendar.from_ical(data)
     assert str(calendar["METHOD"]) == method
     (event,) = calendar.walk("VEVENT")
     return event
@@ -116,7 +118,9 @@ def test_the_invitation_names_the_reply_address_as_organizer_with_the_coordinato
         message = email.message_from_bytes(received.raw, policy=email.policy.default)
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                for event in Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT"):
+                data = part.get_payload(decode=True)
+                assert isinstance(data, bytes)
+                for event in Calendar.from_ical(data).walk("VEVENT"):
                     assert str(event["ORGANIZER"]) == f"mailto:{settings.ORGANIZER_EMAIL}"
 
 
