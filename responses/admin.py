@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from responses.answers import AnswerRefused
-from responses.models import ExpertAnswer, ProposedTime
+from responses.models import CalendarReply, ExpertAnswer, ProposedTime
 from responses.services import answer_from_admin
 from visits.admin.base import ReadOnlyMixin, session_when
 from visits.admin.programme import CoordinatedOnly, SessionExpertAdmin, SessionExpertInline
@@ -80,6 +80,34 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
     @admin.display(description=_("when"), ordering="expert__session__starts_at")
     def session_time(self, answer: ExpertAnswer) -> str:
         return session_when(answer.expert.session)
+
+
+@admin.register(CalendarReply)
+class CalendarReplyAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
+    """The replies from experts' calendar programs (responses.calendar_replies) and what became of each:
+    an answer, or why not (stale, not from the invited expert, ...). Read only."""
+
+    visit_path = "expert__session__visit__"
+
+    list_display = ["received_at", "expert", "method", "partstat", "attendee", "sequence", "outcome"]
+    list_filter = ["outcome", "method", "partstat"]
+    list_select_related = ["expert__person", "expert__session"]
+    search_fields = ["attendee", "uid", "comment"]
+    readonly_fields = [
+        "received_at",
+        "expert",
+        "expert_row",
+        "method",
+        "uid",
+        "attendee",
+        "partstat",
+        "sequence",
+        "dtstamp",
+        "comment",
+        "outcome",
+        "answer",
+    ]
+    date_hierarchy = "received_at"
 
 
 # The admin's pages that change an expert's answer

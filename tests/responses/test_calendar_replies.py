@@ -344,3 +344,11 @@ def test_the_token_is_found_in_the_headers_and_in_any_case(lead, sent):
 def test_a_note_without_a_calendar_is_not_a_calendar_reply(lead, sent):
     assert reply("human_note.eml", lead, sent) is None
     assert not CalendarReply.objects.exists()
+
+
+def test_the_door_is_named_in_swedish():
+    from django.utils import translation
+
+    with translation.override("sv"):
+        assert str(Door.CALENDAR.label) == "Svar från kalendern"
+        assert str(ReplyOutcome.STALE.label).startswith("Inaktuellt")
