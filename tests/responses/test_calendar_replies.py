@@ -352,3 +352,27 @@ def test_the_door_is_named_in_swedish():
     with translation.override("sv"):
         assert str(Door.CALENDAR.label) == "Svar från kalendern"
         assert str(ReplyOutcome.STALE.label).startswith("Inaktuellt")
+
+
+def test_the_admins_calendar_replies_show_a_coordinator_only_their_own_visits(lead, sent):
+    from tests.factories import UserFactory
+    from visits.roles import coordinators_group
+
+    reply("outlook_accept.eml", lead, sent)
+    (record,) = CalendarReply.objects.all()
+    karin = Client()
+    karin.force_login(lead.visit.coordinators.get())
+    bertil_user = UserFactory.create(username="bertil", is_staff=True)
+    bertil_user.groups.add(coordinators_group())
+    bertil = Client()
+    bertil.force_login(bertil_user)
+    changelist = reverse("admin:responses_calendarreply_changelist")
+    lead.visit.coordinators.get().groups.add(coordinators_group())
+    mine = karin.get(changelist)
+    assert mine.status_code == 200 and mine.context["cl"].queryset.filter(pk=record.pk).exists()
+    theirs = bertil.get(changelist)
+    assert theirs.status_code == 200 and not theirs.context["cl"].queryset.exists()
+    change = reverse("admin:responses_calendarreply_change", args=[record.pk])
+    missing = reverse("admin:responses_calendarreply_change", args=[record.pk + 1000])
+    got, expected = bertil.get(change), bertil.get(missing)
+    assert (got.status_code, got.get("Location")) == (expected.status_code, expected.get("Location"))
