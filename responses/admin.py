@@ -11,11 +11,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from responses.answers import AnswerRefused
-from responses.models import CalendarReply, ExpertAnswer, ProposedTime
+from responses.models import CalendarReply, Door, ExpertAnswer, ProposedTime
 from responses.services import answer_from_admin
 from visits.admin.base import ReadOnlyMixin, session_when
 from visits.admin.programme import CoordinatedOnly, SessionExpertAdmin, SessionExpertInline
@@ -42,7 +43,7 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
         "expert_name",
         "session",
         "session_time",
-        "response",
+        "answer_given",
         "channel",
         "created_at",
         "recorded_by",
@@ -68,6 +69,18 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
     ]
     inlines = [ProposedTimeInline]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertAnswer]:
+        # The expert's answers, and a calendar's TENTATIVE (responses.calendar_replies): no answer of its
+        # own, but the coordinators should see it beside them.
+        answers = ExpertAnswer.history.filter(Q(is_answer=True) | Q(channel=Door.CALENDAR))
+        return self.coordinated(request, answers)
+
+    @admin.display(description=_("answer"), ordering="response")
+    def answer_given(self, answer: ExpertAnswer) -> str:
+        if answer.channel == Door.CALENDAR and answer.response == SessionExpert.Response.INVITED:
+            return str(_("Tentative"))
+        return answer.get_response_display()
 
     @admin.display(description=_("expert"), ordering="expert__person__name")
     def expert_name(self, answer: ExpertAnswer) -> str:

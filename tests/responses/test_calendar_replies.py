@@ -175,6 +175,15 @@ def test_apple_tentative_keeps_the_expert_invited_and_records_it_visibly(lead, s
     assert line.channel == Door.CALENDAR and not line.is_answer
     assert line.note == "Troligen, men jag bekräftar på fredag."
     assert CalendarReply.objects.get().outcome == ReplyOutcome.TENTATIVE
+    # The admin's answers show it as tentative, with its door.
+    coordinator = lead.visit.coordinators.get()
+    coordinator.is_superuser = True
+    coordinator.save()
+    karin = Client()
+    karin.force_login(coordinator)
+    page = karin.get(reverse("admin:responses_expertanswer_changelist"))
+    assert list(page.context["cl"].result_list) == [line]
+    assert "Tentative" in page.content.decode() and "Calendar reply" in page.content.decode()
     deliver_due()
     (notice,) = [r for r in smtp.handler.received if r.rcpt_tos == ["karin.coordinator@si.example.org"]]
     assert "Tentative" in notice.raw.decode("utf-8", "replace")
