@@ -83,7 +83,8 @@ def calendars_in(message: email.message.Message) -> list[tuple[Calendar, str]]:
             continue
         try:
             parsed = Calendar.from_ical(data)
-        except (ValueError, IndexError, KeyError):
+        except (ValueError, IndexError, KeyError, TypeError, AttributeError):
+            # Anyone can write to the reply address: a calendar that does not parse is no reply.
             logger.info("A calendar part that does not parse, skipped")
             continue
         for component in parsed if isinstance(parsed, list) else [parsed]:

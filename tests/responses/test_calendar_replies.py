@@ -385,3 +385,21 @@ def test_the_admins_calendar_replies_show_a_coordinator_only_their_own_visits(le
     missing = reverse("admin:responses_calendarreply_change", args=[record.pk + 1000])
     got, expected = bertil.get(change), bertil.get(missing)
     assert (got.status_code, got.get("Location")) == (expected.status_code, expected.get("Location"))
+
+
+def test_a_calendar_that_does_not_parse_or_answers_nothing_changes_nothing(lead, sent):
+    garbage = sample("outlook_accept.eml", to=sent["to"], uid=sent["uid"], attendee=lead.expert.email)
+    for part in garbage.walk():
+        if part.get_content_type() == "text/calendar":
+            part.set_payload("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nDTSTART:not a time\r\n")
+    assert handle(garbage, [sent["to"]]) is None
+    # A REPLY whose PARTSTAT is still NEEDS-ACTION answers nothing: recorded, and the expert stays invited.
+    needs_action = sample("outlook_accept.eml", to=sent["to"], uid=sent["uid"], attendee=lead.expert.email)
+    for part in needs_action.walk():
+        if part.get_content_type() == "text/calendar":
+            text = (
+                part.get_payload(decode=True).decode().replace("PARTSTAT=ACCEPTED", "PARTSTAT=NEEDS-ACTION")
+            )
+            part.set_payload(text)
+    assert handle(needs_action, [sent["to"]]) == "refused"
+    assert expert_row(lead).response == SessionExpert.Response.INVITED
