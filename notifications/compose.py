@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from notifications import calendar
+from notifications import calendar, hooks
 from notifications.calendar import Attendee, clean_name
 from notifications.links import expert_links
 from notifications.models import MessageKind, OutboxMessage
@@ -77,6 +77,8 @@ def partstat_of(session: Session | None, person: Person, role: str, preloaded: "
     if role != ChangeRecipient.Role.EXPERT or session is None:
         return calendar.NEEDS_ACTION
     expert = preloaded.experts.get((session.pk, person.pk))
+    if expert is not None and expert.pk in preloaded.partstats:
+        return preloaded.partstats[expert.pk]
     return PARTSTAT_OF_RESPONSE.get(expert.response if expert else "", calendar.NEEDS_ACTION)
 
 
@@ -131,6 +133,8 @@ class Preloaded:
     renders: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
     # Serialised calendar parts that a session's recipients share: see calendar.SharedCache.
     calendars: calendar.SharedCache = field(default_factory=dict)
+    # PARTSTATs that the experts' rows do not say (hooks.partstats), by row id.
+    partstats: dict[int, str] = field(default_factory=dict)
 
 
 def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
@@ -144,7 +148,11 @@ def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
     }
     tokens = person_tokens(m.person for m in messages if m.person is not None)
     urls = {pk: programme_url_of(token) for pk, token in tokens.items()}
-    return Preloaded(sessions, experts, urls)
+    # Only calendar replies make answers that an expert's row does not say (a TENTATIVE): one more query
+    # per batch, and none where there is no reply address.
+    awaiting = [e for e in experts.values() if e.response in AWAITING_ANSWER]
+    partstats = hooks.partstats(awaiting) if settings.REPLY_DOMAIN and awaiting else {}
+    return Preloaded(sessions, experts, urls, partstats=partstats)
 
 
 # --- The messages -------------------------------------------------------------------------------------------

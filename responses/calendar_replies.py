@@ -29,12 +29,13 @@ so nothing a person wrote is lost.
 import datetime as dt
 import email.message
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from icalendar import Calendar, Event
 
 from notifications import calendar
@@ -327,3 +328,21 @@ def _delegate_name(event: Event, email: str) -> str:
         if attendee.email == email and attendee.name:
             return attendee.name
     return email.split("@")[0]
+
+
+def tentative_partstats(experts: Sequence[SessionExpert]) -> dict[int, str]:
+    """PARTSTAT TENTATIVE for the experts whose latest line of history is a calendar's TENTATIVE, so that
+    later invitations show it (registered with notifications.hooks). One query."""
+    if not experts:
+        return {}
+    latest = ExpertAnswer.history.filter(expert=OuterRef("pk")).order_by("-created_at", "-id")
+    rows = (
+        SessionExpert.objects.filter(pk__in=[e.pk for e in experts], response=SessionExpert.Response.INVITED)
+        .annotate(
+            last_door=Subquery(latest.values("channel")[:1]),
+            last_answer=Subquery(latest.values("response")[:1]),
+        )
+        .filter(last_door=Door.CALENDAR, last_answer=SessionExpert.Response.INVITED)
+        .values_list("pk", flat=True)
+    )
+    return dict.fromkeys(rows, calendar.TENTATIVE_ANSWER)

@@ -187,6 +187,13 @@ def test_apple_tentative_keeps_the_expert_invited_and_records_it_visibly(lead, s
     deliver_due()
     (notice,) = [r for r in smtp.handler.received if r.rcpt_tos == ["karin.coordinator@si.example.org"]]
     assert "Tentative" in notice.raw.decode("utf-8", "replace")
+    # A later invitation says TENTATIVE for them, and still carries their link to answer.
+    smtp.handler.received.clear()
+    invite(expert, key="later-invitation")
+    deliver_due()
+    (later,) = [r for r in smtp.handler.received if r.rcpt_tos == [lead.expert.email]]
+    assert invitation_event(later.raw)["ATTENDEE"].params["PARTSTAT"] == "TENTATIVE"
+    assert "/a/" in later.raw.decode("utf-8", "replace")
 
 
 def test_a_reply_with_several_vevents_and_a_vtimezone_answers_for_ours(lead, sent):
