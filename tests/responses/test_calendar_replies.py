@@ -410,3 +410,33 @@ def test_a_calendar_that_does_not_parse_or_answers_nothing_changes_nothing(lead,
             part.set_payload(text)
     assert handle(needs_action, [sent["to"]]) == "refused"
     assert expert_row(lead).response == SessionExpert.Response.INVITED
+
+
+def test_a_batch_of_invitations_with_reply_addresses_costs_the_same_queries_for_one_or_many(lead, sent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.compose import compose_message, preload
+    from notifications.models import MessageKind, OutboxMessage
+    from tests.factories import SessionExpertFactory
+
+    reply("apple_tentative.eml", lead, sent)  # one of them is tentative: the hook has something to find
+    for number in range(4):
+        extra = SessionExpertFactory.create(session=lead.morning, person__name=f"Expert {number}")
+        invite(extra, key=f"batch-{number}")
+    invite(expert_row(lead), key="batch-eva")
+    messages = list(
+        OutboxMessage.objects.filter(kind=MessageKind.INVITATION, idempotency_key__startswith="batch-")
+        .select_related("person", "visit", "session")
+        .order_by("pk")
+    )
+    assert len(messages) == 5
+
+    def cost(batch: list[OutboxMessage]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            preloaded = preload(batch)
+            composed = [compose_message(m, preloaded=preloaded) for m in batch]
+        assert all(b"reply+" in c.alternatives[1][0].encode() for c in composed)
+        return len(captured)
+
+    assert cost(messages[:1]) == cost(messages)
