@@ -226,6 +226,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Visitplan <visitplan
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The mailbox that appears as ORGANIZER in calendar invitations and receives the experts' replies.
 ORGANIZER_EMAIL = env.str("ORGANIZER_EMAIL", default="coordinators@localhost")
+# The domain of the reply addresses (reply+<token>@REPLY_DOMAIN) that become each expert's invitation's
+# ORGANIZER, so that a calendar program's Accept or Decline is an answer (responses.calendar_replies). Empty:
+# invitations name ORGANIZER_EMAIL, as before, and replies reach the coordinators' mailbox.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="")
 
 # --- Celery ---------------------------------------------------------------------------------------------
 # CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0. Unset: tasks run eagerly in the calling process.
@@ -348,9 +352,7 @@ CELERY_BEAT_SCHEDULE["confirmation-digest"] = {
 }
 
 # --- Received mail (inbound) ---------------------------------------------------------------------------
-# The domain of the reply addresses (reply+<token>@REPLY_DOMAIN) that calendar programs answer to. Empty:
-# invitations name ORGANIZER_EMAIL as today, and nothing is received.
-REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="")
+# REPLY_DOMAIN (above, beside ORGANIZER_EMAIL) is the domain received mail arrives at.
 # The port `make run` starts the LMTP server on (127.0.0.1) when REPLY_DOMAIN is set.
 LMTP_PORT = env.int("LMTP_PORT", default=8025)
 # A mailbox to fetch replies from, for agencies that cannot deliver to LMTP:

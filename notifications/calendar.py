@@ -22,6 +22,10 @@ REQUEST: Final = "REQUEST"
 CANCEL: Final = "CANCEL"
 PUBLISH: Final = "PUBLISH"
 METHODS: Final = frozenset({REQUEST, CANCEL, PUBLISH})
+# What attendees send back (read by responses.calendar_replies), and the organizer's refusal of a COUNTER.
+REPLY: Final = "REPLY"
+COUNTER: Final = "COUNTER"
+DECLINECOUNTER: Final = "DECLINECOUNTER"
 
 # VEVENT STATUS values.
 TENTATIVE: Final = "TENTATIVE"
@@ -234,3 +238,27 @@ def _calendar_head(method: str, name: str | None, refresh: dt.timedelta | None) 
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))  # the same, for Outlook
     return calendar.to_ical().removesuffix(END_CALENDAR)
+
+
+def build_declinecounter(
+    *,
+    uid: str,
+    sequence: int,
+    organizer_email: str,
+    organizer_name: str,
+    attendee: Attendee,
+    stamp: dt.datetime,
+    comment: str = "",
+) -> bytes:
+    """METHOD:DECLINECOUNTER (RFC 5546 3.2.8): the organizer refuses an attendee's COUNTER; the event stays
+    as it was. One VEVENT with the UID and SEQUENCE of the invitation the COUNTER was about."""
+    head = _calendar_head(DECLINECOUNTER, None, None)
+    component = Event()
+    component.add("uid", uid)
+    component.add("sequence", sequence)
+    component.add("dtstamp", _utc(stamp))
+    component.add("organizer", _address(organizer_email, organizer_name))
+    component.add("attendee", _address(attendee.email, attendee.name))
+    if comment:
+        component.add("comment", clean_text(comment))
+    return head + component.to_ical() + END_CALENDAR

@@ -9,6 +9,7 @@ session's venue, named, so nobody has to work out which clock a time is on. What
 session (the facts, the calendar event, who is on it) comes from `notifications.sessions`.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from notifications import calendar
+from notifications import calendar, hooks
 from notifications.calendar import Attendee, clean_name
 from notifications.links import expert_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.notices import Composed, ComposeError, compose_notice
+from notifications.reply_address import reply_address
 from notifications.sessions import (
     SessionFacts,
     event_status,
@@ -75,6 +77,8 @@ def partstat_of(session: Session | None, person: Person, role: str, preloaded: "
     if role != ChangeRecipient.Role.EXPERT or session is None:
         return calendar.NEEDS_ACTION
     expert = preloaded.experts.get((session.pk, person.pk))
+    if expert is not None and expert.pk in preloaded.partstats:
+        return preloaded.partstats[expert.pk]
     return PARTSTAT_OF_RESPONSE.get(expert.response if expert else "", calendar.NEEDS_ACTION)
 
 
@@ -100,6 +104,23 @@ def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Prel
     )
 
 
+def organizer_of(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str:
+    """ORGANIZER of an expert's invitation, update or cancellation: their reply address
+    (notifications.reply_address) while they are on the session and REPLY_DOMAIN is set, so that their
+    calendar program's answer comes back to us; otherwise the coordinators' mailbox."""
+    if message.role == ChangeRecipient.Role.EXPERT and session is not None and message.person_id is not None:
+        expert = preloaded.experts.get((session.pk, message.person_id))
+        if expert is not None:
+            return reply_address(expert.pk, session.pk) or settings.ORGANIZER_EMAIL
+    return settings.ORGANIZER_EMAIL
+
+
+def with_organizer(event: calendar.CalendarEvent, organizer: str) -> calendar.CalendarEvent:
+    if organizer == event.organizer_email:
+        return event
+    return dataclasses.replace(event, organizer_email=organizer)
+
+
 @dataclass(frozen=True)
 class Preloaded:
     """What a batch of messages reads, fetched once for the batch (three queries), not once per row. A message
@@ -112,6 +133,8 @@ class Preloaded:
     renders: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
     # Serialised calendar parts that a session's recipients share: see calendar.SharedCache.
     calendars: calendar.SharedCache = field(default_factory=dict)
+    # PARTSTATs that the experts' rows do not say (hooks.partstats), by row id.
+    partstats: dict[int, str] = field(default_factory=dict)
 
 
 def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
@@ -125,7 +148,11 @@ def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
     }
     tokens = person_tokens(m.person for m in messages if m.person is not None)
     urls = {pk: programme_url_of(token) for pk, token in tokens.items()}
-    return Preloaded(sessions, experts, urls)
+    # Only calendar replies make answers that an expert's row does not say (a TENTATIVE): one more query
+    # per batch, and none where there is no reply address.
+    awaiting = [e for e in experts.values() if e.response in AWAITING_ANSWER]
+    partstats = hooks.partstats(awaiting) if settings.REPLY_DOMAIN and awaiting else {}
+    return Preloaded(sessions, experts, urls, partstats=partstats)
 
 
 # --- The messages -------------------------------------------------------------------------------------------
@@ -282,6 +309,7 @@ def _invitation(
         attendees=[attendee],
         response_url=response_url,
     )
+    event = with_organizer(event, organizer_of(message, session, preloaded))
     ics = calendar.build_calendar([event], method=calendar.REQUEST, stamp=stamp, cache=preloaded.calendars)
     context = _context(
         message,
@@ -317,6 +345,7 @@ def _cancellation(message: OutboxMessage, *, stamp: dt.datetime, url: str, prelo
     event = session_event(
         facts, sequence=message.sequence, status=calendar.CANCELLED, url=url, attendees=[attendee]
     )
+    event = with_organizer(event, organizer_of(message, session, preloaded))
     ics = calendar.build_calendar([event], method=calendar.CANCEL, stamp=stamp, cache=preloaded.calendars)
     # The session goes on without them: they were taken off it, it was not cancelled.
     taken_off = facts.status != Session.Status.CANCELLED and session is not None

@@ -5,21 +5,41 @@ responses does), so that notifications never imports them:
   (`register_after_enqueue`: responses invites the experts and writes their first reminders, on behalf of
   whoever published the version);
 - before a delivery batch is sent, which of its messages are no longer wanted and are withdrawn instead
-  (`register_unwanted`: responses withdraws reminders whose expert has answered). One call per batch.
+  (`register_unwanted`: responses withdraws reminders whose expert has answered). One call per batch;
+- the PARTSTAT of experts whose answer is not on their row (`register_partstats`: a calendar's TENTATIVE,
+  recorded by responses.calendar_replies, keeps the expert invited). One call per batch, and only when
+  REPLY_DOMAIN is set, since only calendar replies make such answers.
 """
 
 from collections.abc import Callable, Sequence
 
 from notifications.models import OutboxMessage
 from scheduling.models import ProgrammeChange, ProgrammeVersion
+from visits.models import SessionExpert
 
 # (the version, its changes, the rows written for it) -> None
 AfterEnqueue = Callable[[ProgrammeVersion, Sequence[ProgrammeChange], Sequence[OutboxMessage]], None]
 # (a delivery batch) -> the ids of its messages that are no longer wanted
 Unwanted = Callable[[Sequence[OutboxMessage]], set[int]]
 
+# (experts' rows) -> {row id: PARTSTAT} for the rows whose answer their row does not say
+Partstats = Callable[[Sequence[SessionExpert]], dict[int, str]]
+
 _after_enqueue: list[AfterEnqueue] = []
 _unwanted: list[Unwanted] = []
+_partstats: list[Partstats] = []
+
+
+def register_partstats(hook: Partstats) -> None:
+    if hook not in _partstats:
+        _partstats.append(hook)
+
+
+def partstats(experts: Sequence[SessionExpert]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for hook in _partstats:
+        found.update(hook(experts))
+    return found
 
 
 def register_after_enqueue(hook: AfterEnqueue) -> None:

@@ -50,6 +50,7 @@ class Item:
     expert: SessionExpert | None = None
     note: str = ""
     proposals: list[Proposal] = field(default_factory=list)
+    door: str = ""  # through which door an answer came: "Link in the invitation", "Calendar reply", ...
 
 
 def when_with_day(session: Session) -> str:
@@ -155,6 +156,7 @@ def _answer_item(answer: ExpertAnswer, visit: Visit) -> Item:
         expert=expert,
         note=answer.note,
         proposals=proposals,
+        door=answer.get_channel_display(),
     )
 
 

@@ -11,11 +11,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from responses.answers import AnswerRefused
-from responses.models import ExpertAnswer, ProposedTime
+from responses.models import CalendarReply, Door, ExpertAnswer, ProposedTime
 from responses.services import answer_from_admin
 from visits.admin.base import ReadOnlyMixin, session_when
 from visits.admin.programme import CoordinatedOnly, SessionExpertAdmin, SessionExpertInline
@@ -42,7 +43,7 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
         "expert_name",
         "session",
         "session_time",
-        "response",
+        "answer_given",
         "channel",
         "created_at",
         "recorded_by",
@@ -69,6 +70,18 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
     inlines = [ProposedTimeInline]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertAnswer]:
+        # The expert's answers, and a calendar's TENTATIVE (responses.calendar_replies): no answer of its
+        # own, but the coordinators should see it beside them.
+        answers = ExpertAnswer.history.filter(Q(is_answer=True) | Q(channel=Door.CALENDAR))
+        return self.coordinated(request, answers)
+
+    @admin.display(description=_("answer"), ordering="response")
+    def answer_given(self, answer: ExpertAnswer) -> str:
+        if answer.channel == Door.CALENDAR and answer.response == SessionExpert.Response.INVITED:
+            return str(_("Tentative"))
+        return answer.get_response_display()
+
     @admin.display(description=_("expert"), ordering="expert__person__name")
     def expert_name(self, answer: ExpertAnswer) -> str:
         return answer.expert.person.name
@@ -80,6 +93,34 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
     @admin.display(description=_("when"), ordering="expert__session__starts_at")
     def session_time(self, answer: ExpertAnswer) -> str:
         return session_when(answer.expert.session)
+
+
+@admin.register(CalendarReply)
+class CalendarReplyAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
+    """The replies from experts' calendar programs (responses.calendar_replies) and what became of each:
+    an answer, or why not (stale, not from the invited expert, ...). Read only."""
+
+    visit_path = "expert__session__visit__"
+
+    list_display = ["received_at", "expert", "method", "partstat", "attendee", "sequence", "outcome"]
+    list_filter = ["outcome", "method", "partstat"]
+    list_select_related = ["expert__person", "expert__session"]
+    search_fields = ["attendee", "uid", "comment"]
+    readonly_fields = [
+        "received_at",
+        "expert",
+        "expert_row",
+        "method",
+        "uid",
+        "attendee",
+        "partstat",
+        "sequence",
+        "dtstamp",
+        "comment",
+        "outcome",
+        "answer",
+    ]
+    date_hierarchy = "received_at"
 
 
 # The admin's pages that change an expert's answer

@@ -33,8 +33,8 @@ from visits.selectors import session_cancelled
 from visits.services import InvalidTransition, check_transition
 
 # Doors through which the expert answers: a move through them counts as an answer of theirs. A calendar reply
-# (an iMIP REPLY with the expert's PARTSTAT) will be one more.
-ANSWERING_DOORS = frozenset({Door.LINK, Door.PHONE, Door.API})
+# is an iMIP REPLY with the expert's PARTSTAT (responses.calendar_replies).
+ANSWERING_DOORS = frozenset({Door.LINK, Door.PHONE, Door.API, Door.CALENDAR})
 
 
 class AnswerRefused(ValidationError):
@@ -67,7 +67,10 @@ def answer_move(
     already in `to`, and keeps their note unless one is given. `proposals` and `colleague` are for one
     expert's answer.
     """
-    answering = door in ANSWERING_DOORS
+    # A calendar's TENTATIVE is no answer (there is none such): the expert stays invited, their links keep
+    # working, and the line is recorded even when they were invited already, so the coordinators see it.
+    tentative = door == Door.CALENDAR and to == SessionExpert.Response.INVITED
+    answering = door in ANSWERING_DOORS and not tentative
     if answering and to not in ANSWERS:
         raise ValueError(f"An answer through {door} must be one of {sorted(ANSWERS)}, not {to!r}")
     if (proposals or colleague) and len(expert_ids) != 1:
@@ -78,7 +81,7 @@ def answer_move(
         .filter(pk__in=list(expert_ids))
         .order_by("pk")
     )
-    if not answering:
+    if not answering and not tentative:
         experts = [e for e in experts if e.response != to]
     for expert in experts:
         _check(expert, to=to, answering=answering)
@@ -124,7 +127,7 @@ def answer_move(
     )
     if to not in AWAITING_ANSWER:
         withdraw_waiting(experts)
-    if answering and to != SessionExpert.Response.CONFIRMED:
+    if (answering and to != SessionExpert.Response.CONFIRMED) or tentative:
         for answer in answers:
             tell_coordinators_now(answer)
     return answers
@@ -133,7 +136,7 @@ def answer_move(
 def _answering_actor(expert: SessionExpert, *, door: Door, actor: User | None) -> log.Who:
     """Who moved the answer, for the audit log: the expert through their link, a user (by phone, in the API
     or the admin), or the system (an invitation, a reminder, a colleague's invitation)."""
-    if door == Door.LINK and actor is None:
+    if door in (Door.LINK, Door.CALENDAR) and actor is None:
         return log.by_link(expert.person)
     return actor
 

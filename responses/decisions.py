@@ -121,7 +121,8 @@ def proposal_accept(*, expert_id: int, time_id: int, actor: User | None) -> Deci
 @transaction.atomic
 def proposal_refuse(*, expert_id: int, actor: User | None) -> OutboxMessage:
     """Keep the session's time: the expert is asked again for it, by an e-mail in their language that says
-    the time stays, with a link to answer."""
+    the time stays, with a link to answer (and, for a proposal from their calendar program, a
+    METHOD:DECLINECOUNTER calendar)."""
     answer = open_answer(expert_id, SessionExpert.Response.PROPOSED)
     expert = answer.expert
     if session_cancelled(expert.session):
@@ -144,7 +145,14 @@ def proposal_refuse(*, expert_id: int, actor: User | None) -> OutboxMessage:
                 language=message_language(person.preferred_language),
                 send_at=timezone.now(),
                 message_id=new_message_id(),
-                payload={"notice": "proposal_refused", "expert": expert.pk, "answer": answer.pk},
+                payload={
+                    "notice": "proposal_refused",
+                    "expert": expert.pk,
+                    "answer": answer.pk,
+                    # A proposal that came as an iTIP COUNTER is refused in the expert's calendar too:
+                    # the e-mail carries a DECLINECOUNTER (responses.notices).
+                    "declinecounter": answer.channel == Door.CALENDAR,
+                },
             )
         ],
         actor=actor,

@@ -17,11 +17,14 @@ from visits.models import Person, SessionExpert
 
 
 class Door(models.TextChoices):
-    """Through which door an answer came (its column keeps the name `channel`); calendar replies come next."""
+    """Through which door an answer came (its column keeps the name `channel`)."""
 
     LINK = "link", _("Link in the invitation")
     PHONE = "phone", _("Recorded by a coordinator")
     API = "api", _("Through the API")
+    # Accept, Decline, Tentative, Delegate or Propose new time in the expert's calendar program: an iTIP
+    # REPLY or COUNTER to the invitation's reply address (responses.calendar_replies).
+    CALENDAR = "calendar", _("Calendar reply")
     # Moves made for the expert, not answers of theirs: they do not count in SessionExpert.answers.
     ADMIN = "admin", _("Changed in the admin")
     REMINDER = "reminder", _("Invitation or reminder")
@@ -150,3 +153,59 @@ class ProposedTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class ReplyOutcome(models.TextChoices):
+    ANSWERED = "answered", _("Recorded as an answer")
+    TENTATIVE = "tentative", _("Tentative: noted, still to answer")
+    DELEGATED = "delegated", _("Passed to a colleague")
+    COUNTER = "counter", _("Another time proposed")
+    STALE = "stale", _("Stale: for an older invitation or an earlier reply")
+    UNKNOWN_ATTENDEE = "unknown-attendee", _("Not from the invited expert")
+    UNKNOWN_EVENT = "unknown-event", _("Not about this invitation's session")
+    GONE = "gone", _("The expert is no longer on the session")
+    REFUSED = "refused", _("Could not be recorded")
+
+
+class CalendarReply(models.Model):
+    """One iTIP REPLY or COUNTER received at an invitation's reply address, and what became of it: recorded
+    as an answer (`answer`), or why not. Written by responses.calendar_replies; the DTSTAMP of the expert's
+    last processed reply is how a reply that arrives late (an earlier click) is recognised as stale."""
+
+    Outcome = ReplyOutcome
+
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    expert = models.ForeignKey(
+        SessionExpert,
+        verbose_name=_("expert"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_replies",
+    )
+    # The expert's row the reply address names (the row may be gone since).
+    expert_row = models.PositiveIntegerField(_("expert's row"), db_index=True)
+    method = models.CharField(_("method"), max_length=20)
+    uid = models.CharField("UID", max_length=255, blank=True)
+    attendee = models.CharField(_("attendee"), max_length=254, blank=True)
+    partstat = models.CharField("PARTSTAT", max_length=20, blank=True)
+    sequence = models.PositiveIntegerField("SEQUENCE", null=True, blank=True)
+    dtstamp = models.DateTimeField("DTSTAMP", null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReplyOutcome.choices)
+    answer = models.ForeignKey(
+        ExpertAnswer,
+        verbose_name=_("answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_replies",
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("calendar reply")
+        verbose_name_plural = _("calendar replies")
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.partstat} {self.attendee} – {self.get_outcome_display()}"

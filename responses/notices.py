@@ -6,18 +6,22 @@ is composed here, when it is sent, from the answers as they are recorded. COMPOS
 registered with notifications.compose in ResponsesConfig.ready().
 """
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import calendar
 from notifications.links import expert_links
 from notifications.models import OutboxMessage
 from notifications.notices import Composed, ComposeError, NoticeComposer
-from notifications.sessions import facts_of_session, with_facts
+from notifications.reply_address import reply_address
+from notifications.sessions import facts_of_session, session_uid, with_facts
 from notifications.tokens import absolute
 from responses.models import ExpertAnswer
 from visits.models import Session, SessionExpert
@@ -32,6 +36,8 @@ def compose_answer(message: OutboxMessage) -> Composed:
     if not answers:
         raise ComposeError(f"Outbox message {message.pk}: its answer is gone")
     answer = answers[0]
+    if answer["answer"].response == SessionExpert.Response.INVITED:
+        answer["response"] = _("Tentative")
     subject = _("%(expert)s: %(answer)s – %(session)s") % {
         "expert": answer["expert"],
         "answer": answer["response"],
@@ -96,6 +102,7 @@ def compose_proposal_refused(message: OutboxMessage) -> Composed:
         else absolute(reverse("responses:answer", args=[expert_links.make_token(expert)]))
     )
     subject = _("The time of “%(session)s” stays as it is") % {"session": facts.title}
+    ics = _declinecounter(message, expert) if payload.get("declinecounter") else b""
     context = {
         "person": expert.person,
         "session": facts,
@@ -103,7 +110,30 @@ def compose_proposal_refused(message: OutboxMessage) -> Composed:
         "home_zone": expert.person.home_time_zone,
         "answer_url": link,
     }
-    return _render("proposal_refused", subject, context)
+    composed = _render("proposal_refused", subject, context)
+    if not ics:
+        return composed
+    return dataclasses.replace(
+        composed, ics=ics, method=calendar.DECLINECOUNTER, filename="declinecounter.ics"
+    )
+
+
+def _declinecounter(message: OutboxMessage, expert: SessionExpert) -> bytes:
+    """RFC 5546 3.2.8: the refusal of the expert's COUNTER, for the invitation's UID and the SEQUENCE the
+    COUNTER answered, from the same ORGANIZER (their reply address) as the invitation."""
+    payload = message.payload or {}
+    answer_id = payload.get("answer")
+    answer = ExpertAnswer.history.filter(pk=answer_id).first() if isinstance(answer_id, int) else None
+    sequence = answer.sequence if answer is not None else (message.sequence or 0)
+    return calendar.build_declinecounter(
+        uid=session_uid(expert.session_id),
+        sequence=sequence,
+        organizer_email=reply_address(expert.pk, expert.session_id) or settings.ORGANIZER_EMAIL,
+        organizer_name=settings.ORGANIZER_NAME,
+        attendee=calendar.Attendee(email=expert.person.email, name=expert.person.name),
+        stamp=message.created_at or timezone.now(),
+        comment=_("The coordinators keep the session's time."),
+    )
 
 
 COMPOSERS: Mapping[str, NoticeComposer] = {
@@ -116,7 +146,8 @@ COMPOSERS: Mapping[str, NoticeComposer] = {
 
 def _answers(ids: list[Any]) -> list[dict[str, Any]]:
     answers = (
-        ExpertAnswer.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])
+        # The history's lines: a calendar's TENTATIVE (responses.calendar_replies) is told too.
+        ExpertAnswer.history.filter(pk__in=[i for i in ids if isinstance(i, int)])
         .select_related("expert__person", "colleague", "recorded_by")
         .prefetch_related("proposed_times")
         .order_by("created_at", "pk")
