@@ -1,4 +1,4 @@
-"""An interpreter who declined or passed the session on no longer covers its language: the conflict comes back."""
+"""A declined or passed interpreter no longer covers the language: the conflict is back."""
 
 import pytest
 
