@@ -392,6 +392,8 @@ TOKEN_PAGES = {
     "participation:programme_needs": "person_token",
     "responses:answer": None,
     "responses:fresh_link": None,
+    "responses:interpreter_answer": None,
+    "responses:interpreter_fresh_link": None,
 }
 
 
