@@ -37,6 +37,7 @@ from notifications.outbox import (
     session_message_key,
 )
 from responses.answers import ANSWERING_DOORS, AnswerRefused
+from responses.decisions import AlreadySettled
 from responses.models import Door, InterpreterAnswer
 from scheduling.models import ChangeRecipient
 from visits.models import (
@@ -255,3 +256,27 @@ def tell_coordinators_now(answer: InterpreterAnswer) -> list[OutboxMessage]:
     InterpreterAnswer.history.filter(pk=answer.pk).update(told_at=timezone.now())
     dispatch_on_commit([m.pk for m in created])
     return created
+
+
+def interpreter_answer_note(*, interpreter_id: int, actor: User | None) -> InterpreterAnswer:
+    """The coordinator has seen an interpreter's decline or colleague, and nothing more is needed: the
+    answer leaves "needs you". Raises AlreadySettled when there is nothing (left) to note."""
+    answer = (
+        InterpreterAnswer.objects.select_for_update()
+        .filter(
+            interpreter_id=interpreter_id,
+            interpreter__response__in=[
+                SessionInterpreter.Response.DECLINED,
+                SessionInterpreter.Response.PASSED,
+            ],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if answer is None or answer.settled_at is not None or answer.response != answer.interpreter.response:
+        raise AlreadySettled(
+            _("The interpreter has answered again since: there is nothing left to decide here.")
+        )
+    answer.settled_at, answer.settled_by = timezone.now(), actor
+    answer.save(update_fields=["settled_at", "settled_by"])
+    return answer
