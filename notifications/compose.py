@@ -24,7 +24,7 @@ from django.utils.html import escape
 
 from notifications import calendar, hooks
 from notifications.calendar import Attendee, clean_name
-from notifications.links import expert_links
+from notifications.links import expert_links, interpreter_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.notices import Composed, ComposeError, compose_notice
 from notifications.reply_address import reply_address
@@ -39,7 +39,7 @@ from notifications.sessions import (
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
 from notifications.tokens import absolute, person_tokens, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
-from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert
+from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, SessionInterpreter
 from visits.selectors import session_cancelled
 
 LANGUAGES = ("en", "sv")
@@ -51,6 +51,12 @@ PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
     SessionExpert.Response.DECLINED: calendar.DECLINED,
     SessionExpert.Response.PROPOSED: calendar.TENTATIVE_ANSWER,
     SessionExpert.Response.PASSED: calendar.DELEGATED,
+}
+# An interpreter's answer as their calendar shows it (the same words: confirmed, declined, passed).
+PARTSTAT_OF_INTERPRETER: Mapping[str, str] = {
+    SessionInterpreter.Response.CONFIRMED: calendar.ACCEPTED,
+    SessionInterpreter.Response.DECLINED: calendar.DECLINED,
+    SessionInterpreter.Response.PASSED: calendar.DELEGATED,
 }
 
 
@@ -73,7 +79,10 @@ def mailbox(name: str, email: str) -> str:
 
 
 def partstat_of(session: Session | None, person: Person, role: str, preloaded: "Preloaded") -> str:
-    """PARTSTAT: an expert's answer so far; everyone else has yet to act."""
+    """PARTSTAT: an expert's or interpreter's answer so far; everyone else has yet to act."""
+    if session is not None and role == ChangeRecipient.Role.INTERPRETER:
+        booked = preloaded.interpreters.get((session.pk, person.pk))
+        return PARTSTAT_OF_INTERPRETER.get(booked.response if booked else "", calendar.NEEDS_ACTION)
     if role != ChangeRecipient.Role.EXPERT or session is None:
         return calendar.NEEDS_ACTION
     expert = preloaded.experts.get((session.pk, person.pk))
@@ -86,6 +95,8 @@ def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Prel
     """The expert's link to answer, in an invitation or reminder: only while they have yet to answer, and only
     for the session's current time (an invitation for an older SEQUENCE, sent late, gets none), and never
     for a session that is off, by itself or with its visit."""
+    if message.role == ChangeRecipient.Role.INTERPRETER:
+        return _interpreter_answer_url(message, session, preloaded)
     if (
         message.role != ChangeRecipient.Role.EXPERT
         or session is None
@@ -121,6 +132,27 @@ def with_organizer(event: calendar.CalendarEvent, organizer: str) -> calendar.Ca
     return dataclasses.replace(event, organizer_email=organizer)
 
 
+def _interpreter_answer_url(
+    message: OutboxMessage, session: Session | None, preloaded: "Preloaded"
+) -> str | None:
+    """The interpreter's link to answer (notifications.links.interpreter_links), on the same terms as an
+    expert's: while they have yet to answer (or asked for a fresh link), for the session's current time, and
+    never for a session that is off."""
+    if (
+        session is None
+        or message.person_id is None
+        or message.sequence != session.sequence
+        or session_cancelled(session)
+    ):
+        return None
+    booked = preloaded.interpreters.get((session.pk, message.person_id))
+    asked_for = message.idempotency_key.startswith(FRESH_LINK_PREFIX)
+    if booked is None or (booked.response != SessionInterpreter.Response.INVITED and not asked_for):
+        return None
+    token = interpreter_links.make_token(booked, sequence=message.sequence)
+    return absolute(reverse("responses:interpreter_answer", args=[token]))
+
+
 @dataclass(frozen=True)
 class Preloaded:
     """What a batch of messages reads, fetched once for the batch (three queries), not once per row. A message
@@ -129,6 +161,7 @@ class Preloaded:
     sessions: dict[int, Session]
     experts: dict[tuple[int, int], SessionExpert]
     programme_urls: dict[int, str]
+    interpreters: dict[tuple[int, int], SessionInterpreter] = field(default_factory=dict)
     # Rendered subject, text and HTML with placeholders for what is personal: see _render.
     renders: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
     # Serialised calendar parts that a session's recipients share: see calendar.SharedCache.
@@ -146,13 +179,25 @@ def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
             session_id__in=session_ids, person_id__in={m.person_id for m in messages if m.person_id}
         )
     }
+    interpreting = [m for m in messages if m.role == ChangeRecipient.Role.INTERPRETER and m.person_id]
+    interpreters = (
+        {
+            (row.session_id, row.person_id): row
+            for row in SessionInterpreter.objects.filter(
+                session_id__in={m.session_id for m in interpreting},
+                person_id__in={m.person_id for m in interpreting},
+            )
+        }
+        if interpreting
+        else {}
+    )
     tokens = person_tokens(m.person for m in messages if m.person is not None)
     urls = {pk: programme_url_of(token) for pk, token in tokens.items()}
     # Only calendar replies make answers that an expert's row does not say (a TENTATIVE): one more query
     # per batch, and none where there is no reply address.
     awaiting = [e for e in experts.values() if e.response in AWAITING_ANSWER]
     partstats = hooks.partstats(awaiting) if settings.REPLY_DOMAIN and awaiting else {}
-    return Preloaded(sessions, experts, urls, partstats=partstats)
+    return Preloaded(sessions, experts, urls, partstats=partstats, interpreters=interpreters)
 
 
 # --- The messages -------------------------------------------------------------------------------------------
@@ -319,6 +364,7 @@ def _invitation(
         is_update=message.sequence > 0 and message.kind != MessageKind.REMINDER,
         is_reminder=message.kind == MessageKind.REMINDER,
         is_expert=message.role == ChangeRecipient.Role.EXPERT,
+        is_interpreter=message.role == ChangeRecipient.Role.INTERPRETER,
         response_url=response_url,
     )
     subject, text, html = _render(

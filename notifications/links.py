@@ -16,12 +16,16 @@ page (responses.views) checks them.
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
-from visits.models import SessionExpert
+from visits.models import SessionExpert, SessionInterpreter
+
+# The row a link answers for: an expert's on a session, or an interpreter's booking.
+Row = TypeVar("Row", SessionExpert, SessionInterpreter)
 
 EPOCH = dt.datetime(2001, 1, 1, tzinfo=dt.UTC)
 # How far back a used link is recognised as used rather than altered: the answers recorded since it was made.
@@ -37,9 +41,9 @@ class LinkStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class CheckedLink:
+class CheckedLink(Generic[Row]):
     status: LinkStatus
-    expert: SessionExpert | None = None
+    expert: Row | None = None  # the link's row: a SessionInterpreter for interpreter_links
     sequence: int | None = None  # the SEQUENCE the link was made for
 
     @property
@@ -47,23 +51,24 @@ class CheckedLink:
         return self.status is LinkStatus.VALID
 
 
-class ExpertLinkGenerator:
+class LinkGenerator(Generic[Row]):
     key_salt = "visitplan.notifications.links.ExpertLinkGenerator"
     algorithm = "sha256"
+    model: type[Row]
 
-    def make_token(self, expert: SessionExpert, *, sequence: int | None = None) -> str:
+    def make_token(self, expert: Row, *, sequence: int | None = None) -> str:
         """A link for the expert's next answer, for the session at `sequence` (its current one by default)."""
         if sequence is None:
             sequence = expert.session.sequence
         return self._token(expert, sequence, self._seconds(self._now()), expert.answers, settings.SECRET_KEY)
 
-    def check_token(self, token: str) -> CheckedLink:
+    def check_token(self, token: str) -> CheckedLink[Row]:
         try:
             ident_b36, sequence_b36, stamp_b36, _ = token.split("-")
             ident, sequence, stamp = (base36_to_int(part) for part in (ident_b36, sequence_b36, stamp_b36))
         except ValueError:
             return CheckedLink(LinkStatus.INVALID)
-        expert = SessionExpert.objects.select_related("session", "person").filter(pk=ident).first()
+        expert = self.model.objects.select_related("session", "person").filter(pk=ident).first()
         if expert is None:
             return CheckedLink(LinkStatus.INVALID)
         # The number of answers the row had when the link was made: the current one, or an earlier one.
@@ -85,7 +90,7 @@ class ExpertLinkGenerator:
             return CheckedLink(LinkStatus.EXPIRED, expert, sequence)
         return CheckedLink(LinkStatus.VALID, expert, sequence)
 
-    def made_for(self, token: str, expert: SessionExpert) -> bool:
+    def made_for(self, token: str, expert: Row) -> bool:
         """Whether the token is genuine and was made for `expert` as it stands (a row that may be gone: an
         unsaved copy of one taken off a session), at any of its last USED_LOOKBACK answers."""
         try:
@@ -108,14 +113,14 @@ class ExpertLinkGenerator:
         except ValueError:
             return None
 
-    def _matches(self, token: str, expert: SessionExpert, sequence: int, stamp: int, answers: int) -> bool:
+    def _matches(self, token: str, expert: Row, sequence: int, stamp: int, answers: int) -> bool:
         secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
         return any(
             constant_time_compare(self._token(expert, sequence, stamp, answers, secret), token)
             for secret in secrets
         )
 
-    def _token(self, expert: SessionExpert, sequence: int, stamp: int, answers: int, secret: str) -> str:
+    def _token(self, expert: Row, sequence: int, stamp: int, answers: int, secret: str) -> str:
         value = f"{expert.pk}:{expert.session_id}:{expert.person_id}:{sequence}:{stamp}:{answers}"
         digest = salted_hmac(self.key_salt, value, secret=secret, algorithm=self.algorithm).hexdigest()[::2]
         return f"{int_to_base36(expert.pk)}-{int_to_base36(sequence)}-{int_to_base36(stamp)}-{digest}"
@@ -129,4 +134,19 @@ class ExpertLinkGenerator:
         return dt.datetime.now(dt.UTC)
 
 
+class ExpertLinkGenerator(LinkGenerator[SessionExpert]):
+    model = SessionExpert
+
+
 expert_links = ExpertLinkGenerator()
+
+
+class InterpreterLinkGenerator(LinkGenerator[SessionInterpreter]):
+    """The same links for an interpreter's booking (SessionInterpreter, with its own `answers`): a salt of
+    their own, so an expert's token never opens an interpreter's row of the same id, nor the reverse."""
+
+    key_salt = "visitplan.notifications.links.InterpreterLinkGenerator"
+    model = SessionInterpreter
+
+
+interpreter_links = InterpreterLinkGenerator()

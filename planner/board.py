@@ -19,7 +19,7 @@ from scheduling.conflict_groups import ConflictGroup, groups_by_session
 from scheduling.conflicts import Conflict
 from scheduling.fixes import Line, lines_of
 from visits.access import AnyUser
-from visits.models import Session, SessionExpert, Visit
+from visits.models import Session, SessionExpert, SessionInterpreter, Visit
 from visits.timefmt import BOARD, format_span
 
 # The hours a board shows at least; a session earlier or later widens them.
@@ -148,12 +148,20 @@ def minute_px(needs: Iterable[tuple[int, int]]) -> float:
     return round(max([MINUTE_PX, *(px / minutes for minutes, px in needs if minutes > 0)]), 3)
 
 
-def answers_of(experts: Sequence[SessionExpert]) -> str:
-    """'2/3 confirmed'; an expert who passed the session to a colleague no longer counts."""
-    counted = [e for e in experts if e.response != SessionExpert.Response.PASSED]
+def _people(
+    experts: Sequence[SessionExpert], interpreters: Sequence[SessionInterpreter]
+) -> list[SessionExpert | SessionInterpreter]:
+    """The people who answer for a session: its experts and its interpreters."""
+    return [*experts, *interpreters]
+
+
+def answers_of(experts: Sequence[SessionExpert], interpreters: Sequence[SessionInterpreter] = ()) -> str:
+    """'2/3 confirmed', the experts' answers and the interpreters' together; whoever passed the session to a
+    colleague no longer counts."""
+    counted = [p for p in _people(experts, interpreters) if p.response != SessionExpert.Response.PASSED]
     if not counted:
         return ""
-    confirmed = sum(1 for e in counted if e.response == SessionExpert.Response.CONFIRMED)
+    confirmed = sum(1 for p in counted if p.response == SessionExpert.Response.CONFIRMED)
     return gettext("%(confirmed)d/%(total)d confirmed") % {"confirmed": confirmed, "total": len(counted)}
 
 
@@ -170,6 +178,9 @@ class Block:
     # A short card, or one in a narrow lane of the week: counts as chips, the status as a mark.
     compact: bool = False
     proposing: bool = False  # an expert proposes another time (planner.needs_you): a badge of its own
+    interpreters: list[SessionInterpreter] = field(
+        default_factory=list
+    )  # counted in the answers beside experts
 
     @property
     def conflicts(self) -> int:
@@ -192,11 +203,17 @@ class Block:
 
     @property
     def confirmed(self) -> int:
-        return sum(1 for e in self.experts if e.response == SessionExpert.Response.CONFIRMED)
+        return sum(
+            1
+            for p in _people(self.experts, self.interpreters)
+            if p.response == SessionExpert.Response.CONFIRMED
+        )
 
     @property
     def asked(self) -> int:
-        return sum(1 for e in self.experts if e.response != SessionExpert.Response.PASSED)
+        return sum(
+            1 for p in _people(self.experts, self.interpreters) if p.response != SessionExpert.Response.PASSED
+        )
 
 
 @dataclass(frozen=True)
@@ -236,12 +253,16 @@ class Board:
 
 
 def board_sessions(visit: Visit) -> list[Session]:
-    """The visit's sessions, cancelled ones too, with what a block shows. Three queries."""
+    """The visit's sessions, cancelled ones too, with what a block shows. Four queries."""
     sessions = list(
         Session.objects.filter(visit_id=visit.pk)
         .select_related("venue", "host_organisation")
         .prefetch_related(
             Prefetch("session_experts", queryset=SessionExpert.objects.select_related("person")),
+            Prefetch(
+                "session_interpreters",
+                queryset=SessionInterpreter.objects.select_related("person").order_by("person__name"),
+            ),
         )
         .order_by("starts_at", "id")
     )
@@ -270,6 +291,7 @@ def build_board(
     by_day: dict[dt.date, list[Block]] = {}
     for session, where in zip(sessions, placed, strict=True):
         experts = list(session.session_experts.all())
+        interpreters = list(session.session_interpreters.all())
         found = conflicts.get(session.pk, [])
         position = positions[session.pk]
         by_day.setdefault(where.day, []).append(
@@ -277,13 +299,16 @@ def build_board(
                 session=session,
                 when=card_time(session, zone),
                 position=position,
-                answers=answers_of(experts),
-                declined=sum(1 for e in experts if e.response == SessionExpert.Response.DECLINED),
+                answers=answers_of(experts, interpreters),
+                declined=sum(
+                    1 for p in _people(experts, interpreters) if p.response == SessionExpert.Response.DECLINED
+                ),
                 fatal=sum(1 for c in found if c.is_fatal),
                 conflict_messages=[c.message(language) for c in found],
                 experts=experts,
                 compact=position.height < COMPACT_BELOW_MINUTES or (day is None and position.lanes > 1),
                 proposing=session.pk in proposing,
+                interpreters=interpreters,
             )
         )
     every_day = [

@@ -1,5 +1,6 @@
 """What needs the coordinator: answers that call for a decision (a decline, a proposal of another time, a
-colleague passed to), experts silent after every reminder, and messages that could not be delivered.
+colleague passed to; an interpreter's decline or colleague too), experts silent after every reminder, and
+messages that could not be delivered.
 
 `needs_you` reads them for many visits at once in a fixed number of queries, whatever the number of visits,
 sessions or answers: the dashboard lists them across the reader's visits, the board for one. The visits are
@@ -19,8 +20,16 @@ from django.utils.translation import gettext
 
 from notifications.models import MessageKind, OutboxMessage
 from planner.board import time_span
-from responses.models import ExpertAnswer, ProposedTime
-from visits.models import AWAITING_ANSWER, Session, SessionExpert, Visit, VisitStatus
+from responses.models import ExpertAnswer, InterpreterAnswer, ProposedTime
+from visits.models import (
+    AWAITING_ANSWER,
+    NOT_INTERPRETING,
+    Session,
+    SessionExpert,
+    SessionInterpreter,
+    Visit,
+    VisitStatus,
+)
 from visits.timefmt import BOARD, format_span
 
 DECIDING = (
@@ -41,7 +50,9 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # "declined", "proposed", "passed", "silent", "failed"
+    # "declined", "proposed", "passed", "silent", "failed"; an interpreter's "interpreter_declined",
+    # "interpreter_passed"
+    kind: str
     visit: Visit
     at: dt.datetime  # when it happened
     what: str  # what happened, in a sentence
@@ -51,6 +62,7 @@ class Item:
     note: str = ""
     proposals: list[Proposal] = field(default_factory=list)
     door: str = ""  # through which door an answer came: "Link in the invitation", "Calendar reply", ...
+    interpreter: SessionInterpreter | None = None
 
 
 def when_with_day(session: Session) -> str:
@@ -92,6 +104,58 @@ def open_answers(visit_ids: Collection[int]) -> list[ExpertAnswer]:
         .select_related("expert__person", "expert__session__venue", "colleague")
         .prefetch_related("proposed_times")
         .order_by("-created_at", "-id")
+    )
+
+
+def open_interpreter_answers(visit_ids: Collection[int]) -> list[InterpreterAnswer]:
+    """Each interpreter's latest decline or colleague that no coordinator has noted, on live sessions of
+    these visits (while the interpreter's row still says so). One query."""
+    latest = (
+        InterpreterAnswer.objects.filter(interpreter=OuterRef("interpreter"))
+        .order_by("-created_at", "-id")
+        .values("pk")
+    )
+    return list(
+        InterpreterAnswer.objects.filter(
+            interpreter__session__visit_id__in=list(visit_ids),
+            response__in=NOT_INTERPRETING,
+            settled_at__isnull=True,
+            interpreter__response=F("response"),
+        )
+        .exclude(interpreter__session__status=Session.Status.CANCELLED)
+        .exclude(interpreter__session__visit__status=VisitStatus.CANCELLED)
+        .annotate(latest=Subquery(latest[:1]))
+        .filter(pk=F("latest"))
+        .select_related("interpreter__person", "interpreter__session__venue", "colleague")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _interpreter_item(answer: InterpreterAnswer, visit: Visit) -> Item:
+    interpreter, session = answer.interpreter, answer.interpreter.session
+    session.visit = visit
+    values = {
+        "interpreter": interpreter.person.name,
+        "session": session.title,
+        "when": when_with_day(session),
+    }
+    if answer.response == SessionInterpreter.Response.DECLINED:
+        what = gettext("Interpreter %(interpreter)s declined “%(session)s” (%(when)s).") % values
+    else:
+        colleague = answer.colleague.name if answer.colleague else gettext("a colleague")
+        what = gettext("Interpreter %(interpreter)s passed “%(session)s” (%(when)s) to %(colleague)s.") % {
+            **values,
+            "colleague": colleague,
+        }
+    return Item(
+        kind=f"interpreter_{answer.response}",
+        visit=visit,
+        at=answer.created_at,
+        what=what,
+        url=reverse("planner:session_edit", args=[session.pk]),
+        session=session,
+        note=answer.note,
+        interpreter=interpreter,
     )
 
 
@@ -161,10 +225,14 @@ def _answer_item(answer: ExpertAnswer, visit: Visit) -> Item:
 
 
 def needs_you(visits: Mapping[int, Visit], *, now: dt.datetime | None = None) -> list[Item]:
-    """Everything that needs the coordinator in these visits, newest first. Four queries."""
+    """Everything that needs the coordinator in these visits, newest first. Five queries."""
     now = now or timezone.now()
     ids = list(visits)
     items = [_answer_item(answer, visits[answer.expert.session.visit_id]) for answer in open_answers(ids)]
+    items += [
+        _interpreter_item(answer, visits[answer.interpreter.session.visit_id])
+        for answer in open_interpreter_answers(ids)
+    ]
     for expert in _silent(ids, now):
         session = expert.session
         session.visit = visits[session.visit_id]

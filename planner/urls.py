@@ -48,4 +48,7 @@ urlpatterns = [
     path("experts/<int:expert_id>/refuse/", answers.refuse, name="proposal_refuse"),
     path("experts/<int:expert_id>/noted/", answers.note, name="answer_note"),
     path("experts/<int:expert_id>/replacements/", answers.replacements, name="replacements"),
+    path(
+        "interpreters/<int:interpreter_id>/noted/", answers.interpreter_note, name="interpreter_answer_note"
+    ),
 ]

@@ -58,3 +58,14 @@ class AnswerForm(forms.Form):
             ends = dt.datetime.combine(date, end, tzinfo=self.zone)
             found.append(Proposal(starts, ends))
         return found
+
+
+class InterpreterAnswerForm(forms.Form):
+    ACTIONS = ("confirm", "decline", "pass")
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=NOTE_MAX, widget=forms.Textarea
+    )
+    colleague_name = forms.CharField(label=_("Your colleague's name"), required=False, max_length=200)
+    colleague_email = forms.EmailField(label=_("Your colleague's e-mail"), required=False)

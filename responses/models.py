@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from visits.models import Person, SessionExpert
+from visits.models import Person, SessionExpert, SessionInterpreter
 
 
 class Door(models.TextChoices):
@@ -209,3 +209,70 @@ class CalendarReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.partstat} {self.attendee} – {self.get_outcome_display()}"
+
+
+class InterpreterAnswersOnly(models.Manager["InterpreterAnswer"]):
+    def get_queryset(self) -> models.QuerySet["InterpreterAnswer"]:
+        return super().get_queryset().filter(is_answer=True)
+
+
+class InterpreterAnswer(models.Model):
+    """Every move of an interpreter's answer (visits.SessionInterpreter.response), written by
+    responses.interpreters.interpreter_answer, so the latest line is always the row's state: who made it,
+    when, through which door, and for a decline or a colleague whether a coordinator has dealt with it."""
+
+    Door = Door
+
+    interpreter = models.ForeignKey(
+        SessionInterpreter, on_delete=models.CASCADE, related_name="answer_history"
+    )
+    response = models.CharField(_("answer"), max_length=20, choices=SessionInterpreter.Response.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=10, choices=Door.choices)
+    is_answer = models.BooleanField(default=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sequence = models.PositiveIntegerField(_("sequence"))
+    colleague = models.ForeignKey(
+        Person,
+        verbose_name=_("colleague"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
+    told_at = models.DateTimeField(_("coordinators told at"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("settled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = models.Manager()
+    objects = InterpreterAnswersOnly()
+
+    class Meta:
+        default_manager_name = "objects"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("interpreter's answer")
+        verbose_name_plural = _("interpreters' answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_answer=False) | Q(response__in=["confirmed", "declined", "passed"]),
+                name="interpreter_answer_is_an_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interpreter.person} – {self.get_response_display()}"

@@ -23,7 +23,7 @@ from notifications.notices import Composed, ComposeError, NoticeComposer
 from notifications.reply_address import reply_address
 from notifications.sessions import facts_of_session, session_uid, with_facts
 from notifications.tokens import absolute
-from responses.models import ExpertAnswer
+from responses.models import ExpertAnswer, InterpreterAnswer
 from visits.models import Session, SessionExpert
 from visits.selectors import session_cancelled
 from visits.timefmt import MESSAGE, format_span
@@ -136,8 +136,40 @@ def _declinecounter(message: OutboxMessage, expert: SessionExpert) -> bytes:
     )
 
 
+def compose_interpreter_answer(message: OutboxMessage) -> Composed:
+    """At once: an interpreter's decline or colleague, {"notice": "interpreter_answer", "answer": id}
+    (responses.interpreters)."""
+    payload = message.payload or {}
+    answer_id = payload.get("answer")
+    answer = (
+        InterpreterAnswer.objects.select_related("interpreter__person", "colleague")
+        .filter(pk=answer_id)
+        .first()
+        if isinstance(answer_id, int)
+        else None
+    )
+    session = with_facts(Session.objects.filter(pk=answer.interpreter.session_id)).first() if answer else None
+    if answer is None or session is None:
+        raise ComposeError(f"Outbox message {message.pk}: its answer is gone")
+    item = {
+        "expert": answer.interpreter.person.name,
+        "response": answer.get_response_display(),
+        "answer": answer,
+        "session": facts_of_session(session),
+        "proposed": [],
+        "admin_url": absolute(reverse("admin:visits_session_change", args=[session.pk])),
+    }
+    subject = _("Interpreter %(interpreter)s: %(answer)s – %(session)s") % {
+        "interpreter": item["expert"],
+        "answer": item["response"],
+        "session": session.title,
+    }
+    return _render("interpreter_answer", subject, {"answers": [item]})
+
+
 COMPOSERS: Mapping[str, NoticeComposer] = {
     "answer": compose_answer,
+    "interpreter_answer": compose_interpreter_answer,
     "digest": compose_digest,
     "no_answer": compose_no_answer,
     "proposal_refused": compose_proposal_refused,

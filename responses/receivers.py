@@ -3,7 +3,7 @@ through notifications.hooks, inside the publishing transaction):
 
 - an expert invited for the first time moves from "not asked" to "invited";
 - an expert who had confirmed or proposed another time for a session that has since moved (a new SEQUENCE)
-  is asked again: their answer was for the old time;
+  is asked again: their answer was for the old time; so is an interpreter who had confirmed;
 - every expert invited and not yet answered gets their first reminder, EXPERT_REMINDER_DAYS later.
 
 Both moves go through responses.answers.answer_move, by the door "reminder", on behalf of whoever published
@@ -17,10 +17,11 @@ from django.utils import timezone
 from notifications.models import MessageKind, OutboxMessage
 from notifications.outbox import outbox_create
 from responses.answers import answer_move
+from responses.interpreters import interpreter_answer
 from responses.models import Door
 from responses.reminders import reminder_row
 from scheduling.models import ChangeKind, ChangeRecipient, ProgrammeChange, ProgrammeVersion
-from visits.models import AWAITING_ANSWER, SessionExpert
+from visits.models import AWAITING_ANSWER, SessionExpert, SessionInterpreter
 
 ASKED_AGAIN_AFTER = (ChangeKind.MOVED, ChangeKind.VENUE_CHANGED)
 ANSWERS_FOR_A_TIME = (SessionExpert.Response.CONFIRMED, SessionExpert.Response.PROPOSED)
@@ -40,6 +41,16 @@ def experts_after_publish(
             door=Door.REMINDER,
             actor=publisher,
         )
+        # An interpreter's confirmation was for the old time too (declines and colleagues stand).
+        for booked in SessionInterpreter.objects.filter(
+            session_id__in=moved, response=SessionInterpreter.Response.CONFIRMED
+        ).values_list("pk", flat=True):
+            interpreter_answer(
+                interpreter_id=booked,
+                to=SessionInterpreter.Response.INVITED,
+                door=Door.REMINDER,
+                actor=publisher,
+            )
     to_experts = [
         m
         for m in invitations

@@ -36,7 +36,15 @@ from scheduling.models import (
     TravelTime,
 )
 from visits.access import AnyUser, visible_visit_ids
-from visits.models import DelegationMember, OpeningHours, Person, Session, SessionExpert, Visit
+from visits.models import (
+    NOT_INTERPRETING,
+    DelegationMember,
+    OpeningHours,
+    Person,
+    Session,
+    SessionExpert,
+    Visit,
+)
 from visits.roster import Roster, chosen_members_only, on_roster
 
 UNSAVED_ID = 0
@@ -85,7 +93,7 @@ def slot_of(session: Session, roster: Roster) -> Slot:
         delegation_name=delegation.name if delegation else "",
         delegation_languages=frozenset(delegation.languages) if delegation else frozenset(),
         experts=leading(roster),
-        interpreters=roster.interpreters,
+        interpreters=interpreting(roster),
         participants=roster.participants,
         kind=session.kind,
         language=session.language,
@@ -97,6 +105,14 @@ def slot_of(session: Session, roster: Roster) -> Slot:
 def leading(roster: Roster) -> frozenset[int]:
     """The experts on the session as the checker sees it: those who have not declined."""
     return frozenset(p for p in roster.experts if roster.responses.get(p) != SessionExpert.Response.DECLINED)
+
+
+def interpreting(roster: Roster) -> frozenset[int]:
+    """The interpreters on the session as the checker sees it: those who have not declined or passed it on (a
+    language they covered is uncovered again)."""
+    return frozenset(
+        p for p in roster.interpreters if roster.interpreter_responses.get(p) not in NOT_INTERPRETING
+    )
 
 
 def neighbours(slots: list[Slot], *, buffer: dt.timedelta, exclude: Iterable[int] = ()) -> QuerySet[Session]:
@@ -251,7 +267,7 @@ def session_conflicts(
         stored = Roster()
     roster = Roster(
         experts=frozenset(experts) if experts is not None else leading(stored),
-        interpreters=frozenset(interpreters) if interpreters is not None else stored.interpreters,
+        interpreters=frozenset(interpreters) if interpreters is not None else interpreting(stored),
         participants=frozenset(participants) if participants is not None else stored.participants,
     )
     slot = slot_of(session, roster)
@@ -284,11 +300,12 @@ def proposal_conflicts(
     """
     stored = Session.objects.roster_of(session)  # as `session` has it: a new one has only its delegation
     declined = stored.experts - leading(stored)
+    not_interpreting = stored.interpreters - interpreting(stored)
     chosen = participants if chosen_members_only(session) and participants is not None else None
     return session_conflicts(
         session,
         experts=set(experts) - declined,
-        interpreters=stored.interpreters if interpreters is None else interpreters,
+        interpreters=set(stored.interpreters if interpreters is None else interpreters) - not_interpreting,
         participants=stored.participants if chosen is None else chosen,
         reader=reader,
     )

@@ -37,6 +37,7 @@ from tests.factories import (
     PersonalTokenFactory,
     SessionExpertFactory,
     SessionFactory,
+    SessionInterpreterFactory,
     UserFactory,
     stockholm,
 )
@@ -74,6 +75,7 @@ def world(db):
             rows["delegation"], rows["member"] = session.visit.delegation, member
             rows["person"] = member.person
             rows["expert"] = SessionExpertFactory(session=session)
+            rows["interpreter"] = SessionInterpreterFactory(session=session)
             rows["outbox"] = OutboxMessageFactory(session=session)
             rows["version"] = ProgrammeVersion.objects.create(visit=session.visit, number=1, snapshot={})
             rows["person_token"] = PersonalTokenFactory(person=member.person)
@@ -222,6 +224,7 @@ ID_ROWS = {
     "person_id": "person",
     "exception_id": "exception",
     "expert_id": "expert",
+    "interpreter_id": "interpreter",
 }
 # Pages of shared records (every coordinator's).
 SHARED_PAGES = {"directory:venue", "directory:venue_travel_time", "directory:venue_travel_time_remove"}
@@ -392,6 +395,8 @@ TOKEN_PAGES = {
     "participation:programme_needs": "person_token",
     "responses:answer": None,
     "responses:fresh_link": None,
+    "responses:interpreter_answer": None,
+    "responses:interpreter_fresh_link": None,
 }
 
 

@@ -288,6 +288,20 @@ def access_expert(user: AnyUser, expert_id: int) -> SessionExpert:
     return expert
 
 
+def access_interpreter(user: AnyUser, interpreter_id: int) -> SessionInterpreter:
+    """An interpreter's booking on a session, with its person and session (and the session's visit), if the
+    user may see the session's visit."""
+    booked = (
+        SessionInterpreter.objects.filter(visible_visits(user, "session__visit"))
+        .select_related("person", "session__visit")
+        .filter(pk=interpreter_id)
+        .first()
+    )
+    if booked is None:
+        raise Http404(gettext("No interpreter with that number in a visit you coordinate."))
+    return booked
+
+
 def access_delegation(user: AnyUser, delegation_id: int) -> Delegation:
     return get_object_or_404(delegations_for_user(user), pk=delegation_id)
 

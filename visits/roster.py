@@ -3,7 +3,8 @@
 A person is on a session as
 - an expert asked to lead it (`SessionExpert`), whatever their answer (the conflict checker leaves out those
   who declined; publishing tells them of changes like everyone else);
-- an interpreter booked for it (`SessionInterpreter`);
+- an interpreter booked for it (`SessionInterpreter`), whatever their answer (the conflict checker leaves out
+  those who declined or passed it to a colleague);
 - a participant: a member of the visiting delegation. The session's attendance says which members: every
   member when the whole delegation attends, the chosen members (`ChosenMember`) otherwise. Chosen rows
   left over from before a session went back to the whole delegation do not count.
@@ -51,6 +52,8 @@ class Roster:
     interpreters: frozenset[int] = frozenset()
     participants: frozenset[int] = frozenset()  # the members of the visiting delegation on it
     responses: Mapping[int, str] = field(default_factory=dict)  # expert → their SessionExpert.response
+    # interpreter → their SessionInterpreter.response
+    interpreter_responses: Mapping[int, str] = field(default_factory=dict)
 
 
 def chosen_members_only(session: "Session") -> bool:
@@ -133,7 +136,7 @@ class RosterQuerySet(models.QuerySet["Session"]):
                 "pk", "session_experts__person_id", expert, "session_experts__response"
             ),
             base.filter(pk__in=ids, session_interpreters__isnull=False).values_list(
-                "pk", "session_interpreters__person_id", interpreter, none
+                "pk", "session_interpreters__person_id", interpreter, "session_interpreters__response"
             ),
         ]
         if chosen:
@@ -150,16 +153,20 @@ class RosterQuerySet(models.QuerySet["Session"]):
             )
         found: dict[int, dict[str, set[int]]] = {pk: defaultdict(set) for pk in ids}
         responses: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+        interpreting: dict[int, dict[int, str]] = {pk: {} for pk in ids}
         for session_id, person_id, role, response in parts[0].union(*parts[1:], all=True):
             found[session_id][role].add(person_id)
             if role == EXPERT:
                 responses[session_id][person_id] = response
+            elif role == INTERPRETER:
+                interpreting[session_id][person_id] = response
         return {
             pk: Roster(
                 experts=frozenset(people[EXPERT]),
                 interpreters=frozenset(people[INTERPRETER]),
                 participants=frozenset(people[PARTICIPANT]),
                 responses=responses[pk],
+                interpreter_responses=interpreting[pk],
             )
             for pk, people in found.items()
         }

@@ -4,6 +4,7 @@ after a decline). The decisions are responses.decisions'; these pages only ask a
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +18,8 @@ from planner.views import language
 from responses.answers import AnswerRefused
 from responses.decisions import AlreadySettled, Decided, answer_note, proposal_accept, proposal_refuse
 from responses.decisions import replacement_ask as ask_replacement
-from visits.access import access_expert, access_visit, actor_of, signed_in_required
+from responses.interpreters import interpreter_answer_note
+from visits.access import access_expert, access_interpreter, access_visit, actor_of, signed_in_required
 from visits.models import SessionExpert
 
 
@@ -149,6 +151,24 @@ def note(request: HttpRequest, expert_id: int) -> HttpResponse:
             gettext("Noted: %(expert)s's answer no longer needs you.") % {"expert": expert.person.name},
         )
     return _back(request, reverse("planner:needs_you", args=[expert.session.visit_id]))
+
+
+@signed_in_required
+@require_POST
+def interpreter_note(request: HttpRequest, interpreter_id: int) -> HttpResponse:
+    booked = access_interpreter(request.user, interpreter_id)
+    try:
+        with transaction.atomic():
+            interpreter_answer_note(interpreter_id=booked.pk, actor=actor_of(request))
+    except AlreadySettled as settled:
+        messages.info(request, str(settled))
+    else:
+        messages.success(
+            request,
+            gettext("Noted: %(interpreter)s's answer no longer needs you.")
+            % {"interpreter": booked.person.name},
+        )
+    return _back(request, reverse("planner:needs_you", args=[booked.session.visit_id]))
 
 
 @signed_in_required

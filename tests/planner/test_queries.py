@@ -21,7 +21,7 @@ from tests.factories import (
     VisitFactory,
     stockholm,
 )
-from visits.models import ChosenMember, Session, SessionExpert
+from visits.models import ChosenMember, Session, SessionExpert, SessionInterpreter
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def fill(visit, count):
             status=Session.Status.CANCELLED if n % 7 == 6 else Session.Status.TENTATIVE,
         )
         SessionExpertFactory(session=session, response=responses[n % len(responses)])
-        SessionInterpreterFactory(session=session)
+        SessionInterpreterFactory(session=session, response=list(SessionInterpreter.Response)[n % 4])
         if session.attendance == Session.Attendance.CHOSEN:
             ChosenMember.objects.create(session=session, member=member)
         OutboxMessageFactory(session=session, status="failed", version_number=1)

@@ -71,7 +71,9 @@ def test_the_rosters_of_many_sessions_in_one_query(programme, django_assert_num_
     with django_assert_num_queries(1):
         rosters = Session.objects.rosters([p.everyone, p.picked, p.elsewhere])
     assert rosters[p.everyone.pk] == Roster(
-        interpreters=frozenset({p.interpreter.pk}), participants=frozenset({p.chosen.pk, p.other.pk})
+        interpreters=frozenset({p.interpreter.pk}),
+        participants=frozenset({p.chosen.pk, p.other.pk}),
+        interpreter_responses={p.interpreter.pk: "invited"},
     )
     assert rosters[p.picked.pk] == Roster(
         experts=frozenset({p.expert.pk}),

@@ -273,9 +273,12 @@ class ChosenMemberInline(admin.TabularInline):
 
 
 class SessionInterpreterInline(PeopleToChooseInline):
+    # The interpreter's answer is shown, not edited: it moves through responses.interpreters.
     model = SessionInterpreter
     extra = 0
     autocomplete_fields = ["person"]
+    fields = ["person", "languages", "response"]
+    readonly_fields = ["response"]
 
 
 @admin.register(Session)

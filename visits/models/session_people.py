@@ -126,8 +126,29 @@ class ChosenMember(models.Model):
             )
 
 
+class InterpreterResponse(models.TextChoices):
+    """An interpreter's answer to their booking. A booking starts as an invitation; it moves only through
+    responses.interpreters.interpreter_answer, along INTERPRETER_ANSWER_TRANSITIONS."""
+
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    PASSED = "passed", _("Passed to a colleague")
+
+
+# The interpreter's answers; "invited" is only waiting for one.
+INTERPRETER_ANSWERS = frozenset(set(InterpreterResponse) - {InterpreterResponse.INVITED})
+# An interpreter who declined or passed the session on no longer interprets it (scheduling's language rule).
+NOT_INTERPRETING = frozenset({InterpreterResponse.DECLINED, InterpreterResponse.PASSED})
+INTERPRETER_ANSWER_TRANSITIONS: dict[str, set[str]] = {
+    state: {InterpreterResponse.INVITED, *INTERPRETER_ANSWERS} for state in InterpreterResponse
+}
+
+
 class SessionInterpreter(models.Model):
-    """An interpreter booked for a session."""
+    """An interpreter booked for a session, and their answer."""
+
+    Response = InterpreterResponse
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_interpreters")
     person = models.ForeignKey(
@@ -137,11 +158,24 @@ class SessionInterpreter(models.Model):
         related_name="interpreter_roles",
     )
     languages = LanguageListField(_("languages"), help_text=_("The languages interpreted between."))
+    response = models.CharField(
+        _("response"), max_length=20, choices=Response.choices, default=Response.INVITED
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # How many answers the interpreter has given: uses up their links (notifications.links), as an expert's.
+    answers = models.PositiveIntegerField(_("answers recorded"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("session interpreter")
         verbose_name_plural = _("session interpreters")
-        constraints = [models.UniqueConstraint("session", "person", name="session_interpreter_unique")]
+        constraints = [
+            models.UniqueConstraint("session", "person", name="session_interpreter_unique"),
+            models.CheckConstraint(
+                condition=Q(response__in=[r.value for r in InterpreterResponse]),
+                name="session_interpreter_response_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.person)
