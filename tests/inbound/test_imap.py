@@ -2,6 +2,7 @@
 the done folder; IDLE."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -58,7 +59,9 @@ def test_the_loop_waits_with_idle_and_a_worker_forwards_what_arrives(
     with worker_thread(broker_url):
         thread.start()
         try:
-            wait_for(lambda: dovecot.log().count("Login: user=<replies>") >= 1, 10, "the loop to log in")
+            # Two logins: the fixture's own check that Dovecot is up, then the loop's.
+            wait_for(lambda: dovecot.log().count("Login: user=<replies>") >= 2, 10, "the loop to log in")
+            time.sleep(1)  # the loop has searched (nothing) and waits in IDLE
             # Arrives while the loop waits in IDLE (poll_seconds is far longer than this test waits).
             dovecot.append(human_note())
             wait_for(lambda: ReceivedMessage.objects.filter(status="forwarded").exists(), 20, "the forward")
