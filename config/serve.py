@@ -1,7 +1,8 @@
 """What `make run` runs: prepare the database and demo data, then serve until Ctrl-C.
 
 On the embedded default only the web server runs (Celery is eager). With CELERY_BROKER_URL set, a Celery
-worker and beat run beside it; with REPLY_DOMAIN set, the LMTP server for replies (receive_mail) too. Each
+worker and beat run beside it; with REPLY_DOMAIN set, the LMTP server for replies (receive_mail) too. With
+no broker, receive_mail also fetches from INBOUND_IMAP_URL and sweeps received mail (there is no beat). Each
 child gets its own process group so that stopping this process stops everything it started, including the
 autoreloader's own child.
 """
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STOP_GRACE_SECONDS = 10
@@ -57,6 +59,17 @@ def served_site_url(host: str, port: str, environ: Mapping[str, str], dotenv: Pa
     return f"http://{host}:{port}"
 
 
+def receive_mail_options(settings: Any) -> list[str]:
+    """How to start receive_mail beside the site, or [] when there is nothing to receive."""
+    options = []
+    if settings.REPLY_DOMAIN:
+        # Calendar replies and other mail for the reply domain, delivered here by the mail server over LMTP.
+        options += ["--lmtp", f"127.0.0.1:{settings.LMTP_PORT}"]
+    if settings.INBOUND_IMAP_URL and settings.EMBEDDED_BROKER:
+        options.append("--imap")  # with a broker, beat polls the mailbox
+    return options
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run Visitplan for development or a demo.")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -94,11 +107,10 @@ def main() -> int:
         # No beat without a broker: this sweeps the outbox instead, so retries and late messages still go out.
         children.append(start([sys.executable, "manage.py", "outbox_sweep", "--every", "30"]))
 
-    if settings.REPLY_DOMAIN:
-        # Calendar replies and other mail for the reply domain, delivered here by the mail server over LMTP.
-        children.append(
-            start([sys.executable, "manage.py", "receive_mail", "--lmtp", f"127.0.0.1:{settings.LMTP_PORT}"])
-        )
+    receiving = receive_mail_options(settings)
+    if receiving:
+        # Without a broker, receive_mail also sweeps received mail that is still waiting (there is no beat).
+        children.append(start([sys.executable, "manage.py", "receive_mail", *receiving]))
 
     # Ctrl-C, and SIGTERM from a supervisor or a test, stop everything. SIGINT is set explicitly because a
     # process started in the background by a shell script inherits it as ignored.

@@ -360,6 +360,9 @@ LMTP_PORT = env.int("LMTP_PORT", default=8025)
 INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
 # Seconds between polls of the mailbox when its server does not offer IDLE (and the longest IDLE wait).
 INBOUND_IMAP_POLL_SECONDS = env.int("INBOUND_IMAP_POLL_SECONDS", default=60)
+# Where a fetched message goes once stored (created if missing; "/" is the server's hierarchy delimiter), so
+# the inbox keeps only what people may want to read. Empty: leave it in the inbox, read.
+INBOUND_IMAP_DONE_FOLDER = env.str("INBOUND_IMAP_DONE_FOLDER", default="Visitplan/Processed")
 # Days a received message is kept whole; then only its status, outcome and Message-ID remain.
 INBOUND_KEEP_DAYS = env.int("INBOUND_KEEP_DAYS", default=30)
 # Tries to forward a message before it is marked failed; a row processing this long is put back by the sweep.

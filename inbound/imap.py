@@ -1,18 +1,15 @@
 """Fetching replies from a mailbox over IMAP, for agencies that can give a mailbox but not an LMTP route.
 
 INBOUND_IMAP_URL names it: imaps://user:password@host:993/INBOX (or imap://, with STARTTLS when the server
-offers it). Each unseen message is stored as a row (inbound.receiving) and only then flagged \\Seen, so a
-message is never marked read before it is safe in the database; one fetched twice is still one row.
-
-Python's imaplib, for now: imapclient (on PyPI) would replace the IDLE code below.
+offers it). Each unseen message is stored as a row (inbound.receiving) and only then flagged \\Seen and
+moved to INBOUND_IMAP_DONE_FOLDER, so a message is never marked read before it is safe in the database,
+and the inbox keeps only what people may still want to read. One fetched twice is still one row.
+IMAPClient speaks IMAP.
 """
 
 import contextlib
 import email.utils
-import imaplib
 import logging
-import re
-import select
 import ssl
 import threading
 import time
@@ -24,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.db import close_old_connections
 from django.db import connection as database
+from imapclient import IMAPClient
 
 from inbound.models import Channel
 from inbound.receiving import received_store
@@ -59,59 +57,77 @@ def mailbox_of(url: str) -> Mailbox:
     )
 
 
-def connect(box: Mailbox, timeout: float = 30) -> imaplib.IMAP4:
-    connection: imaplib.IMAP4
-    if box.secure:
-        connection = imaplib.IMAP4_SSL(box.host, box.port, timeout=timeout)
-    else:
-        connection = imaplib.IMAP4(box.host, box.port, timeout=timeout)
-        if "STARTTLS" in connection.capabilities:
-            connection.starttls(ssl.create_default_context())
-    connection.login(box.user, box.password)
-    status, _ = connection.select(_quoted(box.folder))
-    if status != "OK":
-        raise imaplib.IMAP4.error(f"cannot open the folder {box.folder!r}")
-    return connection
+def connect(box: Mailbox, timeout: float = 30) -> IMAPClient:
+    client = IMAPClient(box.host, port=box.port, ssl=box.secure, timeout=timeout)
+    if not box.secure and client.has_capability("STARTTLS"):
+        client.starttls(ssl.create_default_context())
+    client.login(box.user, box.password)
+    client.select_folder(box.folder)
+    return client
 
 
 def fetch_new(url: str) -> int:
     """Connect, store every unseen message, disconnect; return how many new rows were stored."""
-    connection = connect(mailbox_of(url))
+    client = connect(mailbox_of(url))
     try:
-        return fetch_unseen(connection)
+        return fetch_unseen(client)
     finally:
         with contextlib.suppress(Exception):
-            connection.logout()
+            client.logout()
 
 
-def fetch_unseen(connection: imaplib.IMAP4) -> int:
-    status, data = connection.uid("SEARCH", "UNSEEN")
-    if status != "OK":
-        raise imaplib.IMAP4.error(f"SEARCH failed: {data!r}")
-    uids = [uid.decode("ascii") for uid in (data[0] or b"").split() if uid]
+def fetch_unseen(client: IMAPClient) -> int:
     stored = 0
-    for uid in uids:
-        raw = _fetch(connection, uid)
+    for uid in client.search("UNSEEN"):
+        # BODY.PEEK[], not RFC822: fetching must not set \Seen before the row is committed.
+        raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
         if raw is None:
-            continue
+            continue  # expunged meanwhile
         close_old_connections()
         _, created = received_store(
-            raw=raw, channel=Channel.IMAP, mail_from=sender_of(raw), recipients=recipients_of(raw)
+            raw=bytes(raw), channel=Channel.IMAP, mail_from=sender_of(raw), recipients=recipients_of(raw)
         )
         stored += created
-        # The row is committed: now, and only now, the message is marked read.
-        connection.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)")
+        # The row is committed: now, and only now, the message is marked read and put away.
+        client.add_flags([uid], [b"\\Seen"], silent=True)
+        put_away(client, uid)
     return stored
 
 
-def _fetch(connection: imaplib.IMAP4, uid: str) -> bytes | None:
-    status, data = connection.uid("FETCH", uid, "(BODY.PEEK[])")
-    if status != "OK":
-        raise imaplib.IMAP4.error(f"FETCH {uid!r} failed: {data!r}")
-    for item in data:
-        if isinstance(item, tuple) and len(item) == 2:
-            return bytes(item[1])
-    return None  # expunged meanwhile
+def put_away(client: IMAPClient, uid: int, *, can_move: bool | None = None) -> None:
+    """Move a stored message to INBOUND_IMAP_DONE_FOLDER (created if missing): MOVE where the server offers
+    it, else COPY, \\Deleted and EXPUNGE. A message that cannot be moved stays, read, in the inbox."""
+    folder = settings.INBOUND_IMAP_DONE_FOLDER
+    if not folder:
+        return
+    try:
+        name = done_folder(client, folder)
+        if can_move is None:
+            can_move = client.has_capability("MOVE")
+        if can_move:
+            client.move([uid], name)
+            return
+        client.copy([uid], name)
+        client.delete_messages([uid], silent=True)
+        if client.has_capability("UIDPLUS"):
+            client.uid_expunge([uid])  # only this one, not what a person flagged \\Deleted
+        else:
+            client.expunge()
+    except IMAPClient.Error as error:
+        log.warning("IMAP: cannot move message %s to %r (%s); it stays, read.", uid, folder, error)
+
+
+def done_folder(client: IMAPClient, folder: str) -> str:
+    """The folder's name in the server's own hierarchy delimiter ("Visitplan/Processed" is
+    "Visitplan.Processed" on a Maildir++ Dovecot), created if missing."""
+    listed = client.list_folders("", "INBOX")
+    delimiter = listed[0][1] if listed and listed[0][1] else b"/"
+    separator = delimiter.decode() if isinstance(delimiter, bytes) else str(delimiter)
+    name = separator.join(part for part in folder.split("/") if part)
+    if not client.folder_exists(name):
+        with contextlib.suppress(IMAPClient.Error):  # created meanwhile by another fetcher
+            client.create_folder(name)
+    return name
 
 
 _ADDRESS_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
@@ -143,38 +159,23 @@ def sender_of(raw: bytes) -> str:
     return ""
 
 
-def _quoted(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 # --- The loop of `receive_mail --imap` ----------------------------------------------------------------------
 
 
-def idle_wait(connection: imaplib.IMAP4, seconds: float, stop: threading.Event) -> None:
-    """RFC 2177 IDLE until the server reports a change, `seconds` pass or `stop` is set. imaplib (before
-    Python 3.14) has no IDLE, so the command is spoken here."""
-    tag = connection._new_tag()
-    connection.send(tag + b" IDLE\r\n")
-    first = connection.readline()
-    if not first.startswith(b"+"):
-        raise imaplib.IMAP4.error(f"IDLE refused: {first!r}")
-    deadline = time.monotonic() + seconds
-    sock = connection.socket()
-    while not stop.is_set():
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        pending = isinstance(sock, ssl.SSLSocket) and sock.pending()
-        readable, _, _ = select.select([sock], [], [], 0 if pending else min(left, 1.0))
-        if readable or pending:
-            line = connection.readline()
-            if re.match(rb"\* \d+ (EXISTS|RECENT)", line) or not line:
-                break
-    connection.send(b"DONE\r\n")
-    while True:
-        line = connection.readline()
-        if not line or line.startswith(tag):
-            return
+def idle_wait(client: IMAPClient, seconds: float, stop: threading.Event) -> None:
+    """RFC 2177 IDLE until the server reports a new message, `seconds` pass or `stop` is set."""
+    client.idle()
+    try:
+        deadline = time.monotonic() + seconds
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            responses = client.idle_check(timeout=min(left, 1.0))
+            if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                return
+    finally:
+        client.idle_done()
 
 
 def run(url: str, stop: threading.Event, poll_seconds: float) -> None:
@@ -185,30 +186,30 @@ def run(url: str, stop: threading.Event, poll_seconds: float) -> None:
         failures = 0
         while not stop.is_set():
             try:
-                connection = connect(box)
+                client = connect(box)
             except Exception as error:
                 failures += 1
                 log.warning("IMAP: cannot connect to %s (%s); trying again.", box.host, error)
                 stop.wait(min(300, 2**failures))
                 continue
             try:
-                idle = "IDLE" in connection.capabilities
+                idle = client.has_capability("IDLE")
                 while not stop.is_set():
-                    stored = fetch_unseen(connection)
+                    stored = fetch_unseen(client)
                     failures = 0
                     if stored:
                         log.info("IMAP: stored %d new messages.", stored)
                     if idle:
-                        idle_wait(connection, poll_seconds, stop)
+                        idle_wait(client, poll_seconds, stop)
                     else:
                         stop.wait(poll_seconds)
-                        connection.noop()
+                        client.noop()
             except Exception as error:
                 failures += 1
                 log.warning("IMAP: %s: %s; reconnecting.", type(error).__name__, error)
                 stop.wait(min(300, 2**failures))
             finally:
                 with contextlib.suppress(Exception):
-                    connection.logout()
+                    client.logout()
     finally:
         database.close()  # this thread's own connection

@@ -57,15 +57,29 @@ def sweep_received() -> int:
     ).values_list("pk", flat=True)
     for pk in list(stuck):
         processing.release(ReceivedMessage(pk=pk), "The worker stopped while processing it.")
-    waiting = list(
+    grace = dt.timedelta(seconds=settings.INBOUND_SWEEP_GRACE_SECONDS)
+    candidates = (
         ReceivedMessage.objects.filter(status=ReceivedStatus.RECEIVED)
-        .filter(Q(updated_at__lt=now - dt.timedelta(seconds=settings.INBOUND_SWEEP_GRACE_SECONDS)))
+        .filter(Q(updated_at__lt=now - grace))
         .order_by("pk")
-        .values_list("pk", flat=True)[:500]
+        .values_list("pk", "attempts", "updated_at")[:2000]
     )
+    # A row put back after a failed try waits out its backoff first: with a broker its retry is queued for
+    # then; without one (embedded) this sweep is its retry, and must not use up its tries in minutes.
+    waiting = [
+        pk for pk, attempts, updated_at in candidates if updated_at < now - max(grace, _retry_after(attempts))
+    ]
+    waiting = waiting[:500]
     for pk in waiting:
         process_received.delay(pk)
     return len(waiting)
+
+
+def _retry_after(attempts: int) -> dt.timedelta:
+    if not attempts:
+        return dt.timedelta(0)
+    ceiling = min(settings.OUTBOX_RETRY_MAX_SECONDS, settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return dt.timedelta(seconds=ceiling)
 
 
 @shared_task(ignore_result=True)

@@ -163,3 +163,21 @@ def test_with_a_reply_domain_the_lmtp_server_runs_beside_the_site(tmp_path):
         client.quit()
     finally:
         stop_like_ctrl_c(process, marker, log)
+
+
+def test_receive_mail_runs_for_a_reply_domain_and_fetches_the_mailbox_itself_without_a_broker():
+    from types import SimpleNamespace
+
+    from config.serve import receive_mail_options
+
+    def options(**values: object) -> list[str]:
+        base = {"REPLY_DOMAIN": "", "LMTP_PORT": 8025, "INBOUND_IMAP_URL": "", "EMBEDDED_BROKER": True}
+        return receive_mail_options(SimpleNamespace(**{**base, **values}))
+
+    assert options() == []
+    assert options(REPLY_DOMAIN="r.example.org") == ["--lmtp", "127.0.0.1:8025"]
+    imap = "imaps://u:p@mail.example.org/INBOX"
+    both = options(REPLY_DOMAIN="r.example.org", INBOUND_IMAP_URL=imap)
+    assert both == ["--lmtp", "127.0.0.1:8025", "--imap"]
+    # With a broker, beat polls the mailbox.
+    assert options(INBOUND_IMAP_URL=imap, EMBEDDED_BROKER=False) == []

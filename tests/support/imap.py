@@ -149,6 +149,22 @@ class DovecotServer:
         finally:
             connection.logout()
 
+    def count(self, folder: str = "INBOX", criteria: str = "ALL") -> int:
+        """Messages in the folder matching the criteria; a folder written with "/" is found under the server's
+        own hierarchy delimiter."""
+        connection = self.client()
+        try:
+            _, listed = connection.list('""', "INBOX")
+            line = listed[0] if isinstance(listed[0], bytes) else b'() "/" INBOX'
+            delimiter = line.split(b'"')[1].decode()
+            status, _ = connection.select('"' + folder.replace("/", delimiter) + '"')
+            if status != "OK":
+                return 0
+            _, data = connection.uid("SEARCH", criteria)
+            return len((data[0] or b"").split())
+        finally:
+            connection.logout()
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)

@@ -1,11 +1,21 @@
-"""`python manage.py receive_mail --lmtp 127.0.0.1:8025` and/or `--imap`: receive replies until stopped."""
+"""`python manage.py receive_mail --lmtp 127.0.0.1:8025` and/or `--imap`: receive replies until stopped.
 
+Without a broker (embedded: Celery eager, no beat) it also runs beat's work for received mail itself: the
+sweep, so a message whose forward failed for a while is tried again, and the daily erasing of old messages.
+"""
+
+import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+log = logging.getLogger(__name__)
+
+ERASE_EVERY_SECONDS = 86400.0
 
 
 def host_and_port(value: str) -> tuple[str, int]:
@@ -21,6 +31,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lmtp", metavar="HOST:PORT", help="serve LMTP here, e.g. 127.0.0.1:8025")
         parser.add_argument("--imap", action="store_true", help="poll INBOUND_IMAP_URL (IDLE where offered)")
+        parser.add_argument(
+            "--sweep-every",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="process received messages still waiting every SECONDS (default: 60 with no broker, else "
+            "never: beat does it); 0 never",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["lmtp"] and not options["imap"]:
@@ -54,11 +72,34 @@ class Command(BaseCommand):
             imap_thread.start()
             self.stdout.write(f"IMAP: fetching from {box.user}@{box.host}:{box.port}/{box.folder}.")
         self.stdout.flush()
+        every = options["sweep_every"]
+        if every is None:
+            every = 60.0 if settings.EMBEDDED_BROKER else 0.0
+        next_sweep = time.monotonic() + every
+        next_erase = time.monotonic()
         try:
-            while not stop.wait(1):
-                pass
+            while not stop.wait(min(1.0, every) if every > 0 else 1.0):
+                if every > 0 and time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + every
+                    next_erase = self.sweep(next_erase)
         finally:
             if controller is not None:
                 controller.stop()
             if imap_thread is not None:
                 imap_thread.join(timeout=10)
+
+    def sweep(self, next_erase: float) -> float:
+        """Beat's work for received mail, when there is no beat; returns when to erase next."""
+        from django.db import close_old_connections
+
+        from inbound.tasks import erase_old_raw, sweep_received
+
+        close_old_connections()
+        try:
+            sweep_received()
+            if time.monotonic() >= next_erase:
+                erase_old_raw()
+                return time.monotonic() + ERASE_EVERY_SECONDS
+        except Exception:
+            log.exception("The sweep of received mail failed; trying again later.")
+        return next_erase
