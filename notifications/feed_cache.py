@@ -1,0 +1,150 @@
+"""Feeds that cost little to poll: a validator from one small query, and each event's lines kept.
+
+Calendar programs poll every feed about hourly, and almost always nothing has changed. So:
+
+- The validator (ETag and Last-Modified) comes from one aggregate query over the rows the feed is built from
+  (`signature`): how many sessions and which (a count and two sums of their ids, so one leaving, being
+  deleted or dropping out of the cancelled-keep window changes it), the sums of their `revision` (raised by
+  every save) and SEQUENCE (raised by publishing), the newest `updated_at` of the sessions, their visits,
+  venues, hosts and delegations, and the person's answers. Beside it, what the query does not read: the
+  person's language, the token, the settings the text shows and this code's own version (`code_digest`).
+  Nothing of the feed is built for it, so a 304 costs that query and the token's own lookup.
+- Last-Modified is the moment this server first saw the current signature, kept in the feeds cache beside it
+  (`validator`): a signature that changes moves it forward, at least a second past the one before, whatever
+  the change was (a row's stamp cannot say when a session left the feed; its absence has no time). When the
+  cache has lost it, it is the present: a client then fetches the whole feed once more, never a stale one.
+  It is part of the ETag too, since it is every event's DTSTAMP.
+- Each VEVENT's serialised lines are kept by a hash of everything they are made of (the CalendarEvent, in
+  the reader's language, and the method), without their DTSTAMP line, which the feed puts in as it joins
+  them (`event_parts`). An event is serialised with icalendar once per change, not once per poll.
+
+The cache is `CACHES["feeds"]` (settings.FEED_CACHE_URL: Redis shared by every process, or memory in each).
+"""
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import icalendar
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, Sum, Value, When
+from django.utils import timezone
+
+from notifications import calendar
+from notifications.calendar import CalendarEvent
+from visits.models import Person
+from visits.models.programme import SessionQuerySet
+from visits.models.session_people import ExpertResponse
+
+# Raise when the same rows would give other feed text (a new property, a changed description).
+FORMAT: Final = "feeds-1"
+
+EventParts = tuple[bytes, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Validator:
+    etag: str
+    last_modified: dt.datetime
+
+
+def feed_cache() -> BaseCache:
+    return caches["feeds"]
+
+
+@functools.cache
+def code_digest() -> str:
+    """This code's version of the feed text: FORMAT, icalendar's version and the compiled translations."""
+    digest = hashlib.sha256(f"{FORMAT}|{icalendar.__version__}".encode())
+    for folder in sorted(str(path) for path in settings.LOCALE_PATHS):
+        for mo in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(mo.read_bytes())
+    return digest.hexdigest()
+
+
+def _answer_weight() -> Case:
+    """The person's answer on each session as a number, so that a sum moves when one of them does."""
+    return Case(
+        *(When(mine__response=value, then=Value(index + 1)) for index, value in enumerate(ExpertResponse)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def signature(sessions: SessionQuerySet, *, person: Person | None = None) -> dict[str, Any]:
+    """One query: what the feed built from these sessions depends on, in the database (see the module)."""
+    rows = sessions.order_by()
+    totals: dict[str, Any] = {
+        "n": Count("id"),
+        "ids": Sum("id"),
+        "ids2": Sum(F("id") * F("id")),
+        "revisions": Sum("revision"),
+        "sequences": Sum("sequence"),
+        "sessions_at": Max("updated_at"),
+        "visits_at": Max("visit__updated_at"),
+        "venues_at": Max("venue__updated_at"),
+        "hosts_at": Max("host_organisation__updated_at"),
+        "delegations_at": Max("visit__delegation__updated_at"),
+    }
+    if person is not None:
+        # One row at most per session: an expert is on a session once (session_expert_unique).
+        rows = rows.annotate(
+            mine=FilteredRelation("session_experts", condition=Q(session_experts__person=person))
+        )
+        totals |= {
+            "answers": Sum("mine__answers"),
+            "answered_at": Max("mine__responded_at"),
+            "responses": Sum(_answer_weight()),
+        }
+    return rows.aggregate(**totals)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[object]) -> Validator:
+    """The feed's ETag and Last-Modified. `scope` names the feed (its token and kind), `extra` is what the
+    text depends on besides `signature`'s rows (language, token, settings)."""
+    shown = (
+        settings.ORGANIZER_EMAIL,
+        settings.ORGANIZER_NAME,
+        settings.SITE_URL,
+        settings.FEED_REFRESH_MINUTES,
+        settings.FEED_KEEP_CANCELLED_DAYS,
+    )
+    content = _digest(sorted(signature.items()), tuple(extra), shown, code_digest())
+    key = "feed-stamp:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+    cache = feed_cache()
+    kept = cache.get(key)
+    if kept is not None and kept[0] == content:
+        at: dt.datetime = kept[1]
+    else:
+        at = timezone.now().replace(microsecond=0)
+        if kept is not None:
+            at = max(at, kept[1] + dt.timedelta(seconds=1))
+        cache.set(key, (content, at), timeout=None)
+    return Validator(etag=_digest(content, at.isoformat())[:40], last_modified=at)
+
+
+def event_parts(events: Sequence[CalendarEvent], *, method: str) -> list[EventParts]:
+    """Each event's lines around its DTSTAMP line: kept ones from the cache, others serialised and kept."""
+    prefix = f"feed-event:{code_digest()[:16]}:{method}:"
+    keys = [prefix + hashlib.sha256(repr(event).encode()).hexdigest() for event in events]
+    cache = feed_cache()
+    kept: dict[str, EventParts] = cache.get_many(keys)
+    made: dict[str, EventParts] = {}
+    parts = []
+    for key, event in zip(keys, events, strict=True):
+        found = kept.get(key) or made.get(key)
+        if found is None:
+            found = made[key] = calendar.event_parts(event, method=method)
+        parts.append(found)
+    if made:
+        cache.set_many(made)
+    return parts
