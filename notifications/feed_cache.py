@@ -14,9 +14,12 @@ Calendar programs poll every feed about hourly, and almost always nothing has ch
   the change was (a row's stamp cannot say when a session left the feed; its absence has no time). When the
   cache has lost it, it is the present: a client then fetches the whole feed once more, never a stale one.
   It is part of the ETag too, since it is every event's DTSTAMP.
-- Each VEVENT's serialised lines are kept by a hash of everything they are made of (the CalendarEvent, in
-  the reader's language, and the method), without their DTSTAMP line, which the feed puts in as it joins
-  them (`event_parts`). An event is serialised with icalendar once per change, not once per poll.
+- Each VEVENT's serialised lines are kept, without their DTSTAMP line (which the feed puts in as it joins
+  them: calendar.event_parts, calendar.assemble_calendar), by a key of everything they are made of: the
+  session's row stamp (`row_stamps`: its id, revision, SEQUENCE and the change times of its row, visit,
+  venue, host and delegation, read as text in one query), the reader's URL and language, the settings the
+  text shows and this code's version (`event_key`). An event is serialised with icalendar once per change,
+  not once per poll, and only the sessions whose lines are missing are read whole.
 
 The cache is `CACHES["feeds"]` (settings.FEED_CACHE_URL: Redis shared by every process, or memory in each).
 """
@@ -32,12 +35,25 @@ from typing import Any, Final
 import icalendar
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, Sum, Value, When
-from django.utils import timezone
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone, translation
 
-from notifications import calendar
-from notifications.calendar import CalendarEvent
-from visits.models import Person
+from visits.models import Person, Session, VisitStatus
 from visits.models.programme import SessionQuerySet
 from visits.models.session_people import ExpertResponse
 
@@ -108,6 +124,11 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def stamp_key(scope: str) -> str:
+    """The cache key of a feed's kept signature and Last-Modified (the scope holds a token: hashed)."""
+    return "feed-stamp:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+
+
 def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[object]) -> Validator:
     """The feed's ETag and Last-Modified. `scope` names the feed (its token and kind), `extra` is what the
     text depends on besides `signature`'s rows (language, token, settings)."""
@@ -119,7 +140,7 @@ def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[objec
         settings.FEED_KEEP_CANCELLED_DAYS,
     )
     content = _digest(sorted(signature.items()), tuple(extra), shown, code_digest())
-    key = "feed-stamp:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+    key = stamp_key(scope)
     cache = feed_cache()
     kept = cache.get(key)
     if kept is not None and kept[0] == content:
@@ -132,19 +153,63 @@ def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[objec
     return Validator(etag=_digest(content, at.isoformat())[:40], last_modified=at)
 
 
-def event_parts(events: Sequence[CalendarEvent], *, method: str) -> list[EventParts]:
-    """Each event's lines around its DTSTAMP line: kept ones from the cache, others serialised and kept."""
-    prefix = f"feed-event:{code_digest()[:16]}:{method}:"
-    keys = [prefix + hashlib.sha256(repr(event).encode()).hexdigest() for event in events]
-    cache = feed_cache()
-    kept: dict[str, EventParts] = cache.get_many(keys)
-    made: dict[str, EventParts] = {}
-    parts = []
-    for key, event in zip(keys, events, strict=True):
-        found = kept.get(key) or made.get(key)
-        if found is None:
-            found = made[key] = calendar.event_parts(event, method=method)
-        parts.append(found)
-    if made:
-        cache.set_many(made)
-    return parts
+@dataclass(frozen=True, slots=True)
+class RowStamp:
+    """A session of a feed, in its order, by what its event's lines are made of: `stamp` joins the
+    session's id, revision, SEQUENCE and the times its row and its visit, venue, host and delegation
+    changed."""
+
+    pk: int
+    stamp: str
+    cancelled: bool
+
+
+def row_stamps(sessions: SessionQuerySet) -> list[RowStamp]:
+    """One query: the feed's sessions in order, each with its row stamp, as text (no model is built)."""
+    parts: list[Any] = []
+    for name in (
+        "id",
+        "created_at",
+        "revision",
+        "sequence",
+        "updated_at",
+        "visit__updated_at",
+        "venue__updated_at",
+        "host_organisation__updated_at",
+        "visit__delegation__updated_at",
+    ):
+        parts += [Cast(name, CharField()), Value("|")]
+    cancelled = Q(status=Session.Status.CANCELLED) | Q(visit__status=VisitStatus.CANCELLED)
+    rows = (
+        sessions.order_by("starts_at", "id")
+        .annotate(feed_stamp=Concat(*parts[:-1], output_field=CharField()))
+        .annotate(feed_cancelled=ExpressionWrapper(cancelled, output_field=BooleanField()))
+        .values_list("pk", "feed_stamp", "feed_cancelled")
+    )
+    return [RowStamp(pk, stamp, bool(off)) for pk, stamp, off in rows]
+
+
+def event_key(stamp: str, *, method: str, url: str) -> str:
+    """The cache key of an event's lines: its row stamp, and what else its text is made of (the method, the
+    reader's URL and language, the settings it shows, this code's version)."""
+    made_of = (
+        stamp,
+        method,
+        url,
+        translation.get_language(),
+        settings.ORGANIZER_EMAIL,
+        settings.ORGANIZER_NAME,
+        settings.SITE_URL,
+        code_digest(),
+    )
+    return "feed-event:" + _digest(made_of)
+
+
+def kept_parts(keys: Sequence[str]) -> dict[str, EventParts]:
+    """The kept lines (calendar.event_parts) of these events, by key; missing keys are left out."""
+    return feed_cache().get_many(keys)
+
+
+def keep_parts(parts: Mapping[str, EventParts]) -> None:
+    if parts:
+        feed_cache().set_many(dict(parts))

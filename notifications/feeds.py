@@ -17,8 +17,17 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from notifications import calendar
+from notifications.calendar import CalendarEvent
 from notifications.compose import message_language
-from notifications.feed_cache import Validator, event_parts, signature, validator
+from notifications.feed_cache import (
+    Validator,
+    event_key,
+    keep_parts,
+    kept_parts,
+    row_stamps,
+    signature,
+    validator,
+)
 from notifications.models import PersonalToken
 from notifications.sessions import (
     SessionFacts,
@@ -29,7 +38,6 @@ from notifications.sessions import (
 )
 from visits.models import Person, Session, Visit, VisitStatus
 from visits.models.programme import SessionQuerySet
-from visits.selectors import session_cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +118,7 @@ def visit_feed_validator(token: PersonalToken, *, now: dt.datetime) -> Validator
     )
 
 
-def _feed(sessions: Sequence[Session], *, url: str, name: str, stamp: dt.datetime) -> bytes:
-    """The calendar, joined from each event's kept lines (notifications.feed_cache.event_parts)."""
+def _events(sessions: Sequence[Session], *, url: str) -> list[CalendarEvent]:
     events = []
     for session in sessions:
         facts = facts_of_session(session)
@@ -124,35 +131,72 @@ def _feed(sessions: Sequence[Session], *, url: str, name: str, stamp: dt.datetim
                 last_modified=session.updated_at,
             )
         )
+    return events
+
+
+def _feed(rows: SessionQuerySet, *, url: str, name: str, stamp: dt.datetime, cancelled: bool = True) -> bytes:
+    """The calendar, joined from each event's kept lines (notifications.feed_cache): one query for the
+    sessions' ids and row stamps, and the whole rows only of sessions whose lines are not kept. Without
+    `cancelled`, cancelled sessions are left out."""
+    method = calendar.PUBLISH
+    stamps = row_stamps(rows)
+    if not cancelled:
+        stamps = [row for row in stamps if not row.cancelled]
+    keys = {row.pk: event_key(row.stamp, method=method, url=url) for row in stamps}
+    parts = kept_parts(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in parts]
+    if missing:
+        made = {
+            keys[event.pk]: calendar.event_parts(event.event, method=method)
+            for event in _missing_events(missing, url=url)
+        }
+        keep_parts(made)
+        parts |= made
     return calendar.assemble_calendar(
-        event_parts(events, method=calendar.PUBLISH),
-        method=calendar.PUBLISH,
+        (parts[keys[row.pk]] for row in stamps),
+        method=method,
         stamp=stamp,
         name=name,
         refresh=dt.timedelta(minutes=settings.FEED_REFRESH_MINUTES),
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Made:
+    pk: int
+    event: CalendarEvent
+
+
+def _missing_events(ids: Sequence[int], *, url: str) -> list[_Made]:
+    sessions = list(with_facts(Session.objects.filter(pk__in=ids)))
+    return [_Made(s.pk, e) for s, e in zip(sessions, _events(sessions, url=url), strict=True)]
+
+
 def person_feed(person: Person, *, url: str, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The person's feed in their language. `url` is their programme page; `stamp` every event's DTSTAMP
     (the validator's Last-Modified)."""
     with translation.override(message_language(person.preferred_language)):
-        sessions = list(person_sessions(person, now=now))
-        return _feed(sessions, url=url, name=gettext("Visitplan: my programme"), stamp=stamp)
+        rows = _person_rows(person, now=now)
+        return _feed(rows, url=url, name=gettext("Visitplan: my programme"), stamp=stamp)
 
 
 def person_programme_file(person: Person, *, url: str, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The person's whole programme to download and import: the feed without its cancelled sessions."""
     with translation.override(message_language(person.preferred_language)):
-        sessions = [s for s in person_sessions(person, now=now) if not session_cancelled(s)]
-        return _feed(sessions, url=url, name=gettext("Visitplan: my programme"), stamp=stamp)
+        rows = _person_rows(person, now=now)
+        return _feed(rows, url=url, name=gettext("Visitplan: my programme"), stamp=stamp, cancelled=False)
 
 
 def visit_feed(visit: Visit, *, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The visit's feed for its coordinators, in the site's language."""
     with translation.override(message_language(settings.LANGUAGE_CODE)):
-        sessions = list(visit_sessions(visit, now=now))
-        return _feed(sessions, url="", name=f"Visitplan: {visit.title}", stamp=stamp)
+        rows = _visit_rows(visit, now=now)
+        return _feed(rows, url="", name=f"Visitplan: {visit.title}", stamp=stamp)
+
+
+def feed_events(rows: SessionQuerySet, *, url: str) -> list[CalendarEvent]:
+    """The events a feed of these rows shows, built afresh (tests compare the joined feed with them)."""
+    return _events(list(with_facts(rows)), url=url)
 
 
 def programme_items(person: Person, *, now: dt.datetime) -> list[ProgrammeItem]:
