@@ -319,3 +319,37 @@ class TestQueries:
             counts.append(len(queries.captured_queries))
         # token (and expiry), signature, row stamps (cold: and the sessions whose lines are missing)
         assert counts == ([3, 3] if warm else [4, 4])
+
+
+@pytest.mark.parametrize("method", sorted(calendar.METHODS))
+def test_assemble_calendar_writes_what_build_calendar_writes(method):
+    start = dt.datetime(2027, 3, 23, 8, tzinfo=dt.UTC)
+    events = [
+        calendar.CalendarEvent(
+            uid=f"session-{n}@visitplan.example.org",
+            sequence=n,
+            start=start + dt.timedelta(hours=n),
+            end=start + dt.timedelta(hours=n + 1),
+            summary="Ett långt namn på ett möte som måste vikas över flera rader 🚓; med, tecken " * n,
+            description="Rad ett\nRad två\\n; slut",
+            location="Polishuset, Kungsholmsgatan 43, 112 27 Stockholm",
+            url="https://visitplan.example.org/p/abc/",
+            status=calendar.TENTATIVE if n % 2 else calendar.CONFIRMED,
+            organizer_email="coordinators@visitplan.example.org",
+            organizer_name="Visitplan coordinators",
+            attendees=(calendar.Attendee(email="eva@example.org", name="Eva Lind"),),
+            last_modified=start - dt.timedelta(days=n),
+        )
+        for n in range(4)
+    ]
+    stamp = dt.datetime(2027, 3, 1, 9, 30, 15, tzinfo=dt.UTC)
+    refresh = dt.timedelta(minutes=60)
+    built = calendar.build_calendar(
+        events, method=method, stamp=stamp, name="Visitplan: mitt program", refresh=refresh
+    )
+    parts = [calendar.event_parts(event, method=method) for event in events]
+    joined = calendar.assemble_calendar(
+        parts, method=method, stamp=stamp, name="Visitplan: mitt program", refresh=refresh
+    )
+    assert joined == built
+    assert all(len(line) <= 75 for line in joined.split(b"\r\n"))
