@@ -344,6 +344,27 @@ CONFIRMATION_DIGEST_HOUR = env.int("CONFIRMATION_DIGEST_HOUR", default=7)
 PERSONAL_LINK_DAYS_AFTER_VISIT = env.int("PERSONAL_LINK_DAYS_AFTER_VISIT", default=60)
 # Minutes after which calendar apps are asked to fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
+# Where feeds keep each event's serialised lines and the moment their content last changed
+# (notifications.feed_cache): a Redis URL (redis://host:6379/2) shared by every process, or, unset, memory in
+# each process (enough for one process; the first poll in another one builds what it lacks).
+FEED_CACHE_URL = env.str("FEED_CACHE_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "feeds": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": FEED_CACHE_URL,
+            "TIMEOUT": 7 * 86400,
+        }
+        if FEED_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "feeds",
+            "TIMEOUT": 7 * 86400,
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    ),
+}
 
 # Hourly: the task itself waits for CONFIRMATION_DIGEST_HOUR in TIME_ZONE, and sends one digest a day.
 CELERY_BEAT_SCHEDULE["confirmation-digest"] = {

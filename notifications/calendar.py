@@ -224,6 +224,43 @@ def build_calendar(
     return head + body + END_CALENDAR
 
 
+# Any moment: event_parts takes its DTSTAMP line out again.
+_ANY_STAMP: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def event_parts(event: CalendarEvent, *, method: str) -> tuple[bytes, bytes]:
+    """The event's lines as build_calendar writes them, without its DTSTAMP line: what comes before it and
+    what comes after. A feed keeps them (notifications.feed_cache) and joins them with assemble_calendar."""
+    lines = _event_bytes(event, method=method, stamp=_ANY_STAMP, cache=None)
+    start = lines.index(b"\r\nDTSTAMP:") + 2
+    end = lines.index(b"\r\n", start) + 2
+    return lines[:start], lines[end:]
+
+
+def stamp_line(stamp: dt.datetime) -> bytes:
+    """The DTSTAMP line, as icalendar writes it."""
+    component = Event()
+    component.add("dtstamp", _utc(stamp))
+    return component.to_ical().removeprefix(BEGIN_EVENT).removesuffix(END_EVENT)
+
+
+def assemble_calendar(
+    parts: Iterable[tuple[bytes, bytes]],
+    *,
+    method: str,
+    stamp: dt.datetime,
+    name: str | None = None,
+    refresh: dt.timedelta | None = None,
+) -> bytes:
+    """What build_calendar writes for the events whose event_parts these are, byte for byte, without
+    serialising any of them again."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+    line = stamp_line(stamp)
+    body = b"".join(before + line + after for before, after in parts)
+    return _calendar_head(method, name, refresh) + body + END_CALENDAR
+
+
 @functools.lru_cache(maxsize=256)
 def _calendar_head(method: str, name: str | None, refresh: dt.timedelta | None) -> bytes:
     """BEGIN:VCALENDAR and the calendar's own properties, folded."""

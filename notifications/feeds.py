@@ -1,23 +1,34 @@
 """Calendar feeds: a person's private feed of their sessions, and a visit's feed for its coordinators.
 
 A feed is built from the sessions as they are now (METHOD:PUBLISH, no attendees). Its DTSTAMP is the time of
-its latest change, not the time of the request, so the same programme gives the same bytes and the ETag (a
-hash of them) only moves when something did. A cancelled session stays in the feed, marked cancelled, for
+its latest change (its Last-Modified), not the time of the request, so the same programme gives the same
+bytes. A poll is answered from one small query, and a feed is joined from each event's kept lines, not
+serialised again: notifications.feed_cache. A cancelled session stays in the feed, marked cancelled, for
 FEED_KEEP_CANCELLED_DAYS after it was cancelled, so that subscribed calendars see it go; then it drops out.
 """
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
 from notifications import calendar
+from notifications.calendar import CalendarEvent
 from notifications.compose import message_language
+from notifications.feed_cache import (
+    Validator,
+    event_key,
+    keep_parts,
+    kept_parts,
+    row_stamps,
+    signature,
+    validator,
+)
+from notifications.models import PersonalToken
 from notifications.sessions import (
     SessionFacts,
     event_status,
@@ -25,17 +36,8 @@ from notifications.sessions import (
     session_event,
     with_facts,
 )
-from scheduling.models import ProgrammeVersion
 from visits.models import Person, Session, Visit, VisitStatus
 from visits.models.programme import SessionQuerySet
-from visits.selectors import session_cancelled
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    body: bytes
-    etag: str
-    last_modified: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,41 +74,51 @@ def in_feed(sessions: SessionQuerySet, *, now: dt.datetime) -> SessionQuerySet:
     )
 
 
+def _person_rows(person: Person, *, now: dt.datetime) -> SessionQuerySet:
+    published = Session.objects.with_person(person).filter(visit__first_published_at__isnull=False)
+    return in_feed(published, now=now)
+
+
 def person_sessions(person: Person, *, now: dt.datetime) -> SessionQuerySet:
     """The sessions on a person's feed and page: of visits published at least once, drafts never."""
-    published = (
-        Session.objects.with_person(person)
-        .with_roles_of(person)
-        .filter(visit__first_published_at__isnull=False)
-    )
-    return with_facts(in_feed(published, now=now))
+    return with_facts(_person_rows(person, now=now).with_roles_of(person))
+
+
+def _visit_rows(visit: Visit, *, now: dt.datetime) -> SessionQuerySet:
+    return in_feed(Session.objects.filter(visit=visit), now=now)
 
 
 def visit_sessions(visit: Visit, *, now: dt.datetime) -> SessionQuerySet:
     """Every session of the visit for its coordinators, drafts included."""
-    return with_facts(in_feed(Session.objects.filter(visit=visit), now=now))
+    return with_facts(_visit_rows(visit, now=now))
 
 
-def last_modified_of(sessions: Sequence[Session], *, floor: dt.datetime) -> dt.datetime:
-    """The latest change among the rows a feed is built from.
-
-    Publishing raises SEQUENCE with an UPDATE that leaves updated_at alone, so the versions' published_at
-    counts too. Changes to who is on a session (its through rows) have no timestamp of their own: a client
-    that sends If-None-Match sees them at once, one that sends only If-Modified-Since at the next edit.
-    """
-    moments = [floor]
-    for session in sessions:
-        moments += [session.updated_at, session.visit.updated_at]
-    visit_ids = {session.visit_id for session in sessions}
-    if visit_ids:
-        published = ProgrammeVersion.objects.filter(visit_id__in=visit_ids).aggregate(at=Max("published_at"))
-        if published["at"] is not None:
-            moments.append(published["at"])
-    return max(moments)
+# --- Validators: answering a poll without building the feed (notifications.feed_cache) -------------------
 
 
-def _feed(sessions: Sequence[Session], *, url: str, name: str, floor: dt.datetime) -> Feed:
-    modified = last_modified_of(sessions, floor=floor).replace(microsecond=0)
+def person_feed_validator(token: PersonalToken, *, now: dt.datetime, kind: str = "feed") -> Validator:
+    """ETag and Last-Modified of the person's feed (`kind` "feed") or programme file ("file"): one query."""
+    person = token.person
+    assert person is not None
+    return validator(
+        scope=f"{kind}:{token.token}",
+        signature=signature(_person_rows(person, now=now), person=person),
+        extra=(kind, token.token, token.created_at, message_language(person.preferred_language)),
+    )
+
+
+def visit_feed_validator(token: PersonalToken, *, now: dt.datetime) -> Validator:
+    """ETag and Last-Modified of the visit's feed, from one query."""
+    visit = token.visit
+    assert visit is not None
+    return validator(
+        scope=f"visit:{token.token}",
+        signature=signature(_visit_rows(visit, now=now)),
+        extra=("visit", token.token, token.created_at, visit.title, visit.updated_at, settings.LANGUAGE_CODE),
+    )
+
+
+def _events(sessions: Sequence[Session], *, url: str) -> list[CalendarEvent]:
     events = []
     for session in sessions:
         facts = facts_of_session(session)
@@ -119,35 +131,72 @@ def _feed(sessions: Sequence[Session], *, url: str, name: str, floor: dt.datetim
                 last_modified=session.updated_at,
             )
         )
-    body = calendar.build_calendar(
-        events,
-        method=calendar.PUBLISH,
-        stamp=modified,
+    return events
+
+
+def _feed(rows: SessionQuerySet, *, url: str, name: str, stamp: dt.datetime, cancelled: bool = True) -> bytes:
+    """The calendar, joined from each event's kept lines (notifications.feed_cache): one query for the
+    sessions' ids and row stamps, and the whole rows only of sessions whose lines are not kept. Without
+    `cancelled`, cancelled sessions are left out."""
+    method = calendar.PUBLISH
+    stamps = row_stamps(rows)
+    if not cancelled:
+        stamps = [row for row in stamps if not row.cancelled]
+    keys = {row.pk: event_key(row.stamp, method=method, url=url) for row in stamps}
+    parts = kept_parts(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in parts]
+    if missing:
+        made = {
+            keys[event.pk]: calendar.event_parts(event.event, method=method)
+            for event in _missing_events(missing, url=url)
+        }
+        keep_parts(made)
+        parts |= made
+    return calendar.assemble_calendar(
+        (parts[keys[row.pk]] for row in stamps),
+        method=method,
+        stamp=stamp,
         name=name,
         refresh=dt.timedelta(minutes=settings.FEED_REFRESH_MINUTES),
     )
-    return Feed(body=body, etag=hashlib.sha256(body).hexdigest()[:40], last_modified=modified)
 
 
-def person_feed(person: Person, *, url: str, now: dt.datetime, since: dt.datetime) -> Feed:
-    """The person's feed in their language. `url` is their programme page; `since` the token's creation."""
+@dataclass(frozen=True, slots=True)
+class _Made:
+    pk: int
+    event: CalendarEvent
+
+
+def _missing_events(ids: Sequence[int], *, url: str) -> list[_Made]:
+    sessions = list(with_facts(Session.objects.filter(pk__in=ids)))
+    return [_Made(s.pk, e) for s, e in zip(sessions, _events(sessions, url=url), strict=True)]
+
+
+def person_feed(person: Person, *, url: str, now: dt.datetime, stamp: dt.datetime) -> bytes:
+    """The person's feed in their language. `url` is their programme page; `stamp` every event's DTSTAMP
+    (the validator's Last-Modified)."""
     with translation.override(message_language(person.preferred_language)):
-        sessions = list(person_sessions(person, now=now))
-        return _feed(sessions, url=url, name=gettext("Visitplan: my programme"), floor=since)
+        rows = _person_rows(person, now=now)
+        return _feed(rows, url=url, name=gettext("Visitplan: my programme"), stamp=stamp)
 
 
-def person_programme_file(person: Person, *, url: str, now: dt.datetime, since: dt.datetime) -> Feed:
+def person_programme_file(person: Person, *, url: str, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The person's whole programme to download and import: the feed without its cancelled sessions."""
     with translation.override(message_language(person.preferred_language)):
-        sessions = [s for s in person_sessions(person, now=now) if not session_cancelled(s)]
-        return _feed(sessions, url=url, name=gettext("Visitplan: my programme"), floor=since)
+        rows = _person_rows(person, now=now)
+        return _feed(rows, url=url, name=gettext("Visitplan: my programme"), stamp=stamp, cancelled=False)
 
 
-def visit_feed(visit: Visit, *, now: dt.datetime, since: dt.datetime) -> Feed:
+def visit_feed(visit: Visit, *, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The visit's feed for its coordinators, in the site's language."""
     with translation.override(message_language(settings.LANGUAGE_CODE)):
-        sessions = list(visit_sessions(visit, now=now))
-        return _feed(sessions, url="", name=f"Visitplan: {visit.title}", floor=since)
+        rows = _visit_rows(visit, now=now)
+        return _feed(rows, url="", name=f"Visitplan: {visit.title}", stamp=stamp)
+
+
+def feed_events(rows: SessionQuerySet, *, url: str) -> list[CalendarEvent]:
+    """The events a feed of these rows shows, built afresh (tests compare the joined feed with them)."""
+    return _events(list(with_facts(rows)), url=url)
 
 
 def programme_items(person: Person, *, now: dt.datetime) -> list[ProgrammeItem]:

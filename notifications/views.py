@@ -9,6 +9,8 @@ adds the forms on which a participant answers each session and gives their needs
 writes.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +25,15 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from notifications.compose import message_language
-from notifications.feeds import Feed, person_feed, person_programme_file, programme_items, visit_feed
+from notifications.feed_cache import Validator
+from notifications.feeds import (
+    person_feed,
+    person_feed_validator,
+    person_programme_file,
+    programme_items,
+    visit_feed,
+    visit_feed_validator,
+)
 from notifications.models import PersonalToken
 from notifications.programme_sections import programme_sections
 from notifications.tokens import absolute, find_person_token, find_visit_token, programme_url_of
@@ -54,12 +64,21 @@ def not_found(request: HttpRequest) -> HttpResponseBase:
     return private(unlogged(response))
 
 
-def _calendar(request: HttpRequest, feed: Feed, *, filename: str, download: bool) -> HttpResponseBase:
-    etag = quote_etag(feed.etag)
-    modified = int(feed.last_modified.timestamp())
+def _calendar(
+    request: HttpRequest,
+    validator: Validator,
+    build: Callable[[dt.datetime], bytes],
+    *,
+    filename: str,
+    download: bool,
+) -> HttpResponseBase:
+    """A 304 from the validator alone when the client has the feed already; else the feed `build` makes,
+    whose DTSTAMPs are the validator's Last-Modified."""
+    etag = quote_etag(validator.etag)
+    modified = int(validator.last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
-        response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(build(validator.last_modified), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified)
@@ -71,8 +90,14 @@ def person_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
     found = find_person_token(token)
     if found is None or found.person is None:
         return not_found(request)
-    feed = person_feed(found.person, url=programme_url_of(found), now=timezone.now(), since=found.created_at)
-    return _calendar(request, feed, filename="visitplan.ics", download=False)
+    person, url, now = found.person, programme_url_of(found), timezone.now()
+    return _calendar(
+        request,
+        person_feed_validator(found, now=now),
+        lambda stamp: person_feed(person, url=url, now=now, stamp=stamp),
+        filename="visitplan.ics",
+        download=False,
+    )
 
 
 @require_safe
@@ -80,8 +105,14 @@ def visit_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
     found = find_visit_token(token)
     if found is None or found.visit is None:
         return not_found(request)
-    feed = visit_feed(found.visit, now=timezone.now(), since=found.created_at)
-    return _calendar(request, feed, filename="visit.ics", download=False)
+    visit, now = found.visit, timezone.now()
+    return _calendar(
+        request,
+        visit_feed_validator(found, now=now),
+        lambda stamp: visit_feed(visit, now=now, stamp=stamp),
+        filename="visit.ics",
+        download=False,
+    )
 
 
 @require_safe
@@ -89,10 +120,14 @@ def programme_ics_view(request: HttpRequest, token: str) -> HttpResponseBase:
     found = find_person_token(token)
     if found is None or found.person is None:
         return not_found(request)
-    feed = person_programme_file(
-        found.person, url=programme_url_of(found), now=timezone.now(), since=found.created_at
+    person, url, now = found.person, programme_url_of(found), timezone.now()
+    return _calendar(
+        request,
+        person_feed_validator(found, now=now, kind="file"),
+        lambda stamp: person_programme_file(person, url=url, now=now, stamp=stamp),
+        filename="programme.ics",
+        download=True,
     )
-    return _calendar(request, feed, filename="programme.ics", download=True)
 
 
 def programme_page(

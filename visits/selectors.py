@@ -1,22 +1,26 @@
 """Reads that are reused: which visits a person takes part in, whether a session is on. What a user may see is
 visits.access; who is on a session, visits.roster."""
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet
 
 from visits.models import Person, Session, Visit, VisitStatus
 
 
-def visits_taking_part(person: Person) -> QuerySet[Visit]:
+def visits_taking_part(person: Person | OuterRef) -> QuerySet[Visit]:
     """The visits a person takes part in: as a member of the visiting delegation, or as an expert or
     interpreter on any of its sessions.
 
     Wider than the roster (visits.roster), on purpose: a member chosen for no session still takes part in
-    their delegation's visit, and an expert who declined was still asked. Each visit once.
+    their delegation's visit, and an expert who declined was still asked. Each visit once. `person` may be
+    a reference to a query around it, two levels up (OuterRef(OuterRef("person_id"))).
     """
+    who: Any = person  # the stubs know no OuterRef in a lookup
     return Visit.objects.filter(
-        Q(pk__in=Visit.objects.filter(delegation__members__person=person).values("pk"))
-        | Q(pk__in=Session.objects.filter(session_experts__person=person).values("visit_id"))
-        | Q(pk__in=Session.objects.filter(session_interpreters__person=person).values("visit_id"))
+        Q(pk__in=Visit.objects.filter(delegation__members__person=who).values("pk"))
+        | Q(pk__in=Session.objects.filter(session_experts__person=who).values("visit_id"))
+        | Q(pk__in=Session.objects.filter(session_interpreters__person=who).values("visit_id"))
     )
 
 

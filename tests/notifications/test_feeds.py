@@ -320,8 +320,8 @@ class TestProgrammePage:
         with CaptureQueriesContext(connection) as more:
             response = client.get(url)
         assert response.content.decode().count("<article") == 7
-        # token, expiry, sessions; the participant's sessions with their answers, their visits, their needs
-        assert len(more.captured_queries) == len(few.captured_queries) == 6
+        # token (with its expiry), sessions; the participant's sessions with answers, visits, needs
+        assert len(more.captured_queries) == len(few.captured_queries) == 5
 
 
 @pytest.mark.django_db

@@ -31,6 +31,8 @@ class Delegation(models.Model):
         related_name="coordinated_delegations",
         help_text=_("They see the delegation and its members, as do the coordinators of its visits."),
     )
+    # When the row last changed: calendar feeds compare it (notifications.feed_cache) to answer 304s.
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         ordering = ["name"]

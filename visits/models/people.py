@@ -42,6 +42,8 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("address"), blank=True)
+    # When the row last changed: calendar feeds compare it (notifications.feed_cache) to answer 304s.
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         ordering = ["name"]

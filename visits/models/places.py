@@ -30,6 +30,8 @@ class Venue(models.Model):
         _("capacity"), null=True, blank=True, help_text=_("Seats; empty if unknown.")
     )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    # When the row last changed: calendar feeds compare it (notifications.feed_cache) to answer 304s.
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         ordering = ["city", "name"]
