@@ -27,7 +27,7 @@ from notifications.calendar import Attendee, clean_name
 from notifications.links import expert_links, interpreter_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.notices import Composed, ComposeError, compose_notice
-from notifications.reply_address import reply_address
+from notifications.reply_address import EXPERT, INTERPRETER, reply_address
 from notifications.sessions import (
     SessionFacts,
     event_status,
@@ -51,6 +51,11 @@ PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
     SessionExpert.Response.DECLINED: calendar.DECLINED,
     SessionExpert.Response.PROPOSED: calendar.TENTATIVE_ANSWER,
     SessionExpert.Response.PASSED: calendar.DELEGATED,
+}
+# The people whose invitations name a reply address as ORGANIZER, by their role on the session.
+REPLY_ROLES: Mapping[str, str] = {
+    ChangeRecipient.Role.EXPERT: EXPERT,
+    ChangeRecipient.Role.INTERPRETER: INTERPRETER,
 }
 # An interpreter's answer as their calendar shows it (the same words: confirmed, declined, passed).
 PARTSTAT_OF_INTERPRETER: Mapping[str, str] = {
@@ -82,6 +87,8 @@ def partstat_of(session: Session | None, person: Person, role: str, preloaded: "
     """PARTSTAT: an expert's or interpreter's answer so far; everyone else has yet to act."""
     if session is not None and role == ChangeRecipient.Role.INTERPRETER:
         booked = preloaded.interpreters.get((session.pk, person.pk))
+        if booked is not None and booked.pk in preloaded.interpreter_partstats:
+            return preloaded.interpreter_partstats[booked.pk]
         return PARTSTAT_OF_INTERPRETER.get(booked.response if booked else "", calendar.NEEDS_ACTION)
     if role != ChangeRecipient.Role.EXPERT or session is None:
         return calendar.NEEDS_ACTION
@@ -116,13 +123,26 @@ def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Prel
 
 
 def organizer_of(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str:
-    """ORGANIZER of an expert's invitation, update or cancellation: their reply address
-    (notifications.reply_address) while they are on the session and REPLY_DOMAIN is set, so that their
-    calendar program's answer comes back to us; otherwise the coordinators' mailbox."""
-    if message.role == ChangeRecipient.Role.EXPERT and session is not None and message.person_id is not None:
-        expert = preloaded.experts.get((session.pk, message.person_id))
-        if expert is not None:
-            return reply_address(expert.pk, session.pk) or settings.ORGANIZER_EMAIL
+    """ORGANIZER of an expert's or interpreter's invitation, update, reminder or cancellation: the reply
+    address of their row (notifications.reply_address) when REPLY_DOMAIN is set, so that their calendar
+    program's answer comes back to us; otherwise the coordinators' mailbox.
+
+    A person taken off the session has no row any more: their cancellation names the address of the row
+    they had (hooks.former_rows), the one their invitation named, or some calendar programs would not match
+    it to the event they have."""
+    if not settings.REPLY_DOMAIN or message.person_id is None or message.role not in REPLY_ROLES:
+        return settings.ORGANIZER_EMAIL
+    row: SessionExpert | SessionInterpreter | None = None
+    if session is not None and message.role == ChangeRecipient.Role.EXPERT:
+        row = preloaded.experts.get((session.pk, message.person_id))
+    elif session is not None:
+        row = preloaded.interpreters.get((session.pk, message.person_id))
+    if row is not None:
+        return reply_address(row.pk, row.session_id, REPLY_ROLES[message.role])
+    session_key = message.session_key if message.session_key is not None else message.session_id
+    former = preloaded.former_rows.get((session_key or 0, message.person_id, REPLY_ROLES[message.role]))
+    if former is not None and session_key is not None:
+        return reply_address(former, session_key, REPLY_ROLES[message.role])
     return settings.ORGANIZER_EMAIL
 
 
@@ -166,8 +186,11 @@ class Preloaded:
     renders: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
     # Serialised calendar parts that a session's recipients share: see calendar.SharedCache.
     calendars: calendar.SharedCache = field(default_factory=dict)
-    # PARTSTATs that the experts' rows do not say (hooks.partstats), by row id.
+    # PARTSTATs that the experts' rows do not say (hooks.partstats), by row id; the same for interpreters.
     partstats: dict[int, str] = field(default_factory=dict)
+    interpreter_partstats: dict[int, str] = field(default_factory=dict)
+    # The rows of people taken off a session, by (session, person, role): see organizer_of.
+    former_rows: dict[tuple[int, int, str], int] = field(default_factory=dict)
 
 
 def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
@@ -193,11 +216,42 @@ def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
     )
     tokens = person_tokens(m.person for m in messages if m.person is not None)
     urls = {pk: programme_url_of(token) for pk, token in tokens.items()}
-    # Only calendar replies make answers that an expert's row does not say (a TENTATIVE): one more query
-    # per batch, and none where there is no reply address.
+    if not settings.REPLY_DOMAIN:
+        return Preloaded(sessions, experts, urls, interpreters=interpreters)
+    # Only calendar replies make answers that a row does not say (a TENTATIVE): one more query per batch
+    # with such rows, and none where there is no reply address.
     awaiting = [e for e in experts.values() if e.response in AWAITING_ANSWER]
-    partstats = hooks.partstats(awaiting) if settings.REPLY_DOMAIN and awaiting else {}
-    return Preloaded(sessions, experts, urls, partstats=partstats, interpreters=interpreters)
+    partstats = hooks.partstats(awaiting) if awaiting else {}
+    invited = [i for i in interpreters.values() if i.response == SessionInterpreter.Response.INVITED]
+    interpreter_partstats = hooks.interpreter_partstats(invited) if invited else {}
+    return Preloaded(
+        sessions,
+        experts,
+        urls,
+        partstats=partstats,
+        interpreters=interpreters,
+        interpreter_partstats=interpreter_partstats,
+        former_rows=hooks.former_rows(_taken_off(messages, experts, interpreters)),
+    )
+
+
+def _taken_off(
+    messages: Sequence[OutboxMessage],
+    experts: Mapping[tuple[int, int], SessionExpert],
+    interpreters: Mapping[tuple[int, int], SessionInterpreter],
+) -> set[tuple[int, int, str]]:
+    """(session, person, role) of the batch's cancellations to experts and interpreters no longer on it."""
+    found = set()
+    for m in messages:
+        if m.kind != MessageKind.CANCELLATION or m.role not in REPLY_ROLES or m.person_id is None:
+            continue
+        session_key = m.session_key if m.session_key is not None else m.session_id
+        if session_key is None:
+            continue
+        on_it = experts if m.role == ChangeRecipient.Role.EXPERT else interpreters
+        if (session_key, m.person_id) not in on_it:
+            found.add((session_key, m.person_id, REPLY_ROLES[m.role]))
+    return found
 
 
 # --- The messages -------------------------------------------------------------------------------------------

@@ -8,14 +8,18 @@ responses does), so that notifications never imports them:
   (`register_unwanted`: responses withdraws reminders whose expert has answered). One call per batch;
 - the PARTSTAT of experts whose answer is not on their row (`register_partstats`: a calendar's TENTATIVE,
   recorded by responses.calendar_replies, keeps the expert invited). One call per batch, and only when
-  REPLY_DOMAIN is set, since only calendar replies make such answers.
+  REPLY_DOMAIN is set, since only calendar replies make such answers; the same for interpreters
+  (`register_interpreter_partstats`);
+- the rows that people taken off a session had (`register_former_rows`: responses remembers them), so that
+  their cancellation names the same reply address as ORGANIZER as their invitation did. One call per batch,
+  only with REPLY_DOMAIN.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from notifications.models import OutboxMessage
 from scheduling.models import ProgrammeChange, ProgrammeVersion
-from visits.models import SessionExpert
+from visits.models import SessionExpert, SessionInterpreter
 
 # (the version, its changes, the rows written for it) -> None
 AfterEnqueue = Callable[[ProgrammeVersion, Sequence[ProgrammeChange], Sequence[OutboxMessage]], None]
@@ -24,10 +28,39 @@ Unwanted = Callable[[Sequence[OutboxMessage]], set[int]]
 
 # (experts' rows) -> {row id: PARTSTAT} for the rows whose answer their row does not say
 Partstats = Callable[[Sequence[SessionExpert]], dict[int, str]]
+InterpreterPartstats = Callable[[Sequence[SessionInterpreter]], dict[int, str]]
+# ({(session, person, role)}) -> {(session, person, role): the row they had}, role "expert" or "interpreter"
+FormerRows = Callable[[Collection[tuple[int, int, str]]], dict[tuple[int, int, str], int]]
 
 _after_enqueue: list[AfterEnqueue] = []
 _unwanted: list[Unwanted] = []
 _partstats: list[Partstats] = []
+_interpreter_partstats: list[InterpreterPartstats] = []
+_former_rows: list[FormerRows] = []
+
+
+def register_interpreter_partstats(hook: InterpreterPartstats) -> None:
+    if hook not in _interpreter_partstats:
+        _interpreter_partstats.append(hook)
+
+
+def interpreter_partstats(interpreters: Sequence[SessionInterpreter]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for hook in _interpreter_partstats:
+        found.update(hook(interpreters))
+    return found
+
+
+def register_former_rows(hook: FormerRows) -> None:
+    if hook not in _former_rows:
+        _former_rows.append(hook)
+
+
+def former_rows(wanted: Collection[tuple[int, int, str]]) -> dict[tuple[int, int, str], int]:
+    found: dict[tuple[int, int, str], int] = {}
+    for hook in _former_rows:
+        found.update(hook(wanted))
+    return found
 
 
 def register_partstats(hook: Partstats) -> None:

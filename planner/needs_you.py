@@ -156,6 +156,7 @@ def _interpreter_item(answer: InterpreterAnswer, visit: Visit) -> Item:
         session=session,
         note=answer.note,
         interpreter=interpreter,
+        door=answer.get_channel_display(),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from responses.answers import AnswerRefused
 from responses.models import CalendarReply, Door, ExpertAnswer, ProposedTime
 from responses.services import answer_from_admin
+from visits.access import visible_visits
 from visits.admin.base import ReadOnlyMixin, session_when
 from visits.admin.programme import CoordinatedOnly, SessionExpertAdmin, SessionExpertInline
 from visits.models import EXPERT_ANSWER_TRANSITIONS, Session, SessionExpert
@@ -97,19 +98,29 @@ class ExpertAnswerAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
 
 @admin.register(CalendarReply)
 class CalendarReplyAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
-    """The replies from experts' calendar programs (responses.calendar_replies) and what became of each:
-    an answer, or why not (stale, not from the invited expert, ...). Read only."""
+    """The replies from experts' and interpreters' calendar programs (responses.calendar_replies,
+    responses.interpreter_replies) and what became of each: an answer, or why not (stale, not from the person
+    invited, ...). Read only."""
 
-    visit_path = "expert__session__visit__"
-
-    list_display = ["received_at", "expert", "method", "partstat", "attendee", "sequence", "outcome"]
+    list_display = [
+        "received_at",
+        "expert",
+        "interpreter",
+        "method",
+        "partstat",
+        "attendee",
+        "sequence",
+        "outcome",
+    ]
     list_filter = ["outcome", "method", "partstat"]
-    list_select_related = ["expert__person", "expert__session"]
+    list_select_related = ["expert__person", "expert__session", "interpreter__person", "interpreter__session"]
     search_fields = ["attendee", "uid", "comment"]
     readonly_fields = [
         "received_at",
         "expert",
         "expert_row",
+        "interpreter",
+        "interpreter_row",
         "method",
         "uid",
         "attendee",
@@ -119,8 +130,16 @@ class CalendarReplyAdmin(ReadOnlyMixin, CoordinatedOnly, admin.ModelAdmin):
         "comment",
         "outcome",
         "answer",
+        "interpreter_answer",
     ]
     date_hierarchy = "received_at"
+
+    def coordinated(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # An expert's reply or an interpreter's: the visit is reached through either row.
+        return queryset.filter(
+            visible_visits(request.user, "expert__session__visit__pk")
+            | visible_visits(request.user, "interpreter__session__visit__pk")
+        )
 
 
 # The admin's pages that change an expert's answer

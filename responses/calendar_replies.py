@@ -3,12 +3,12 @@ Apple Calendar send to an invitation's ORGANIZER when the expert presses Accept,
 or Propose new time.
 
 Each invitation to an expert names their reply address as ORGANIZER (notifications.reply_address), whose
-signed token names the expert's row and the session. `handle` takes a received message (the inbound side
-calls it) and:
-- finds the calendar in it, whatever the program's shape: a text/calendar part of a multipart/alternative
-  (Outlook), an attached invite.ics as application/ics or text/calendar (Gmail), METHOD on the part's
-  Content-Type or only inside the calendar;
-- finds the token among the recipients or the To / Delivered-To headers, and checks it;
+signed token names the expert's row and the session. `handle` takes a received message (inbound calls it:
+ResponsesConfig.ready registers it) and:
+- finds the calendar in it, whatever the program's shape, and the token among the recipients or the To /
+  Delivered-To headers, and checks it (responses.itip reads both);
+- hands a reply to an interpreter's address to responses.interpreter_replies, which applies the same rules
+  to the interpreter's answer;
 - matches the VEVENT by the UID of the token's session, and the ATTENDEE (MAILTO: in any case, CN quoted or
   not) to the expert the invitation went to, or the colleague they passed it to. ORGANIZER is not read
   (Outlook and Exchange leave it out), nor is SEQUENCE required (Gmail leaves it out sometimes);
@@ -28,134 +28,35 @@ so nothing a person wrote is lost.
 
 import datetime as dt
 import email.message
-import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from email.utils import getaddresses
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
-from icalendar import Calendar, Event
+from django.db.models import OuterRef, Subquery
+from icalendar import Event
 
 from notifications import calendar
-from notifications.models import MessageKind, OutboxMessage, OutboxStatus
-from notifications.reply_address import check_reply_token, token_of_address
+from notifications.reply_address import INTERPRETER, read_reply_token
 from notifications.sessions import session_uid
+from responses import interpreter_replies, itip
 from responses.answers import AnswerRefused, Proposal, answer_move
+from responses.itip import (
+    REPLY_METHODS,
+    Attendee,
+    attendees_of,
+    calendars_in,
+    comment_of,
+    delegate_name,
+    moment,
+    sequence_of,
+    token_in,
+    uid_events,
+)
 from responses.models import CalendarReply, Door, ExpertAnswer, ReplyOutcome
 from responses.services import NOTE_MAX, expert_answer, expert_pass
 from scheduling.models import ChangeRecipient
 from visits.models import SessionExpert
 
-logger = logging.getLogger(__name__)
-
-CALENDAR_TYPES = frozenset({"text/calendar", "application/ics", "text/x-vcalendar", "application/x-ics"})
-REPLY_METHODS = frozenset({calendar.REPLY, calendar.COUNTER})
-ADDRESS_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
-# The outcomes that changed something: their DTSTAMP is the one a later reply must be newer than.
-PROCESSED = (ReplyOutcome.ANSWERED, ReplyOutcome.TENTATIVE, ReplyOutcome.DELEGATED, ReplyOutcome.COUNTER)
-
-
-@dataclass(frozen=True)
-class Attendee:
-    email: str  # lowercased, without MAILTO:
-    name: str
-    partstat: str
-    delegated_to: str  # lowercased, without MAILTO:; empty unless DELEGATED
-
-
-# --- Reading the message ------------------------------------------------------------------------------------
-
-
-def calendars_in(message: email.message.Message) -> list[tuple[Calendar, str]]:
-    """Each iCalendar object in the message, with its METHOD: the calendar's own, else the part's
-    Content-Type parameter. Parts that do not parse are skipped."""
-    found: list[tuple[Calendar, str]] = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        content_type = part.get_content_type()
-        filename = (part.get_filename() or "").lower()
-        if content_type not in CALENDAR_TYPES and not filename.endswith(".ics"):
-            continue
-        data = part.get_payload(decode=True)
-        if not isinstance(data, bytes) or not data.strip():
-            continue
-        try:
-            parsed = Calendar.from_ical(data)
-        except (ValueError, IndexError, KeyError, TypeError, AttributeError):
-            # Anyone can write to the reply address: a calendar that does not parse is no reply.
-            logger.info("A calendar part that does not parse, skipped")
-            continue
-        for component in parsed if isinstance(parsed, list) else [parsed]:
-            method = str(component.get("METHOD") or part.get_param("method") or "").strip().upper()
-            found.append((component, method))
-    return found
-
-
-def token_in(message: email.message.Message, recipients: list[str]) -> str | None:
-    """The token of the first reply address among the envelope's recipients, then the headers."""
-    addresses = list(recipients)
-    for header in ADDRESS_HEADERS:
-        addresses += [address for _, address in getaddresses(message.get_all(header, []))]
-    for address in addresses:
-        token = token_of_address(address)
-        if token:
-            return token
-    return None
-
-
-def _address(value: Any) -> str:
-    text = str(value or "").strip()
-    if text.lower().startswith("mailto:"):
-        text = text[len("mailto:") :]
-    return text.strip().lower()
-
-
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def attendees_of(event: Event) -> list[Attendee]:
-    result = []
-    for value in _listed(event.get("ATTENDEE")):
-        params = getattr(value, "params", {})
-        delegated = params.get("DELEGATED-TO", "")
-        if isinstance(delegated, list):
-            delegated = delegated[0] if delegated else ""
-        result.append(
-            Attendee(
-                email=_address(value),
-                name=str(params.get("CN", "")).strip().strip('"'),
-                partstat=str(params.get("PARTSTAT", calendar.NEEDS_ACTION)).upper(),
-                delegated_to=_address(delegated),
-            )
-        )
-    return result
-
-
-def _moment(event: Event, name: str) -> dt.datetime | None:
-    value = event.get(name)
-    moment = getattr(value, "dt", None)
-    if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
-        return moment
-    return None
-
-
-def _sequence(event: Event) -> int | None:
-    value = event.get("SEQUENCE")
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _comment(event: Event) -> str:
-    comments = [str(c).strip() for c in _listed(event.get("COMMENT"))]
-    return "\n".join(c for c in comments if c)[:NOTE_MAX]
+PROCESSED = ReplyOutcome.processed()
 
 
 # --- Handling it --------------------------------------------------------------------------------------------
@@ -163,33 +64,34 @@ def _comment(event: Event) -> str:
 
 def handle(message: email.message.EmailMessage, recipients: list[str]) -> str | None:
     """Process an iTIP REPLY or COUNTER sent to a reply address; returns its outcome (a ReplyOutcome value),
-    or None when the message is no calendar reply or its token is not ours (the caller forwards it)."""
+    or None when the message is no calendar reply or its token is not ours (the caller forwards it). A reply
+    to an interpreter's address goes to responses.interpreter_replies. Registered with inbound in
+    ResponsesConfig.ready()."""
     replies = [(c, m) for c, m in calendars_in(message) if m in REPLY_METHODS]
     if not replies:
         return None
     token = token_in(message, recipients)
-    named = check_reply_token(token) if token else None
+    named = read_reply_token(token) if token else None
     if named is None:
         return None
-    expert_row, session_id = named
     component, method = replies[0]
-    uid = session_uid(session_id)
-    events = [
-        e for e in component.walk("VEVENT") if isinstance(e, Event) and str(e.get("UID", "")).strip() == uid
-    ]
-    # A REPLY about one instance of a series carries RECURRENCE-ID; our sessions are single events.
-    events.sort(key=lambda e: e.get("RECURRENCE-ID") is not None)
+    events = uid_events(component, session_uid(named.session))
+    event = events[0] if events else None
+    if named.role == INTERPRETER:
+        return interpreter_replies.handle_reply(
+            method, event, interpreter_row=named.row, session_id=named.session
+        )
     with transaction.atomic():
-        return _handle(method, events[0] if events else None, expert_row=expert_row, session_id=session_id)
+        return _handle(method, event, expert_row=named.row, session_id=named.session)
 
 
 def _handle(method: str, event: Event | None, *, expert_row: int, session_id: int) -> str:
     reply = CalendarReply(expert_row=expert_row, method=method)
     if event is not None:
         reply.uid = str(event.get("UID", ""))[:255]
-        reply.sequence = _sequence(event)
-        reply.dtstamp = _moment(event, "DTSTAMP")
-        reply.comment = _comment(event)
+        reply.sequence = sequence_of(event)
+        reply.dtstamp = moment(event, "DTSTAMP")
+        reply.comment = comment_of(event)
     expert = (
         SessionExpert.objects.select_for_update(of=("self",))
         .select_related("person", "session")
@@ -248,13 +150,9 @@ def _attendee_row(expert: SessionExpert, attendees: list[Attendee]) -> tuple[Ses
 
 def last_sent_sequence(expert: SessionExpert) -> int | None:
     """The SEQUENCE of the last invitation (or reminder of it) sent to this expert for this session."""
-    return OutboxMessage.objects.filter(
-        kind__in=[MessageKind.INVITATION, MessageKind.REMINDER],
-        role=ChangeRecipient.Role.EXPERT,
-        session_id=expert.session_id,
-        person_id=expert.person_id,
-        status=OutboxStatus.SENT,
-    ).aggregate(last=Max("sequence"))["last"]
+    return itip.last_sent_sequence(
+        session_id=expert.session_id, person_id=expert.person_id, role=ChangeRecipient.Role.EXPERT
+    )
 
 
 def _stale(target: SessionExpert, reply: CalendarReply) -> bool:
@@ -281,7 +179,7 @@ def _answer(
 ) -> tuple[ReplyOutcome, ExpertAnswer]:
     door = Door.CALENDAR
     if method == calendar.COUNTER:
-        start, end = _moment(event, "DTSTART"), _moment(event, "DTEND")
+        start, end = moment(event, "DTSTART"), moment(event, "DTEND")
         if start is not None and end is None:
             duration = getattr(event.get("DURATION"), "dt", None)
             session = target.session
@@ -314,20 +212,12 @@ def _answer(
     if attendee.partstat == calendar.DELEGATED and attendee.delegated_to:
         return ReplyOutcome.DELEGATED, expert_pass(
             expert_id=target.pk,
-            name=_delegate_name(event, attendee.delegated_to),
+            name=delegate_name(event, attendee.delegated_to),
             email=attendee.delegated_to,
             note=comment,
             door=door,
         )
     raise AnswerRefused({"partstat": f"PARTSTAT {attendee.partstat} is no answer"})
-
-
-def _delegate_name(event: Event, email: str) -> str:
-    """The colleague's CN where the reply lists them as an ATTENDEE, else their address's local part."""
-    for attendee in attendees_of(event):
-        if attendee.email == email and attendee.name:
-            return attendee.name
-    return email.split("@")[0]
 
 
 def tentative_partstats(experts: Sequence[SessionExpert]) -> dict[int, str]:

@@ -12,8 +12,9 @@ answer has proposals, reminders, a digest and decisions that an interpreter's ha
 differ. What they share (doors, transitions checked by visits.services.check_transition, the audit log, the
 coordinators' notices) is reused, not copied.
 
-A calendar reply handler calls `interpreter_answer(interpreter_id=..., to=..., door=<its door>, note=...)`,
-and `interpreter_pass(...)` for DELEGATED.
+A calendar reply (responses.interpreter_replies) calls `interpreter_answer(interpreter_id=..., to=...,
+door=Door.CALENDAR, note=...)`, with `to` "invited" for a TENTATIVE (recorded, not counted, told), and
+`interpreter_pass(...)` for DELEGATED.
 """
 
 from django.contrib.auth.models import User
@@ -47,7 +48,7 @@ from visits.models import (
     SessionInterpreter,
 )
 from visits.selectors import session_cancelled
-from visits.services import InvalidTransition, check_transition, person_create
+from visits.services import InvalidTransition, check_transition, person_create, session_interpreter_add
 
 NOTE_MAX = 2000
 # What an interpreter answers on their page or tells a coordinator; passing on is interpreter_pass.
@@ -67,7 +68,10 @@ def interpreter_answer(
     """Move the interpreter's answer to `to` and record the move; returns the line of history written (None
     when a move made for them finds the row already there). Raises AnswerRefused for a move the
     transitions do not allow, a note too long, or an answer to a cancelled session."""
-    answering = door in ANSWERING_DOORS
+    # A calendar's TENTATIVE is no answer (there is none such), as for experts: the interpreter stays
+    # invited, their link keeps working, and the line is recorded (not counted) and told to the coordinators.
+    tentative = door == Door.CALENDAR and to == SessionInterpreter.Response.INVITED
+    answering = door in ANSWERING_DOORS and not tentative
     if answering and to not in INTERPRETER_ANSWERS:
         raise AnswerRefused({"response": _("Choose confirm, decline or pass to a colleague.")})
     if len(note) > NOTE_MAX:
@@ -77,9 +81,9 @@ def interpreter_answer(
         .select_related("session__visit", "person")
         .get(pk=interpreter_id)
     )
-    if not answering and row.response == to:
+    if not answering and not tentative and row.response == to:
         return None
-    if answering and session_cancelled(row.session):
+    if (answering or tentative) and session_cancelled(row.session):
         raise AnswerRefused({"action": _("This session has been cancelled: there is nothing to answer.")})
     try:
         check_transition(
@@ -101,7 +105,7 @@ def interpreter_answer(
         [
             log.entry(
                 action=Action.CHANGE,
-                actor=log.by_link(row.person) if door == Door.LINK and actor is None else actor,
+                actor=_actor(row, door=door, actor=actor),
                 obj=row,
                 object_repr=f"{row.person} – {row.session.title}",
                 changes={
@@ -123,9 +127,17 @@ def interpreter_answer(
         sequence=row.session.sequence,
         colleague=colleague,
     )
-    if answering and to != SessionInterpreter.Response.CONFIRMED:
+    if (answering and to != SessionInterpreter.Response.CONFIRMED) or tentative:
         tell_coordinators_now(answer)
     return answer
+
+
+def _actor(row: SessionInterpreter, *, door: Door | str, actor: User | None) -> log.Who:
+    """Who moved the answer, for the audit log: the interpreter through their link or calendar, a user, or
+    the system."""
+    if door in (Door.LINK, Door.CALENDAR) and actor is None:
+        return log.by_link(row.person)
+    return actor
 
 
 def interpreter_pass(
@@ -175,21 +187,11 @@ def interpreter_pass(
                 },
                 actor=actor,
             )
-        booked = SessionInterpreter.objects.create(
-            session=session, person=colleague, languages=list(row.languages)
-        )
-        log.record_many(
-            [
-                log.entry(
-                    action=Action.CREATE,
-                    actor=log.by_link(row.person) if door == Door.LINK and actor is None else actor,
-                    obj=booked,
-                    object_repr=f"{colleague} – {session.title}",
-                    changes={"languages": [None, list(row.languages)], "door": [None, str(Door.COLLEAGUE)]},
-                    visit_id=session.visit_id,
-                    person_id=colleague.pk,
-                )
-            ]
+        booked = session_interpreter_add(
+            session=session,
+            person=colleague,
+            languages=list(row.languages),
+            actor=_actor(row, door=door, actor=actor),
         )
         if session.visit.first_published_at is not None:
             invite_interpreter(

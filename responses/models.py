@@ -112,23 +112,36 @@ class ExpertAnswer(models.Model):
         return f"{self.expert.person} – {self.get_response_display()}"
 
 
-class TakenOff(models.Model):
-    """An expert's row as it was when they were taken off a session (the row deleted, or moved to another
-    session or person): enough to recognise the links it was sent with (notifications.links) and say, in the
-    expert's language, that there is nothing left to answer. Written by responses.receivers."""
+class TakenOffRole(models.TextChoices):
+    EXPERT = "expert", _("Expert")
+    INTERPRETER = "interpreter", _("Interpreter")
 
-    expert_row = models.PositiveIntegerField(_("expert's row"), db_index=True)
+
+class TakenOff(models.Model):
+    """An expert's or interpreter's row as it was when they were taken off a session (the row deleted, or
+    moved to another session or person): enough to recognise the links it was sent with (notifications.links)
+    and say, in their language, that there is nothing left to answer, and to send their cancellation from the
+    same ORGANIZER (their reply address) as their invitation. Written by responses.taken_off."""
+
+    Role = TakenOffRole
+
+    # The row's id: a SessionExpert's, or a SessionInterpreter's (role).
+    expert_row = models.PositiveIntegerField(_("row"), db_index=True)
+    role = models.CharField(
+        _("role"), max_length=12, choices=TakenOffRole.choices, default=TakenOffRole.EXPERT
+    )
     session = models.ForeignKey(
         "visits.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
     )
-    person = models.ForeignKey(Person, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
     answers = models.PositiveIntegerField(_("answers recorded"))
     taken_off_at = models.DateTimeField(_("taken off at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-taken_off_at", "-id"]
-        verbose_name = _("expert taken off a session")
-        verbose_name_plural = _("experts taken off sessions")
+        verbose_name = _("person taken off a session")
+        verbose_name_plural = _("people taken off sessions")
+        indexes = [models.Index(fields=["session", "person", "role"], name="taken_off_session_person")]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.session}"
@@ -161,16 +174,24 @@ class ReplyOutcome(models.TextChoices):
     DELEGATED = "delegated", _("Passed to a colleague")
     COUNTER = "counter", _("Another time proposed")
     STALE = "stale", _("Stale: for an older invitation or an earlier reply")
-    UNKNOWN_ATTENDEE = "unknown-attendee", _("Not from the invited expert")
+    # The same words for an expert's reply and an interpreter's.
+    UNKNOWN_ATTENDEE = "unknown-attendee", _("Not from the person invited")
     UNKNOWN_EVENT = "unknown-event", _("Not about this invitation's session")
-    GONE = "gone", _("The expert is no longer on the session")
+    GONE = "gone", _("No longer on the session")
     REFUSED = "refused", _("Could not be recorded")
+
+    @classmethod
+    def processed(cls) -> tuple["ReplyOutcome", ...]:
+        """The outcomes that changed something: their DTSTAMP is the one a later reply must be newer than."""
+        return (cls.ANSWERED, cls.TENTATIVE, cls.DELEGATED, cls.COUNTER)
 
 
 class CalendarReply(models.Model):
     """One iTIP REPLY or COUNTER received at an invitation's reply address, and what became of it: recorded
-    as an answer (`answer`), or why not. Written by responses.calendar_replies; the DTSTAMP of the expert's
-    last processed reply is how a reply that arrives late (an earlier click) is recognised as stale."""
+    as an answer (`answer`, or `interpreter_answer` for an interpreter's reply), or why not. Written by
+    responses.calendar_replies and responses.interpreter_replies; the DTSTAMP of the person's last processed
+    reply is how a reply that arrives late (an earlier click) is recognised as stale. The reply address names
+    either an expert's row or an interpreter's: one of `expert_row` and `interpreter_row` is set."""
 
     Outcome = ReplyOutcome
 
@@ -184,7 +205,19 @@ class CalendarReply(models.Model):
         related_name="calendar_replies",
     )
     # The expert's row the reply address names (the row may be gone since).
-    expert_row = models.PositiveIntegerField(_("expert's row"), db_index=True)
+    expert_row = models.PositiveIntegerField(_("expert's row"), null=True, blank=True, db_index=True)
+    interpreter = models.ForeignKey(
+        SessionInterpreter,
+        verbose_name=_("interpreter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_replies",
+    )
+    # The interpreter's row the reply address names (the row may be gone since).
+    interpreter_row = models.PositiveIntegerField(
+        _("interpreter's row"), null=True, blank=True, db_index=True
+    )
     method = models.CharField(_("method"), max_length=20)
     uid = models.CharField("UID", max_length=255, blank=True)
     attendee = models.CharField(_("attendee"), max_length=254, blank=True)
@@ -201,11 +234,26 @@ class CalendarReply(models.Model):
         blank=True,
         related_name="calendar_replies",
     )
+    interpreter_answer = models.ForeignKey(
+        "InterpreterAnswer",
+        verbose_name=_("interpreter's answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_replies",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("calendar reply")
         verbose_name_plural = _("calendar replies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expert_row__isnull=False, interpreter_row__isnull=True)
+                | Q(expert_row__isnull=True, interpreter_row__isnull=False),
+                name="calendar_reply_names_one_row",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.partstat} {self.attendee} – {self.get_outcome_display()}"

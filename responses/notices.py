@@ -24,7 +24,7 @@ from notifications.reply_address import reply_address
 from notifications.sessions import facts_of_session, session_uid, with_facts
 from notifications.tokens import absolute
 from responses.models import ExpertAnswer, InterpreterAnswer
-from visits.models import Session, SessionExpert
+from visits.models import Session, SessionExpert, SessionInterpreter
 from visits.selectors import session_cancelled
 from visits.timefmt import MESSAGE, format_span
 
@@ -137,12 +137,13 @@ def _declinecounter(message: OutboxMessage, expert: SessionExpert) -> bytes:
 
 
 def compose_interpreter_answer(message: OutboxMessage) -> Composed:
-    """At once: an interpreter's decline or colleague, {"notice": "interpreter_answer", "answer": id}
-    (responses.interpreters)."""
+    """At once: an interpreter's decline or colleague, or a calendar's TENTATIVE, {"notice":
+    "interpreter_answer", "answer": id} (responses.interpreters)."""
     payload = message.payload or {}
     answer_id = payload.get("answer")
     answer = (
-        InterpreterAnswer.objects.select_related("interpreter__person", "colleague")
+        # The history's lines: a calendar's TENTATIVE (responses.interpreter_replies) is told too.
+        InterpreterAnswer.history.select_related("interpreter__person", "colleague")
         .filter(pk=answer_id)
         .first()
         if isinstance(answer_id, int)
@@ -151,9 +152,10 @@ def compose_interpreter_answer(message: OutboxMessage) -> Composed:
     session = with_facts(Session.objects.filter(pk=answer.interpreter.session_id)).first() if answer else None
     if answer is None or session is None:
         raise ComposeError(f"Outbox message {message.pk}: its answer is gone")
+    tentative = answer.response == SessionInterpreter.Response.INVITED
     item = {
         "expert": answer.interpreter.person.name,
-        "response": answer.get_response_display(),
+        "response": _("Tentative") if tentative else answer.get_response_display(),
         "answer": answer,
         "session": facts_of_session(session),
         "proposed": [],

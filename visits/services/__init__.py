@@ -52,6 +52,7 @@ from visits.services.sessions import (
     session_expert_remove,
     session_expert_update,
     session_experts_set,
+    session_interpreter_add,
     session_interpreters_set,
     session_update,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "session_expert_remove",
     "session_expert_update",
     "session_experts_set",
+    "session_interpreter_add",
     "session_interpreters_set",
     "session_update",
     "theme_create",

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from audit.log import diff
+from audit.log import Who, diff
 from audit.models import Action
 from visits.models import (
     ChosenMember,
@@ -176,6 +176,22 @@ def session_chosen_members_set(*, session: Session, members: Iterable[int], acto
     before = {names.get(pk, "") for pk in current}
     after = {names.get(pk, "") for pk in wanted}
     _audit_people(session, "chosen_members", before, after, actor)
+
+
+@transaction.atomic
+def session_interpreter_add(
+    *, session: Session, person: Person, languages: list[str], actor: Who
+) -> SessionInterpreter:
+    """Book one interpreter for the session (invited; their answer is left to its owner,
+    responses.interpreters), for the languages given, with an entry in the audit log."""
+    booked = SessionInterpreter.objects.create(session=session, person=person, languages=list(languages))
+    audit_write(
+        booked,
+        action=Action.CREATE,
+        actor=actor,
+        changes=diff({}, {"person": person, "languages": languages}),
+    )
+    return booked
 
 
 @transaction.atomic
