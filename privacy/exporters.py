@@ -9,7 +9,7 @@ from audit.models import AuditEntry
 from notifications.models import OutboxMessage, PersonalToken
 from participation.models import ParticipantAnswer, ParticipantNeeds
 from privacy.registry import register_exporter
-from responses.models import ExpertAnswer
+from responses.models import ExpertAnswer, InterpreterAnswer
 from scheduling.models import AvailabilityException, ExpertHours
 from visits.models import DelegationMember, Person, SessionExpert, SessionInterpreter
 
@@ -113,12 +113,28 @@ def _expert_roles(person_id: int) -> list[dict[str, Any]]:
 
 
 def _interpreter_roles(person_id: int) -> list[dict[str, Any]]:
+    """Their bookings with their answers, and every move of each (its door: link, calendar reply, ...)."""
+    history = InterpreterAnswer.history.filter(interpreter__person_id=person_id).order_by("created_at", "pk")
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for answer in history:
+        by_row.setdefault(answer.interpreter_id, []).append(
+            {
+                "answer": answer.response,
+                "note": answer.note,
+                "door": answer.channel,
+                "at": answer.created_at,
+                "sequence": answer.sequence,
+            }
+        )
     return [
         {
             "visit": row.session.visit.title,
             "session": row.session.title,
             "starts_at": row.session.starts_at,
             "languages": row.languages,
+            "answer": row.response,
+            "note": row.note,
+            "history": by_row.get(row.pk, []),
         }
         for row in SessionInterpreter.objects.filter(person_id=person_id)
         .select_related("session__visit")

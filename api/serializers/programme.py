@@ -17,6 +17,7 @@ from visits.models import (
     Person,
     Session,
     SessionExpert,
+    SessionInterpreter,
     Visit,
     VisitStatus,
 )
@@ -106,6 +107,15 @@ class ExpertAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InterpreterAnswerSerializer(serializers.ModelSerializer):
+    # An interpreter's answer, read-only here as an expert's is: it moves only through
+    # responses.interpreters.interpreter_answer (their link, a calendar reply, a coordinator).
+    class Meta:
+        model = SessionInterpreter
+        fields = ["person", "response", "responded_at"]
+        read_only_fields = fields
+
+
 class InterpreterSerializer(serializers.Serializer):
     person = PrimaryKey(queryset=Person.objects.all())
     languages = LanguageList(
@@ -130,6 +140,9 @@ class SessionSerializer(ModelValidatedSerializer):
         help_text="With attendance 'chosen': the delegation members who attend.",
     )
     expert_answers = ExpertAnswerSerializer(source="session_experts", many=True, read_only=True)
+    interpreter_answers = InterpreterAnswerSerializer(
+        source="session_interpreters", many=True, read_only=True
+    )
     interpreters = InterpreterSerializer(
         source="session_interpreters",
         many=True,
@@ -173,6 +186,7 @@ class SessionSerializer(ModelValidatedSerializer):
             "expert_answers",
             "attendees",
             "interpreters",
+            "interpreter_answers",
             "sequence",
             "version",
             "created_at",

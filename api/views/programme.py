@@ -44,7 +44,7 @@ from scheduling.checks import (
 from scheduling.preview import version_changes, visit_preview
 from scheduling.publishing import nothing_published_message, programme_publish
 from visits.access import actor_of, sessions_for_user, visits_for_user
-from visits.models import Session, SessionExpert, Visit
+from visits.models import Session, SessionExpert, SessionInterpreter, Visit
 from visits.services import (
     session_change_status,
     session_create,
@@ -226,7 +226,7 @@ class SessionViewSet(ModelViewSet):
                 Prefetch("session_experts", queryset=SessionExpert.objects.order_by("person_id")),
                 "experts",
                 "chosen_members",
-                "session_interpreters",
+                Prefetch("session_interpreters", queryset=SessionInterpreter.objects.order_by("person_id")),
             )
             .order_by("starts_at", "title", "pk")
         )

@@ -257,3 +257,49 @@ def test_the_admins_calendar_replies_show_an_interpreters_reply_to_their_coordin
     mine = karin.get(changelist)
     assert mine.status_code == 200 and list(mine.context["cl"].queryset) == [record]
     assert not bertil.get(changelist).context["cl"].queryset.exists()
+
+
+# --- Where else the interpreter's answer shows -------------------------------------------------------------
+
+
+def test_the_api_shows_the_interpreters_answer_beside_the_experts_read_only_to_the_sessions_coordinator(
+    lead, sent
+):
+    from tests.api.conftest import client_for, coordinator_named
+
+    reply("gmail_decline.eml", lead, sent)
+    url = f"/api/v1/sessions/{lead.morning.pk}/"
+    body = client_for(lead.visit.coordinators.get()).get(url).json()
+    (answer,) = body["interpreter_answers"]
+    assert (answer["person"], answer["response"]) == (lead.interpreter.pk, "declined")
+    assert answer["responded_at"] is not None
+    assert [a["person"] for a in body["expert_answers"]] == [lead.expert.pk]
+    # Read only: sending it changes nothing; another coordinator does not find the session at all.
+    karin = client_for(lead.visit.coordinators.get())
+    changed = {"interpreter_answers": [{"person": lead.interpreter.pk, "response": "confirmed"}]}
+    sent_back = karin.patch(url, changed, format="json")
+    assert sent_back.status_code == 200 and booked(lead).response == "declined"
+    assert client_for(coordinator_named("bertil")).get(url).status_code == 404
+
+
+def test_the_privacy_export_holds_the_interpreters_answers_with_their_doors(lead, sent, client):
+    import json
+
+    from visits.roles import coordinators_group
+
+    reply("gmail_decline.eml", lead, sent)
+    coordinator = lead.visit.coordinators.get()
+    coordinator.groups.add(coordinators_group())
+    # Only an agency admin looks after the personal data of people in no delegation (visits.access).
+    coordinator.is_superuser = True
+    coordinator.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("privacy:export", args=[lead.interpreter.pk]))
+    assert response.status_code == 200
+    (role,) = json.loads(response.content)["interpreter_roles"]
+    assert (role["session"], role["answer"], role["note"]) == (
+        "How the police work",
+        "declined",
+        "Jag är på konferens i Malmö den veckan.",
+    )
+    assert [(line["answer"], line["door"]) for line in role["history"]] == [("declined", "calendar")]
