@@ -27,7 +27,7 @@ from notifications.calendar import Attendee, clean_name
 from notifications.links import expert_links, interpreter_links
 from notifications.models import MessageKind, OutboxMessage
 from notifications.notices import Composed, ComposeError, compose_notice
-from notifications.reply_address import EXPERT, INTERPRETER, reply_address
+from notifications.organizer import organizer_of, taken_off
 from notifications.sessions import (
     SessionFacts,
     event_status,
@@ -51,11 +51,6 @@ PARTSTAT_OF_RESPONSE: Mapping[str, str] = {
     SessionExpert.Response.DECLINED: calendar.DECLINED,
     SessionExpert.Response.PROPOSED: calendar.TENTATIVE_ANSWER,
     SessionExpert.Response.PASSED: calendar.DELEGATED,
-}
-# The people whose invitations name a reply address as ORGANIZER, by their role on the session.
-REPLY_ROLES: Mapping[str, str] = {
-    ChangeRecipient.Role.EXPERT: EXPERT,
-    ChangeRecipient.Role.INTERPRETER: INTERPRETER,
 }
 # An interpreter's answer as their calendar shows it (the same words: confirmed, declined, passed).
 PARTSTAT_OF_INTERPRETER: Mapping[str, str] = {
@@ -120,30 +115,6 @@ def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Prel
     return absolute(
         reverse("responses:answer", args=[expert_links.make_token(expert, sequence=message.sequence)])
     )
-
-
-def organizer_of(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str:
-    """ORGANIZER of an expert's or interpreter's invitation, update, reminder or cancellation: the reply
-    address of their row (notifications.reply_address) when REPLY_DOMAIN is set, so that their calendar
-    program's answer comes back to us; otherwise the coordinators' mailbox.
-
-    A person taken off the session has no row any more: their cancellation names the address of the row
-    they had (hooks.former_rows), the one their invitation named, or some calendar programs would not match
-    it to the event they have."""
-    if not settings.REPLY_DOMAIN or message.person_id is None or message.role not in REPLY_ROLES:
-        return settings.ORGANIZER_EMAIL
-    row: SessionExpert | SessionInterpreter | None = None
-    if session is not None and message.role == ChangeRecipient.Role.EXPERT:
-        row = preloaded.experts.get((session.pk, message.person_id))
-    elif session is not None:
-        row = preloaded.interpreters.get((session.pk, message.person_id))
-    if row is not None:
-        return reply_address(row.pk, row.session_id, REPLY_ROLES[message.role])
-    session_key = message.session_key if message.session_key is not None else message.session_id
-    former = preloaded.former_rows.get((session_key or 0, message.person_id, REPLY_ROLES[message.role]))
-    if former is not None and session_key is not None:
-        return reply_address(former, session_key, REPLY_ROLES[message.role])
-    return settings.ORGANIZER_EMAIL
 
 
 def with_organizer(event: calendar.CalendarEvent, organizer: str) -> calendar.CalendarEvent:
@@ -231,27 +202,8 @@ def preload(messages: Sequence[OutboxMessage]) -> Preloaded:
         partstats=partstats,
         interpreters=interpreters,
         interpreter_partstats=interpreter_partstats,
-        former_rows=hooks.former_rows(_taken_off(messages, experts, interpreters)),
+        former_rows=hooks.former_rows(taken_off(messages, experts, interpreters)),
     )
-
-
-def _taken_off(
-    messages: Sequence[OutboxMessage],
-    experts: Mapping[tuple[int, int], SessionExpert],
-    interpreters: Mapping[tuple[int, int], SessionInterpreter],
-) -> set[tuple[int, int, str]]:
-    """(session, person, role) of the batch's cancellations to experts and interpreters no longer on it."""
-    found = set()
-    for m in messages:
-        if m.kind != MessageKind.CANCELLATION or m.role not in REPLY_ROLES or m.person_id is None:
-            continue
-        session_key = m.session_key if m.session_key is not None else m.session_id
-        if session_key is None:
-            continue
-        on_it = experts if m.role == ChangeRecipient.Role.EXPERT else interpreters
-        if (session_key, m.person_id) not in on_it:
-            found.add((session_key, m.person_id, REPLY_ROLES[m.role]))
-    return found
 
 
 # --- The messages -------------------------------------------------------------------------------------------
