@@ -303,3 +303,19 @@ def test_the_privacy_export_holds_the_interpreters_answers_with_their_doors(lead
         "Jag är på konferens i Malmö den veckan.",
     )
     assert [(line["answer"], line["door"]) for line in role["history"]] == [("declined", "calendar")]
+
+
+def test_responses_registers_its_calendar_reply_handler_with_inbound_which_imports_nothing_of_it():
+    import ast
+    from pathlib import Path
+
+    from inbound.handlers import received_handlers
+
+    assert handle in received_handlers()
+    inbound = Path(__file__).resolve().parents[2] / "inbound"
+    for source in inbound.rglob("*.py"):
+        tree = ast.parse(source.read_text())
+        imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in imported if m.split(".")[0] == "responses"], source
+        assert "responses.calendar_replies" not in source.read_text(), source
