@@ -36,7 +36,8 @@ def slots_of(problem: Problem, placements: tuple[Placement, ...]) -> list[Slot]:
                 delegation_id=problem.visit_id if session.participants else None,
                 delegation_name=problem.delegation_name,
                 delegation_languages=problem.delegation_languages,
-                experts=frozenset({placement.expert}) if placement.expert is not None else frozenset(),
+                experts=session.also_leading
+                | ({placement.expert} if placement.expert is not None else set()),
                 interpreters=session.interpreters,
                 participants=session.participants,
                 kind=session.kind,

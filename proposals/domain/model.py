@@ -144,7 +144,7 @@ class Builder:
             minutes=str(wanted.minutes),
         )
         self.allow(wanted, window, self.group(why))
-        people = wanted.participants | wanted.interpreters
+        people = wanted.participants | wanted.interpreters | wanted.also_leading
         free = grid.free(grid.busy_of_people(people), wanted, starts)
         if free != set(starts):
             taken = set(starts) - free
@@ -240,7 +240,7 @@ class Builder:
         other; for the delegation, with the journey between their venues in between."""
         experts = set(a.expert_options) & set(b.expert_options)
         venues = set(a.venue_options) & set(b.venue_options)
-        interpreters = a.interpreters & b.interpreters
+        interpreters = (a.interpreters | a.also_leading) & (b.interpreters | b.also_leading)
         delegation = bool(a.participants & b.participants)
         if not (experts or venues or interpreters or delegation):
             return

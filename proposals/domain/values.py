@@ -26,6 +26,7 @@ class Wanted:
     venue_options: tuple[int, ...] = ()
     interpreters: frozenset[int] = frozenset()
     participants: frozenset[int] = frozenset()
+    also_leading: frozenset[int] = frozenset()  # a stored session's further experts, beside the option chosen
     language: str = ""
     interpreter_needed: bool = False
     earliest_day: dt.date | None = None
