@@ -39,7 +39,7 @@ class Week:
 
 
 @pytest.fixture
-def week(db) -> Week:
+def week(db):
     coordinator = UserFactory(username="anna", is_staff=True)
     coordinator.groups.add(coordinators_group())
     visit = VisitFactory(title="Latvian police, spring")
