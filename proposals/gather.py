@@ -160,6 +160,7 @@ def problem_for(
         country=_country(visit),
         delegation_name=delegation.name if delegation else "",
         delegation_languages=frozenset(delegation.languages) if delegation else frozenset(),
+        day_rules=delegation is not None,
         weights=weights_from_settings(),
         horizon=horizon_from_settings(),
         previous=previous or {},

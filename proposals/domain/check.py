@@ -33,7 +33,7 @@ def slots_of(problem: Problem, placements: tuple[Placement, ...]) -> list[Slot]:
                 venue_name=problem.venue_name(placement.venue),
                 city=venue.city if venue else "",
                 capacity=venue.capacity if venue else None,
-                delegation_id=problem.visit_id if session.participants else None,
+                delegation_id=problem.visit_id if session.participants and problem.day_rules else None,
                 delegation_name=problem.delegation_name,
                 delegation_languages=problem.delegation_languages,
                 experts=session.also_leading

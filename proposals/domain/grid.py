@@ -99,17 +99,20 @@ class Grid:
     def spans_text(self, allowed: Iterable[int], minutes: int) -> str:
         """The allowed starts as the spans a session could take, joined: "2027-03-23 08:00–10:00, …"."""
         step = self.problem.horizon.step_minutes
-        runs: list[list[int]] = []
+        spans: list[list[int]] = []  # [first start, last end], runs of starts merged where their spans meet
         for start in sorted(allowed):
-            if runs and start - runs[-1][1] <= step:
-                runs[-1][1] = start
+            if spans and start <= spans[-1][1] and self.day_of(start) == self.day_of(spans[-1][0]):
+                spans[-1][1] = max(spans[-1][1], start + minutes)
+            elif (
+                spans
+                and start - (spans[-1][1] - minutes) <= step
+                and self.day_of(start) == self.day_of(spans[-1][0])
+            ):
+                spans[-1][1] = start + minutes
             else:
-                runs.append([start, start])
+                spans.append([start, start + minutes])
         parts = []
-        for first, last in runs:
-            begin, end = (
-                self.moment(first).astimezone(self.zone),
-                self.moment(last + minutes).astimezone(self.zone),
-            )
+        for first, last in spans:
+            begin, end = self.moment(first).astimezone(self.zone), self.moment(last).astimezone(self.zone)
             parts.append(f"{begin:%Y-%m-%d %H:%M}–{end:%H:%M}")
         return ", ".join(parts)

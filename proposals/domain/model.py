@@ -110,8 +110,9 @@ class Builder:
             self.pair(first, second)
         for before, after in self.problem.order:
             self.ordered(before, after)
-        for day in self.grid.days:
-            self.day(day)
+        if self.problem.day_rules:
+            for day in self.grid.days:
+                self.day(day)
         self.soft()
         return self.built
 

@@ -101,6 +101,7 @@ class Problem:
     country: str = "SE"
     delegation_name: str = ""
     delegation_languages: frozenset[str] = frozenset()
+    day_rules: bool = True  # the delegation's day rules (longest day, sessions a day, meal); none without one
     weights: Weights = field(default_factory=Weights)
     horizon: Horizon = field(default_factory=Horizon)
     previous: Mapping[str, "Placement"] = field(default_factory=dict)  # a repair keeps these where it can
