@@ -70,7 +70,7 @@ def propose(request: HttpRequest, visit_id: int) -> HttpResponse:
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def proposal(request: HttpRequest, visit_id: int, proposal_id: int) -> HttpResponse:
-    """One proposal: its progress while the solver works, then its draft drawn apart from the saved sessions."""
+    """One proposal: its progress while the solver works, then its draft apart from the saved sessions."""
     visit = access_visit(request.user, visit_id)
     found = get_object_or_404(Proposal, visit=visit, pk=proposal_id)
     if request.method == "POST":
