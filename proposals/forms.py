@@ -11,7 +11,7 @@ from visits.access import AnyUser, people_to_choose
 from visits.models import Venue, Visit
 
 
-class WantedSessionForm(forms.ModelForm):  # type: ignore[type-arg]
+class WantedSessionForm(forms.ModelForm):
     class Meta:
         model = WantedSession
         fields = [
