@@ -103,7 +103,7 @@ def test_no_programme_is_explained_in_swedish_too(browser, week):
     english = browser.get(url).content.decode()
     assert "data-explanation" in english and "Eva Norrman is free for “Welcome” only at" in english
     swedish = browser.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
-    assert "Eva Norrman är ledig för “Welcome” bara" in swedish
+    assert "Eva Norrman är ledig för ”Welcome” bara 2027-03-23 08:00–12:00." in swedish
 
 
 def test_a_bad_action_is_named(browser, week):
