@@ -2,8 +2,10 @@
 draft programme with its score and the warnings it could not avoid, or the reasons there is none."""
 
 import datetime as dt
+import threading
 from typing import Any
 
+from django.db import connections
 from django.utils import timezone, translation
 
 from proposals.domain.check import conflicts_of
@@ -30,10 +32,14 @@ def problem_of(proposal: Proposal) -> Problem:
 def run_proposal(proposal: Proposal) -> str:
     problem = problem_of(proposal)
     progress: list[dict[str, Any]] = []
+    caller = threading.get_ident()
 
     def report(step: Progress) -> None:
         progress.append({"objective": step.objective, "bound": step.bound, "seconds": round(step.seconds, 3)})
         Proposal.objects.filter(pk=proposal.pk).update(progress=progress)
+        if threading.get_ident() != caller:
+            # CP-SAT calls back from its own threads: close the connection Django opened for this one.
+            connections.close_all()
 
     run = solve(problem, on_progress=report)
     result = run.proposal
