@@ -11,8 +11,9 @@ hold unconditionally. Explaining, each is a CP-SAT assumption, and the solver na
 cannot all hold (proposals.domain.explain turns them into sentences).
 
 Pairs of sessions that share a person or a venue are ordered by one Boolean each, with travel time for the
-delegation between the venues chosen. Pairwise is exact for the travel of consecutive sessions when journeys
-obey the triangle inequality (going via a third venue is never quicker); the seeded travel times do.
+delegation between the venues chosen. Pairwise, every later session of the day keeps the journey's distance
+from every earlier one, not only from the one just before: exact when journeys obey the triangle inequality
+(going via a third venue is never quicker), a little stricter than the checker otherwise.
 """
 
 import datetime as dt
