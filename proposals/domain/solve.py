@@ -61,6 +61,9 @@ def solve(problem: Problem, *, on_progress: OnProgress | None = None) -> Run:
     started = time.monotonic()
     built = build(problem)
     built.model.minimize(built.objective(problem))
+    # Try each session's earliest start first: a first programme comes as a greedy one would, then improves.
+    starts = [built.start[w.key] for w in problem.wanted]
+    built.model.add_decision_strategy(starts, cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
     solver = _solver(problem)
     watcher = _Watcher(on_progress)
     code = solver.solve(built.model, watcher)
