@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from api.views import directory, outbox, programme
+from api.views import directory, outbox, programme, proposals
 
 app_name = "api"
 
@@ -28,6 +28,7 @@ router.register("delegation-members", directory.DelegationMemberViewSet, basenam
 router.register("visits", programme.VisitViewSet, basename="visit")
 router.register("sessions", programme.SessionViewSet, basename="session")
 router.register("outbox", outbox.OutboxMessageViewSet, basename="outbox-message")
+router.register("proposals", proposals.ProposalViewSet, basename="proposal")
 
 # The schema and its documentation say nothing about anyone's data, so they are open to read.
 docs = {"permission_classes": [AllowAny], "authentication_classes": []}

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "inbound",
     "planner",
     "directory",
+    # The solver that proposes programmes: reads visits and scheduling, writes through visits.services.
+    "proposals",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -284,6 +286,24 @@ SCHEDULING_MIN_MEAL_BREAK_MINUTES = env.int("SCHEDULING_MIN_MEAL_BREAK_MINUTES",
 # Travel between venues where no venue pair or city pair is set.
 SCHEDULING_SAME_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_SAME_CITY_TRAVEL_MINUTES", default=20)
 SCHEDULING_OTHER_CITY_TRAVEL_MINUTES = env.int("SCHEDULING_OTHER_CITY_TRAVEL_MINUTES", default=180)
+
+# --- Proposals (the solver) ----------------------------------------------------------------------------
+# How long the solver searches before it returns the best programme found.
+PROPOSAL_TIME_LIMIT_SECONDS = env.float("PROPOSAL_TIME_LIMIT_SECONDS", default=10.0)
+PROPOSAL_STEP_MINUTES = env.int("PROPOSAL_STEP_MINUTES", default=15)
+# Sessions start from and end by these hours (visit's zone); before PROPOSAL_EARLY_BEFORE is an early start.
+PROPOSAL_DAY_FROM = env.str("PROPOSAL_DAY_FROM", default="07:00")
+PROPOSAL_DAY_UNTIL = env.str("PROPOSAL_DAY_UNTIL", default="21:00")
+PROPOSAL_EARLY_BEFORE = env.str("PROPOSAL_EARLY_BEFORE", default="09:00")
+# What each soft term costs in the score, per unit (see proposals.domain.values.Weights).
+PROPOSAL_WEIGHT_HOLIDAY = env.int("PROPOSAL_WEIGHT_HOLIDAY", default=200)
+PROPOSAL_WEIGHT_WEEKEND = env.int("PROPOSAL_WEIGHT_WEEKEND", default=120)
+PROPOSAL_WEIGHT_LANGUAGE = env.int("PROPOSAL_WEIGHT_LANGUAGE", default=60)
+PROPOSAL_WEIGHT_JOURNEYS = env.int("PROPOSAL_WEIGHT_JOURNEYS", default=30)
+PROPOSAL_WEIGHT_BALANCE = env.int("PROPOSAL_WEIGHT_BALANCE", default=1)
+PROPOSAL_WEIGHT_PREFERRED = env.int("PROPOSAL_WEIGHT_PREFERRED", default=1)
+PROPOSAL_WEIGHT_EARLY = env.int("PROPOSAL_WEIGHT_EARLY", default=30)
+PROPOSAL_WEIGHT_MOVED = env.int("PROPOSAL_WEIGHT_MOVED", default=10000)
 
 # --- Logging --------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -29,6 +29,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from notifications.models import PersonalToken
+from proposals.models import Proposal
 from scheduling.models import AvailabilityException, ProgrammeVersion
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -82,6 +83,7 @@ def world(db):
             rows["visit_token"] = PersonalTokenFactory(
                 purpose=PersonalToken.Purpose.VISIT_FEED, person=None, visit=session.visit
             )
+            rows["proposal"] = Proposal.objects.create(visit=session.visit, status=Proposal.Status.OPTIMAL)
             rows["exception"] = AvailabilityException.objects.create(
                 person=member.person, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 1)
             )
@@ -125,6 +127,7 @@ API_ROWS = {
     "delegation-members": "member",
     "outbox": "outbox",
     "people": "person",
+    "proposals": "proposal",
 }
 API_SHARED = {
     "organisations",
@@ -225,6 +228,7 @@ ID_ROWS = {
     "exception_id": "exception",
     "expert_id": "expert",
     "interpreter_id": "interpreter",
+    "proposal_id": "proposal",
 }
 # Pages of shared records (every coordinator's).
 SHARED_PAGES = {"directory:venue", "directory:venue_travel_time", "directory:venue_travel_time_remove"}

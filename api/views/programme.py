@@ -23,6 +23,7 @@ from api.serializers.programme import (
     SessionSerializer,
     VisitSerializer,
 )
+from api.serializers.proposals import ProposalSerializer, ProposeSerializer
 from api.serializers.results import (
     AcknowledgeSerializer,
     ConflictReportSerializer,
@@ -123,6 +124,18 @@ class VisitViewSet(ModelViewSet):
                 {"key": [gettext("No conflict of this visit has that key now: read its conflicts again.")]}
             )
         return Response(report_json(visit_conflict_report(visit, reader=request.user)))
+
+    @extend_schema(
+        request=ProposeSerializer,
+        responses={202: ProposalSerializer, 400: OpenApiResponse(ErrorSerializer, description="Bad fields.")},
+    )
+    @action(detail=True, methods=["post"])
+    def propose(self, request: Request, pk: str) -> Response:
+        """Ask the solver to lay out the visit's wanted sessions around its fixed ones. Answers 202 with the
+        proposal, which a worker solves: read it at /proposals/{id}/ for its progress and result."""
+        from api.views.proposals import propose
+
+        return propose(self.get_object(), request)
 
     @extend_schema(responses={200: PreviewSerializer})
     @action(detail=True, methods=["get"])
