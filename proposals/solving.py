@@ -9,7 +9,6 @@ from django.db import connections
 from django.utils import timezone, translation
 
 from proposals.domain.check import conflicts_of
-from proposals.domain.solve import Progress, solve
 from proposals.domain.values import Placement, Problem, Status
 from proposals.gather import problem_for
 from proposals.models import Proposal, ProposalStatus
@@ -33,6 +32,10 @@ def run_proposal(proposal: Proposal) -> str:
     problem = problem_of(proposal)
     progress: list[dict[str, Any]] = []
     caller = threading.get_ident()
+
+    # OR-Tools (and the pandas it imports) costs every worker a second and tens of MB at start: import it
+    # when a proposal is solved, not when the worker loads its tasks.
+    from proposals.domain.solve import Progress, solve
 
     def report(step: Progress) -> None:
         progress.append({"objective": step.objective, "bound": step.bound, "seconds": round(step.seconds, 3)})
