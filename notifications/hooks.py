@@ -8,7 +8,9 @@ responses does), so that notifications never imports them:
   (`register_unwanted`: responses withdraws reminders whose expert has answered). One call per batch;
 - the PARTSTAT of experts whose answer is not on their row (`register_partstats`: a calendar's TENTATIVE,
   recorded by responses.calendar_replies, keeps the expert invited). One call per batch, and only when
-  REPLY_DOMAIN is set, since only calendar replies make such answers.
+  REPLY_DOMAIN is set, since only calendar replies make such answers;
+- files attached to a message when it is composed (`register_attachments`: booklets attaches a participant's
+  PDF booklet to their programme e-mail when the visit's settings say so).
 """
 
 from collections.abc import Callable, Sequence
@@ -25,7 +27,12 @@ Unwanted = Callable[[Sequence[OutboxMessage]], set[int]]
 # (experts' rows) -> {row id: PARTSTAT} for the rows whose answer their row does not say
 Partstats = Callable[[Sequence[SessionExpert]], dict[int, str]]
 
+# (a message being composed) -> [(file name, content, MIME type)] to attach to it
+Attachment = tuple[str, bytes, str]
+Attachments = Callable[[OutboxMessage], list[Attachment]]
+
 _after_enqueue: list[AfterEnqueue] = []
+_attachments: list[Attachments] = []
 _unwanted: list[Unwanted] = []
 _partstats: list[Partstats] = []
 
@@ -65,3 +72,13 @@ def unwanted(messages: Sequence[OutboxMessage]) -> set[int]:
     for hook in _unwanted:
         found |= hook(messages)
     return found
+
+
+def register_attachments(hook: Attachments) -> None:
+    if hook not in _attachments:
+        _attachments.append(hook)
+
+
+def attachments(message: OutboxMessage) -> list[Attachment]:
+    """The files apps attach to the message, in the order they were registered."""
+    return [found for hook in _attachments for found in hook(message)]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookletsConfig(AppConfig):
+    name = "booklets"
+    verbose_name = _("Booklets and exports")
+
+    def ready(self) -> None:
+        from booklets.attachments import booklet_attachment
+        from booklets.person_views import booklet_section
+        from notifications.hooks import register_attachments
+        from notifications.programme_sections import register_programme_section
+
+        register_programme_section(booklet_section)
+        register_attachments(booklet_attachment)
