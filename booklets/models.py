@@ -34,8 +34,11 @@ class BookletSettings(models.Model):
     )
     send_host_sheets = models.BooleanField(
         _("send host sheets"),
-        default=True,
-        help_text=_("Each host organisation gets a sheet of the sessions at its place when it changes."),
+        default=False,
+        help_text=_(
+            "Each host organisation gets a sheet of the sessions at its place when a version is published "
+            "and it changed."
+        ),
     )
 
     class Meta:

@@ -434,7 +434,9 @@ def test_every_page_is_in_the_matrix():
     assert collections - set(API_ROWS) - API_SHARED <= {"sessions", "schema"}, collections
     for name, keys in pages(PAGE_NAMESPACES):
         assert set(keys) <= set(ID_ROWS) or name in SHARED_PAGES, (name, keys)
-    token_pages = {name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages"})}
+    token_pages = {
+        name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages"})
+    }
     assert token_pages == set(TOKEN_PAGES)
     scoped_admins = {
         model._meta.label_lower

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('emergency_phone', models.CharField(blank=True, help_text='On the cover of every booklet: a number answered at any hour during the visit.', max_length=40, verbose_name='emergency number')),
                 ('coordinators_phone', models.CharField(blank=True, help_text="On the cover beside the coordinators' names.", max_length=40, verbose_name="coordinators' phone")),
                 ('attach_to_programme_email', models.BooleanField(default=False, help_text="Each participant's programme e-mail carries their booklet as a PDF.", verbose_name='attach the booklet to the programme e-mail')),
-                ('send_host_sheets', models.BooleanField(default=True, help_text='Each host organisation gets a sheet of the sessions at its place when it changes.', verbose_name='send host sheets')),
+                ('send_host_sheets', models.BooleanField(default=False, help_text='Each host organisation gets a sheet of the sessions at its place when a version is published and it changed.', verbose_name='send host sheets')),
                 ('visit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='booklet_settings', to='visits.visit')),
             ],
             options={
