@@ -15,24 +15,14 @@ from booklets.models import BookletSettings
 from notifications.compose import compose_message
 from notifications.models import MessageKind, OutboxMessage
 from notifications.tokens import person_token
-from participation.demo import load_member_needs
 from scheduling.domain.changes import is_live
-from scheduling.publishing import PublishBlocked, programme_publish
-from visits.demo import load_demo
+from scheduling.publishing import programme_publish
+from tests.booklets.conftest import NAMES
 from visits.models import Person, Session, Visit
 
 pytestmark = pytest.mark.django_db
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-# One name in each script the booklets must carry, given to people of the Nepal–Cambodia seminar.
-NAMES = {
-    "shrestha": "Anju Shrestha",
-    "gurung": "बिष्णु गुरुङ",  # Devanagari (Nepali)
-    "chea": "ជា ស្រីមុំ",  # Khmer
-    "keo": "สมชาย ใจดี",  # Thai
-    "tamang": "রহিম উদ্দিন",  # Bengali
-}
 
 
 def text_of(pdf: bytes, tmp_path: Path, name: str = "booklet") -> str:
@@ -62,34 +52,6 @@ def first_page_png(pdf: bytes, tmp_path: Path, name: str) -> Path:
         check=True,
     )
     return prefix.with_suffix(".png")
-
-
-@pytest.fixture
-def demo(coordinator):
-    coordinator.first_name, coordinator.last_name, coordinator.email = "Hanna", "Lindblom", "hl@example.org"
-    coordinator.save()
-    load_demo(coordinators=[coordinator])
-    load_member_needs()
-    Person.objects.filter(email="hl@example.org").update(phone="+46 70 000 00 01")
-    by_key = {p.name: p for p in Person.objects.all()}
-    renamed = {
-        "Jeļena Sokolova": "Елена Соколова",  # Cyrillic
-        "Bishnu Gurung": NAMES["gurung"],
-        "Sreymom Chea": NAMES["chea"],
-        "Vuthy Keo": NAMES["keo"],
-        "Kamala Tamang": NAMES["tamang"],
-    }
-    for old, new in renamed.items():
-        Person.objects.filter(pk=by_key[old].pk).update(name=new)
-    published = []
-    for visit in Visit.objects.order_by("starts_on"):
-        try:
-            if programme_publish(visit=visit, actor=coordinator) is not None:
-                published.append(visit)
-        except PublishBlocked:
-            continue
-    assert published, "no demo visit could be published"
-    return published
 
 
 def test_the_delegation_booklets_of_the_demo_visits(demo, tmp_path):
