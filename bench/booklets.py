@@ -170,7 +170,7 @@ def main() -> None:
                 with translation.override("en"):
                     content_s.append(timed(lambda p=person: build_booklet(visit, person=p, language="en"))[0])
             make_qr = booklets.content.qr_data_uri
-            booklets.content.qr_data_uri = no_code
+            booklets.content.qr_data_uri = no_code  # type: ignore[assignment]
             try:
                 no_qr_s = [timed(lambda p=p: person_booklet(visit, p))[0] for p in people[:5]]
             finally:

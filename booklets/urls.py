@@ -12,15 +12,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/booklets/people/<int:person_id>.pdf", views.person_pdf, name="person"),
     path("visits/<int:visit_id>/interpreters.pdf", export_views.interpreters_pdf, name="interpreters"),
     path("visits/<int:visit_id>/host-sheets/", export_views.host_sheets, name="host_sheets"),
-    path(
-        "visits/<int:visit_id>/exports/programme.xlsx",
-        export_views.programme_xlsx_view,
-        name="programme_xlsx",
-    ),
-    path(
-        "visits/<int:visit_id>/exports/programme.csv", export_views.programme_csv_view, name="programme_csv"
-    ),
-    path(
-        "visits/<int:visit_id>/exports/catering.xlsx", export_views.catering_xlsx_view, name="catering_xlsx"
-    ),
+    path("visits/<int:visit_id>/exports/programme.xlsx", export_views.programme_xlsx_view, name="xlsx"),
+    path("visits/<int:visit_id>/exports/programme.csv", export_views.programme_csv_view, name="csv"),
+    path("visits/<int:visit_id>/exports/catering.xlsx", export_views.catering_xlsx_view, name="catering"),
 ]

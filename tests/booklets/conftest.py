@@ -51,3 +51,9 @@ def demo(coordinator, publish_settings):
 def publish_settings():
     """What is set before the demo visits are published (nothing, unless a test overrides it)."""
     return lambda: None
+
+
+@pytest.fixture
+def latvia(demo):
+    """The demo's study visit of the Latvian delegation: hosts with addresses, an interpreter, needs."""
+    return next(v for v in demo if v.delegation is not None and v.delegation.name.startswith("Latvian"))

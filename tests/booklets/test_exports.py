@@ -38,20 +38,22 @@ def sheets_of(visit: Visit) -> list[OutboxMessage]:
     )
 
 
-def test_each_host_gets_its_sheet_when_published_and_again_only_when_it_changes(demo):
-    visit = demo[0]
+def test_each_host_gets_its_sheet_when_published_and_again_only_when_it_changes(latvia):
+    visit = latvia
     first = sheets_of(visit)
     assert first, "no host sheet was written"
     hosted = Session.objects.filter(visit=visit, host_organisation__isnull=False).select_related(
         "host_organisation"
     )
-    session = next(s for s in hosted if s.host_organisation.email)
+    snapshot = visit.versions.get(number=1).snapshot
+    session = next(s for s in hosted if s.host_organisation.email and str(s.pk) in snapshot)
     host = session.host_organisation
+    guests = len(snapshot[str(session.pk)]["participants"])
     mine = [m for m in first if m.payload["organisation"] == host.pk]
     assert len(mine) == 1 and mine[0].to_email == host.email
     mail = compose_message(mine[0])
     assert session.title in mail.body
-    assert "Guests: 6" in mail.body
+    assert f"Guests: {guests}" in mail.body
     assert "Lactose-free" in mail.body  # a member's diet, from the coordinators' notes
     assert "(Europe/Stockholm)" in mail.body
 
@@ -64,8 +66,8 @@ def test_each_host_gets_its_sheet_when_published_and_again_only_when_it_changes(
     assert "A new title for the host" in compose_message(again[0]).body
 
 
-def test_the_programme_as_xlsx_and_csv(demo, client, coordinator):
-    visit = demo[0]
+def test_the_programme_as_xlsx_and_csv(latvia, client, coordinator):
+    visit = latvia
     client.force_login(coordinator)
     live = published_sessions(visit.versions.get(number=1))
     response = client.get(reverse("booklets:xlsx", args=[visit.pk]))
@@ -84,8 +86,8 @@ def test_the_programme_as_xlsx_and_csv(demo, client, coordinator):
     assert any("Laura Krūmiņa" in r[12] for r in read[1:])
 
 
-def test_the_caterers_workbook_has_needs_per_meal_and_arrivals(demo, client, coordinator):
-    visit = demo[0]
+def test_the_caterers_workbook_has_needs_per_meal_and_arrivals(latvia, client, coordinator):
+    visit = latvia
     member = visit.delegation.members.select_related("person").get(person__name="Māris Ozoliņš").person
     participant_stay_save(
         visit=visit,
@@ -129,8 +131,8 @@ def test_a_departure_before_the_arrival_is_refused_naming_the_field(demo, coordi
     assert "departure must be after the arrival" in str(refused.value)
 
 
-def test_the_interpreters_schedules_as_pdf_and_bad_input(demo, client, coordinator, tmp_path):
-    visit = demo[0]
+def test_the_interpreters_schedules_as_pdf_and_bad_input(latvia, client, coordinator, tmp_path):
+    visit = latvia
     client.force_login(coordinator)
     url = reverse("booklets:interpreters", args=[visit.pk])
     response = client.get(url)
@@ -142,7 +144,8 @@ def test_the_interpreters_schedules_as_pdf_and_bad_input(demo, client, coordinat
             ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
         ).stdout.split()
     )
-    assert "Laura Krūmiņa" in text and "Swedish–Latvian" in text and "(Europe/Stockholm)" in text
+    assert "Laura Krūmiņa" in text and "(Europe/Stockholm)" in text
+    assert "Swedish–Latvian" in text.replace("– ", "–")  # the line may break after the dash
     bad = client.get(url, {"person": "abc"})
     assert bad.status_code == 400 and "person: give the number" in bad.content.decode()
     assert client.get(url, {"person": "987654"}).status_code == 400
