@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # Received mail (LMTP, IMAP): after responses, whose calendar replies it hands messages to.
     "inbound",
     "planner",
+    # Booklets, host sheets and exports: reads the programme, writes to the outbox through its hooks.
+    "booklets",
     "directory",
     # The solver that proposes programmes: reads visits and scheduling, writes through visits.services.
     "proposals",

@@ -15,10 +15,12 @@ urlpatterns = [
     path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("plan/", include("planner.urls")),
+    path("plan/", include("booklets.urls")),
     path("directory/personal-data/", include("privacy.urls")),
     path("directory/", include("directory.urls")),
     path("api/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("participation.urls")),
     path("", include("responses.urls")),
+    path("", include("booklets.token_urls")),
 ]

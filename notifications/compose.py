@@ -261,6 +261,8 @@ def compose_message(
         # Django adds charset="utf-8"; the calendar goes once as the part clients act on, once as a file.
         email.attach_alternative(composed.ics.decode(), f"text/calendar; method={composed.method}")
         email.attach(composed.filename, composed.ics, "application/ics")
+    for filename, content, mimetype in hooks.attachments(message):
+        email.attach(filename, content, mimetype)
     return email
 
 

@@ -12,7 +12,9 @@ responses does), so that notifications never imports them:
   (`register_interpreter_partstats`);
 - the rows that people taken off a session had (`register_former_rows`: responses remembers them), so that
   their cancellation names the same reply address as ORGANIZER as their invitation did. One call per batch,
-  only with REPLY_DOMAIN.
+  only with REPLY_DOMAIN;
+- files attached to a message when it is composed (`register_attachments`: booklets attaches a participant's
+  PDF booklet to their programme e-mail when the visit's settings say so).
 """
 
 from collections.abc import Callable, Collection, Sequence
@@ -32,7 +34,12 @@ InterpreterPartstats = Callable[[Sequence[SessionInterpreter]], dict[int, str]]
 # ({(session, person, role)}) -> {(session, person, role): the row they had}, role "expert" or "interpreter"
 FormerRows = Callable[[Collection[tuple[int, int, str]]], dict[tuple[int, int, str], int]]
 
+# (a message being composed) -> [(file name, content, MIME type)] to attach to it
+Attachment = tuple[str, bytes, str]
+Attachments = Callable[[OutboxMessage], list[Attachment]]
+
 _after_enqueue: list[AfterEnqueue] = []
+_attachments: list[Attachments] = []
 _unwanted: list[Unwanted] = []
 _partstats: list[Partstats] = []
 _interpreter_partstats: list[InterpreterPartstats] = []
@@ -98,3 +105,13 @@ def unwanted(messages: Sequence[OutboxMessage]) -> set[int]:
     for hook in _unwanted:
         found |= hook(messages)
     return found
+
+
+def register_attachments(hook: Attachments) -> None:
+    if hook not in _attachments:
+        _attachments.append(hook)
+
+
+def attachments(message: OutboxMessage) -> list[Attachment]:
+    """The files apps attach to the message, in the order they were registered."""
+    return [found for hook in _attachments for found in hook(message)]

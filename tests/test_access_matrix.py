@@ -249,7 +249,7 @@ def pages(namespaces: set[str]) -> Iterator[tuple[str, list[str]]]:
     yield from walk(get_resolver().url_patterns, "", [])
 
 
-PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit"}
+PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit", "booklets"}
 ROW_PAGES = sorted(name for name, keys in pages(PAGE_NAMESPACES) if keys and name not in SHARED_PAGES)
 
 
@@ -395,6 +395,7 @@ TOKEN_PAGES = {
     "notifications:person_feed": "person_token",
     "notifications:programme": "person_token",
     "notifications:programme_ics": "person_token",
+    "booklet_pages:booklet": "person_token",
     "participation:programme_answer": "person_token",
     "participation:programme_needs": "person_token",
     "responses:answer": None,
@@ -437,7 +438,9 @@ def test_every_page_is_in_the_matrix():
     assert collections - set(API_ROWS) - API_SHARED <= {"sessions", "schema"}, collections
     for name, keys in pages(PAGE_NAMESPACES):
         assert set(keys) <= set(ID_ROWS) or name in SHARED_PAGES, (name, keys)
-    token_pages = {name for name, _ in pages({"notifications", "participation", "responses"})}
+    token_pages = {
+        name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages"})
+    }
     assert token_pages == set(TOKEN_PAGES)
     scoped_admins = {
         model._meta.label_lower

@@ -320,8 +320,9 @@ class TestProgrammePage:
         with CaptureQueriesContext(connection) as more:
             response = client.get(url)
         assert response.content.decode().count("<article") == 7
-        # token (with its expiry), sessions; the participant's sessions with answers, visits, needs
-        assert len(more.captured_queries) == len(few.captured_queries) == 5
+        # token (with its expiry), sessions; the participant's sessions with answers, visits, needs; the
+        # visits with a published version, for their booklets (booklets.person_views)
+        assert len(more.captured_queries) == len(few.captured_queries) == 6
 
 
 @pytest.mark.django_db
