@@ -30,6 +30,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.database import create_bench_database, drop_bench_database  # noqa: E402
 from notifications.compose import compose_message  # noqa: E402
 from notifications.models import OutboxMessage  # noqa: E402
 from scheduling.publishing import programme_publish  # noqa: E402
@@ -97,8 +98,7 @@ def main() -> None:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if connection.vendor != "postgresql" or not broker.startswith("redis://"):
         sys.exit("bench/fanout.py needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...")
-    connection.settings_dict["TEST"]["NAME"] = "visitplan_bench_fanout"
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    test_db = create_bench_database("fanout")  # BENCH_DATABASE, or a unique name
     log = BASE_DIR / "var" / "bench-fanout-worker.log"
     log.parent.mkdir(exist_ok=True)
     log.write_bytes(b"")
@@ -120,7 +120,7 @@ def main() -> None:
             for number in range(ROUNDS):
                 rounds.append(one_round(number, env, log, server.port))
     finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+        drop_bench_database(test_db)
 
     for number, figures in enumerate(rounds, 1):
         print(
