@@ -6,7 +6,8 @@ As a baseline measured in the same run, (a) is also done the naive way: load eve
 person or venue with the edited one, whenever it is, and check them all.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/conflicts.py
-It works in a throw-away database (test_<name>) that it creates and drops. The last line is one JSON object.
+It works in a database of its own that it creates and drops: BENCH_DATABASE, or a unique name (never one
+that exists already). The last line is one JSON object.
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from bench.database import create_bench_database, drop_bench_database  # noqa: E402
 from scheduling.checks import (  # noqa: E402
     context_for,
     neighbours,
@@ -162,9 +164,7 @@ def naive_session_check(session: Session) -> int:
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/conflicts.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    # A database of its own, so that a test run on the same server cannot drop it mid-benchmark.
-    connection.settings_dict["TEST"]["NAME"] = "visitplan_bench_conflicts"
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    test_db = create_bench_database("conflicts")  # BENCH_DATABASE, or a unique name
     results: dict[str, dict[str, float]] = {}
     try:
         world = World()
@@ -191,7 +191,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+        drop_bench_database(test_db)
     small, large = results[str(SIZES[0])], results[str(SIZES[-1])]
     figures = {
         "sizes": SIZES,

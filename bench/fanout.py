@@ -2,11 +2,15 @@
 end to end, through a real Celery worker on Redis, to a local SMTP server. In the same run, a plain smtplib
 loop sends the same number of pre-built messages over one connection to the same server: the baseline.
 
+The SMTP server offers PIPELINING, as Postfix does (the worker pipelines; the plain loop cannot).
+
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
       .venv/bin/python bench/fanout.py
-It works in a throw-away database that it creates and drops. It runs FANOUT_ROUNDS rounds (default 3), each
-ours then the baseline, and reports the median ratio with the lowest and highest. The last line is one JSON
-object.
+It works in a database of its own that it creates and drops: BENCH_DATABASE, or a unique name (never one
+that exists already). It runs FANOUT_ROUNDS rounds (default 5), each ours then the baseline, and reports the
+median ratio with the lowest and highest; then one round of 10,000 invitations through a fresh worker, for
+the worker's memory (its peak RSS against the 2,000 rounds': flat is about 1) and the time the publish holds
+the visit's row lock. The last line is one JSON object.
 """
 
 import datetime as dt
@@ -17,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +35,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.database import create_bench_database, drop_bench_database  # noqa: E402
 from notifications.compose import compose_message  # noqa: E402
 from notifications.models import OutboxMessage  # noqa: E402
 from scheduling.publishing import programme_publish  # noqa: E402
@@ -39,11 +45,16 @@ from visits.models import Delegation, Person, Session, SessionExpert, Venue, Vis
 
 SESSIONS, RECIPIENTS = 40, 50
 # Rounds, each ours then the baseline; the figures reported are the median round's (the machine is noisy).
-ROUNDS = int(os.environ.get("FANOUT_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("FANOUT_ROUNDS", "5"))
+# The worker as the README's production section runs it (FANOUT_POOL, FANOUT_CONCURRENCY to compare others).
+POOL = os.environ.get("FANOUT_POOL", "prefork")
+CONCURRENCY = int(os.environ.get("FANOUT_CONCURRENCY", "2"))
+# The memory round: 40 sessions of 250 recipients, 10,000 invitations.
+LARGE_RECIPIENTS = int(os.environ.get("FANOUT_LARGE_RECIPIENTS", "250"))
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def build_visit(round_number: int = 0) -> Visit:
+def build_visit(round_number: int = 0, recipients: int = RECIPIENTS) -> Visit:
     delegation = Delegation.objects.create(name=f"Fan-out delegation {round_number}", languages=["en"])
     visit = Visit.objects.create(
         title="Fan-out visit",
@@ -59,7 +70,7 @@ def build_visit(round_number: int = 0) -> Visit:
     people = Person.objects.bulk_create(
         [
             Person(name=f"Expert {i}", email=f"expert{i}.r{round_number}@fanout.example")
-            for i in range(SESSIONS * RECIPIENTS)
+            for i in range(SESSIONS * recipients)
         ]
     )
     for index in range(SESSIONS):
@@ -72,7 +83,7 @@ def build_visit(round_number: int = 0) -> Visit:
             venue=venue,
             language="en",
         )
-        chosen = people[index * RECIPIENTS : (index + 1) * RECIPIENTS]
+        chosen = people[index * recipients : (index + 1) * recipients]
         SessionExpert.objects.bulk_create([SessionExpert(session=session, person=p) for p in chosen])
     return visit
 
@@ -93,12 +104,44 @@ def peak_memory_kib(pid: int) -> int:
     return total
 
 
+class LockClock:
+    """How long a publish holds the visit's row lock: from the SELECT ... FOR UPDATE on the visit to the
+    commit that releases it (the queueing of delivery, after the commit, is not in it)."""
+
+    def __init__(self) -> None:
+        self.taken: float | None = None
+        self.held = 0.0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if self.taken is None and sql.startswith('SELECT "visits_visit"') and "FOR UPDATE" in sql:
+            self.taken = time.perf_counter()
+        return execute(sql, params, many, context)
+
+    def publish(self, visit: Visit) -> tuple[float, float]:
+        """Publish; return (seconds in programme_publish, seconds the lock was held)."""
+        self.taken, commit = None, connection.commit
+
+        def timed_commit() -> None:
+            commit()
+            if self.taken is not None and not self.held:
+                self.held = time.perf_counter() - self.taken
+
+        self.held = 0.0
+        connection.commit = timed_commit  # type: ignore[method-assign]
+        began = time.perf_counter()
+        try:
+            with connection.execute_wrapper(self):
+                programme_publish(visit=visit, actor=None)
+        finally:
+            connection.commit = commit  # type: ignore[method-assign]
+        return time.perf_counter() - began, self.held
+
+
 def main() -> None:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if connection.vendor != "postgresql" or not broker.startswith("redis://"):
         sys.exit("bench/fanout.py needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...")
-    connection.settings_dict["TEST"]["NAME"] = "visitplan_bench_fanout"
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    test_db = create_bench_database("fanout")  # BENCH_DATABASE, or a unique name
     log = BASE_DIR / "var" / "bench-fanout-worker.log"
     log.parent.mkdir(exist_ok=True)
     log.write_bytes(b"")
@@ -119,54 +162,91 @@ def main() -> None:
             }
             for number in range(ROUNDS):
                 rounds.append(one_round(number, env, log, server.port))
+            # Memory at five times the invitations, through a fresh worker: the same peak means flat.
+            # (FANOUT_LARGE_RECIPIENTS=0 leaves it out, to compare pools in fewer minutes.)
+            if LARGE_RECIPIENTS:
+                large = one_round(ROUNDS, env, log, server.port, recipients=LARGE_RECIPIENTS, baseline=False)
+            else:
+                large = {**rounds[-1], "lock": 0.0}
     finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+        drop_bench_database(test_db)
 
     for number, figures in enumerate(rounds, 1):
         print(
-            f"round {number}: Visitplan {figures['ours']:.0f}/s (publishing {figures['publish']:.2f} s of "
-            f"{figures['ours_seconds']:.2f} s), plain smtplib {figures['plain']:.0f}/s, "
-            f"ratio {figures['ours'] / figures['plain']:.3f}, {figures['failed']:.0f} failed"
+            f"round {number}: Visitplan {figures['ours']:.0f}/s (publishing {figures['publish']:.2f} s, "
+            f"lock held {figures['lock']:.2f} s, of {figures['ours_seconds']:.2f} s), "
+            f"plain smtplib {figures['plain']:.0f}/s, ratio {figures['ours'] / figures['plain']:.3f}, "
+            f"{figures['failed']:.0f} failed, worker peak RSS {figures['peak_kib'] / 1024:.0f} MiB"
         )
+    print(
+        f"{int(large['messages'])} invitations: Visitplan {large['ours']:.0f}/s (publishing "
+        f"{large['publish']:.2f} s, lock held {large['lock']:.2f} s), worker peak RSS "
+        f"{large['peak_kib'] / 1024:.0f} MiB, {large['failed']:.0f} failed"
+    )
     ratios = [r["ours"] / r["plain"] for r in rounds]
     middle = rounds[ratios.index(statistics.median_low(ratios))]
+    small_rss = statistics.median(r["peak_kib"] for r in rounds) / 1024
     print(
         json.dumps(
             {
                 "messages": int(middle["messages"]),
                 "rounds": len(rounds),
-                "failed": int(sum(r["failed"] for r in rounds)),
+                "pool": POOL,
+                "concurrency": CONCURRENCY,
+                "failed": int(sum(r["failed"] for r in rounds) + large["failed"]),
                 "ours_messages_per_s": round(middle["ours"], 1),
                 "plain_smtplib_messages_per_s": round(middle["plain"], 1),
                 "ratio_ours_over_plain": round(statistics.median(ratios), 3),
                 "ratio_min": round(min(ratios), 3),
                 "ratio_max": round(max(ratios), 3),
-                "worker_peak_rss_mib": round(max(r["peak_kib"] for r in rounds) / 1024, 1),
+                "worker_rss_mib_at_2000": round(small_rss, 1),
+                f"worker_rss_mib_at_{int(large['messages'])}": round(large["peak_kib"] / 1024, 1),
+                "worker_rss_growth": round(large["peak_kib"] / 1024 / small_rss, 3),
+                "publish_lock_s_at_2000": round(statistics.median(r["lock"] for r in rounds), 3),
+                f"publish_lock_s_at_{int(large['messages'])}": round(large["lock"], 3),
             }
         )
     )
 
 
-def one_round(number: int, env: dict[str, str], log: Path, port: int) -> dict[str, float]:
+def one_round(
+    number: int,
+    env: dict[str, str],
+    log: Path,
+    port: int,
+    *,
+    recipients: int = RECIPIENTS,
+    baseline: bool = True,
+) -> dict[str, float]:
     """Publish a fresh visit through a fresh worker, then send the same messages with plain smtplib."""
-    worker = WorkerProcess(env, log, concurrency=int(os.environ.get("FANOUT_CONCURRENCY", "2"))).start()
+    worker = WorkerProcess(env, log, concurrency=CONCURRENCY, pool=POOL).start()
     try:
-        visit = build_visit(number)
+        visit = build_visit(number, recipients)
         began = time.perf_counter()
-        programme_publish(visit=visit, actor=None)
-        published_seconds = time.perf_counter() - began
+        published_seconds, lock_seconds = LockClock().publish(visit)
         # The invitations; each expert's first reminder waits three days and is not counted.
         invitations = OutboxMessage.objects.filter(kind="invitation", visit=visit)
         total = invitations.count()
         while invitations.filter(status__in=["sent", "failed"]).count() < total:
-            if time.perf_counter() - began > 600:
-                sys.exit("bench/fanout.py: not every invitation was sent within 10 minutes")
+            if time.perf_counter() - began > 1200:
+                sys.exit("bench/fanout.py: not every invitation was sent within 20 minutes")
             time.sleep(0.05)
         ours_seconds = time.perf_counter() - began
         failed = invitations.filter(status="failed").count()
         peak = peak_memory_kib(worker.process.pid if worker.process else 0)
     finally:
         worker.stop()
+    figures = {
+        "messages": total,
+        "failed": failed,
+        "publish": published_seconds,
+        "lock": lock_seconds,
+        "ours_seconds": ours_seconds,
+        "ours": total / ours_seconds,
+        "peak_kib": peak,
+    }
+    if not baseline:
+        return figures
 
     # Baseline, with the worker stopped: the same messages composed beforehand (not timed), one connection.
     prebuilt = [
@@ -178,15 +258,7 @@ def one_round(number: int, env: dict[str, str], log: Path, port: int) -> dict[st
         for to_email, raw in prebuilt:
             smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [to_email], raw)
     plain_seconds = time.perf_counter() - began
-    return {
-        "messages": total,
-        "failed": failed,
-        "publish": published_seconds,
-        "ours_seconds": ours_seconds,
-        "ours": total / ours_seconds,
-        "plain": total / plain_seconds,
-        "peak_kib": peak,
-    }
+    return {**figures, "plain": total / plain_seconds}
 
 
 if __name__ == "__main__":

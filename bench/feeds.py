@@ -13,7 +13,8 @@ requests; each ratio is measured within one round, and the median ratio of the r
 machine is shared: read the ratios, not the times.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/feeds.py
-It works in a database of its own that it creates and drops: BENCH_DATABASE, or visitplan_bench_feeds_<pid>.
+It works in a database of its own that it creates and drops: BENCH_DATABASE, or a unique name (never one
+that exists already).
 FEEDS_EVENTS (default 2000) events, FEEDS_ROUNDS (default 5) rounds of FEEDS_REQUESTS (default 7) requests.
 The last line is one JSON object.
 """
@@ -45,6 +46,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 from icalendar import Calendar, Event, vCalAddress, vDuration  # noqa: E402
 
+from bench.database import create_bench_database, drop_bench_database  # noqa: E402
 from notifications import calendar  # noqa: E402
 from notifications.calendar import CalendarEvent  # noqa: E402
 from notifications.compose import message_language  # noqa: E402
@@ -188,10 +190,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/feeds.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = os.environ.get("BENCH_DATABASE") or (
-        f"visitplan_bench_feeds_{os.getpid()}"
-    )
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    test_db = create_bench_database("feeds")  # BENCH_DATABASE, or a unique name
     rounds: list[dict[str, float]] = []
     try:
         expert = world()
@@ -237,7 +236,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+        drop_bench_database(test_db)
     ratios = {
         "full_over_raw": ("full", "raw"),
         "cold_over_raw": ("cold", "raw"),

@@ -11,7 +11,8 @@ Each figure is the median of several requests; each ratio (large over small) is 
 and the median ratio of the rounds is reported. The machine is shared: read the ratios, not the times.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
-It works in a database of its own that it creates and drops: BENCH_DATABASE, or visitplan_bench_pages_<pid>.
+It works in a database of its own that it creates and drops: BENCH_DATABASE, or a unique name (never one
+that exists already).
 PAGES_ROUNDS (default 5) rounds of PAGES_REQUESTS (default 7) requests per page. The last line is one JSON
 object.
 """
@@ -41,6 +42,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.database import create_bench_database, drop_bench_database  # noqa: E402
 from scheduling.models import KeptConflicts  # noqa: E402
 from visits.models import (  # noqa: E402
     Delegation,
@@ -161,10 +163,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/pages.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = os.environ.get("BENCH_DATABASE") or (
-        f"visitplan_bench_pages_{os.getpid()}"
-    )
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    test_db = create_bench_database("pages")  # BENCH_DATABASE, or a unique name
     rounds: list[dict[str, float]] = []
     try:
         world = World()
@@ -214,7 +213,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+        drop_bench_database(test_db)
     result: dict[str, object] = {"rounds": ROUNDS, "requests_per_page": REQUESTS}
     for name in PAGES:
         ratios = [r[f"{name}_large"] / r[f"{name}_small"] for r in rounds]

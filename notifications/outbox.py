@@ -6,6 +6,7 @@ row is still there and the periodic sweep sends it: the table, not the broker, i
 """
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -15,8 +16,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone, translation
 
 from audit import log as audit_log
@@ -42,33 +44,33 @@ def outbox_move(
     from_status: str,
     to_status: str,
     actor: audit_log.Who = None,
+    due_by: dt.datetime | None = None,
     **fields: Any,
 ) -> list[int]:
-    """Move the messages that are in `from_status` to `to_status`; return the ids that moved. Each move is
-    an entry in the audit log (`actor`: who moves it; None, the system, as the delivery tasks do).
+    """Move the messages that are in `from_status` (and, with `due_by`, due by then) to `to_status`; return
+    the ids that moved. Each move is an entry in the audit log (`actor`: who moves it; None, the system, as
+    the delivery tasks do).
 
     The status is part of the UPDATE's WHERE clause, so of two workers moving the same row exactly one
-    succeeds: a message claimed for sending is claimed once.
+    succeeds: a message claimed for sending is claimed once. On PostgreSQL the move is one statement
+    (`UPDATE ... RETURNING` the rows as they were, for the log) and one INSERT into the log, however many
+    rows: a delivery batch claims and marks its rows that way.
     """
     if to_status not in OUTBOX_TRANSITIONS[from_status]:
         raise InvalidOutboxMove(f"An outgoing message cannot go from {from_status} to {to_status}.")
     if not message_ids:
         return []
     with transaction.atomic():
-        if len(message_ids) == 1:
-            # One row: the conditional UPDATE alone decides (it locks the row and re-checks the status).
-            before = _audited(OutboxMessage.objects.filter(pk=message_ids[0]), fields)
-            moved_one = OutboxMessage.objects.filter(pk=message_ids[0], status=from_status).update(
-                status=to_status, updated_at=timezone.now(), **fields
-            )
-            moved = list(message_ids) if moved_one else []
+        if transaction.get_connection().vendor == "postgresql":
+            before = _move_returning(message_ids, from_status, to_status, due_by, fields)
+            moved = sorted(before)
         else:
             rows = OutboxMessage.objects.filter(pk__in=list(message_ids), status=from_status)
-            if transaction.get_connection().features.has_select_for_update_skip_locked:
-                rows = rows.select_for_update(skip_locked=True)
+            if due_by is not None:
+                rows = rows.filter(send_at__lte=due_by)
             before = _audited(rows, fields)
-            moved = list(before)
-            OutboxMessage.objects.filter(pk__in=moved).update(
+            moved = sorted(before)
+            OutboxMessage.objects.filter(pk__in=moved, status=from_status).update(
                 status=to_status, updated_at=timezone.now(), **fields
             )
         # A value computed by the database (attempts + 1) is not known here: the log names what it knows.
@@ -77,6 +79,55 @@ def outbox_move(
             _move_entry(before[pk], {"status": to_status, **known}, actor) for pk in moved if pk in before
         )
     return moved
+
+
+def _move_returning(
+    message_ids: Sequence[int],
+    from_status: str,
+    to_status: str,
+    due_by: dt.datetime | None,
+    fields: dict[str, Any],
+) -> dict[int, dict[str, Any]]:
+    """The move as one PostgreSQL statement: the rows to move are locked in a subquery (in id order),
+    updated, and returned as they were before, for the log."""
+    connection = transaction.get_connection()
+    meta = OutboxMessage._meta
+    table = connection.ops.quote_name(meta.db_table)
+    query = UpdateQuery(OutboxMessage)
+    compiler = query.get_compiler(connection=connection)
+    assignments, params = [], []
+    values = {"status": to_status, "updated_at": timezone.now(), **fields}
+    for name, value in values.items():
+        model_field = meta.get_field(name)
+        column = connection.ops.quote_name(model_field.column)  # type: ignore[union-attr]
+        if hasattr(value, "resolve_expression"):
+            sql, expression_params = compiler.compile(
+                value.resolve_expression(query, allow_joins=False, for_save=True)
+            )
+            assignments.append(f"{column} = {sql}")
+            params.extend(expression_params)
+        else:
+            assignments.append(f"{column} = %s")
+            params.append(model_field.get_db_prep_save(value, connection))  # type: ignore[union-attr]
+    names = list(dict.fromkeys([*_MESSAGE_SCOPE, *fields]))
+    columns = ["id" if name == "pk" else meta.get_field(name).column for name in names]  # type: ignore[union-attr]
+    selected = ", ".join(connection.ops.quote_name(c) for c in columns)
+    due = f" AND {connection.ops.quote_name('send_at')} <= %s" if due_by is not None else ""
+    # Only names from the model's meta are spliced in; every value is a parameter.
+    locked = f"SELECT {selected} FROM {table} WHERE id = ANY(%s) AND status = %s{due} ORDER BY id"  # noqa: S608
+    # Many rows (a batch): skip those another worker holds. One row: wait for it, then re-check its status.
+    skip = " SKIP LOCKED" if len(message_ids) > 1 else ""
+    returning = ", ".join(f"was.{connection.ops.quote_name(c)}" for c in columns)
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)} FROM ({locked} FOR UPDATE{skip}) AS was "  # noqa: S608
+        f"WHERE {table}.id = was.id RETURNING {returning}"
+    )
+    params += [list(message_ids), from_status]
+    if due_by is not None:
+        params.append(due_by)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 # What an entry about a message says of it besides what changed: whose history it is, and its name.
@@ -90,10 +141,17 @@ def _audited(rows: QuerySet[OutboxMessage], fields: dict[str, Any]) -> dict[int,
 
 def _message_repr(kind: str, to_email: str) -> str:
     """The message's name in the log, in one language whoever's request wrote it (like the other names)."""
+    label = _kind_label(kind)
+    return f"{label} to {to_email}" if label else to_email
+
+
+@functools.cache
+def _kind_label(kind: str) -> str:
+    # Once per kind, not per row: a publish logs thousands of rows (translation.override costs ~0.5 ms).
     if kind not in MessageKind.values:
-        return to_email
+        return ""
     with translation.override("en"):
-        return f"{MessageKind(kind).label} to {to_email}"
+        return str(MessageKind(kind).label)
 
 
 def _move_entry(before: dict[str, Any], after: dict[str, Any], actor: audit_log.Who) -> AuditEntry:
@@ -112,12 +170,24 @@ def _move_entry(before: dict[str, Any], after: dict[str, Any], actor: audit_log.
 def outbox_create(rows: Sequence[OutboxMessage], *, actor: audit_log.Who = None) -> list[OutboxMessage]:
     """Write these rows, skipping those whose idempotency key is taken already, and log the new ones; returns
     every row of these keys as it now is (new or there before)."""
+    if not rows:
+        return []
     keys = [row.idempotency_key for row in rows]
     there = set(
         OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
     )
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    written = list(OutboxMessage.objects.filter(idempotency_key__in=keys))
+    new = [row for row in rows if row.idempotency_key not in there]
+    try:
+        # The new rows come back with their ids (INSERT ... RETURNING): no second read of every row.
+        with transaction.atomic():
+            written = OutboxMessage.objects.bulk_create(new)
+    except IntegrityError:
+        # A key written by someone else since the read above: skip it and read the rows back (that row is
+        # then logged twice, by its writer and here; the race is rare and the log keeps both).
+        OutboxMessage.objects.bulk_create(new, ignore_conflicts=True)
+        written = list(OutboxMessage.objects.filter(idempotency_key__in=[row.idempotency_key for row in new]))
+    if there:
+        written += OutboxMessage.objects.filter(idempotency_key__in=there)
     audit_log.record_many(
         audit_log.entry(
             action=Action.CREATE,
@@ -246,6 +316,7 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
             )
         )
     created = outbox_create(rows, actor=version.published_by)
+    make_tokens_on_commit(people.values())
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
     after_enqueue(version, changes, created)
     return created
@@ -323,6 +394,24 @@ def notice_row(
 
 def live_sessions(changes: Iterable[ProgrammeChange]) -> set[int]:
     return {c.session_key for c in changes if c.session_id is not None}
+
+
+def make_tokens_on_commit(people: Iterable[Person]) -> None:
+    """Make the personal tokens the messages link to (the programme page) once the transaction commits, before
+    their delivery is queued: not inside the visit's lock, and not in the worker, which then only reads them.
+    Should this fail, the worker makes what is missing (notifications.tokens.person_tokens)."""
+    wanted = list(people)
+
+    def make() -> None:
+        from notifications.tokens import person_tokens
+
+        try:
+            person_tokens(wanted)
+        except Exception as error:
+            log.warning("Could not make personal tokens at publish (%s); the worker will.", error)
+
+    if wanted:
+        transaction.on_commit(make)
 
 
 def dispatch_on_commit(message_ids: Sequence[int]) -> None:

@@ -4,7 +4,8 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from celery import shared_task
 from django.conf import settings
@@ -17,6 +18,7 @@ from notifications.delivery import backoff, classify
 from notifications.hooks import unwanted
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import due, outbox_move
+from notifications.pipelining import ConnectionLost, Envelope, Pipeline
 from notifications.wire import WireError, envelope_of, wire_bytes
 
 log = logging.getLogger(__name__)
@@ -26,15 +28,17 @@ log = logging.getLogger(__name__)
 def deliver_outbox(message_ids: Sequence[int]) -> int:
     """Send the queued, due messages among `message_ids` over one SMTP connection; return how many were sent.
 
-    Each row is claimed (queued → sending) before it is sent, so a retried or duplicated task skips rows
-    already in flight or finished. A row whose worker dies mid-send is requeued by the sweep.
+    The batch's rows are claimed (queued → sending) in one statement before they are sent, so a retried or
+    duplicated task skips rows already in flight or finished. A row whose worker dies mid-send is requeued by
+    the sweep. Sent rows are marked every OUTBOX_MARK_SENT_EVERY messages, one statement each: a worker killed
+    mid-batch sends at most that many again.
     """
     now = timezone.now()
-    due_ids = list(due(now).filter(pk__in=list(message_ids)).values_list("pk", flat=True))
     claimed = outbox_move(
-        message_ids=due_ids,
+        message_ids=list(message_ids),
         from_status=OutboxStatus.QUEUED,
         to_status=OutboxStatus.SENDING,
+        due_by=now,
         sending_since=now,
         attempts=F("attempts") + 1,
     )
@@ -59,70 +63,109 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     # DTSTAMP, the time of sending: one for the batch, which goes out within seconds, so that the calendar
     # lines a session's recipients share are written once.
     stamp = timezone.now()
-    accepted: list[int] = []  # sent, not yet marked: marked in small groups, each mark being a commit
-    sent = 0
+    batch = Batch({message.pk: message for message in messages})
 
-    def mark_sent() -> None:
-        nonlocal sent
-        if accepted:
-            sent += len(
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        sender = Sender(connection)
+    except Exception as error:  # refused or timed out: nothing was sent, try all again later
+        retry_later(messages, error)
+        return 0
+    try:
+        for message in messages:
+            try:
+                email = compose_message(message, now=stamp, preloaded=preloaded)
+            except Exception as error:
+                batch.settle([(message.pk, error)])
+                continue
+            # Lets a mail log, a bounce or a test tie a delivered copy back to its row.
+            email.extra_headers["X-Visitplan-Outbox-Id"] = str(message.pk)
+            batch.settle(sender.send(message.pk, email))
+        batch.settle(sender.flush())
+    except ConnectionLost as lost:
+        batch.settle(lost.settled)
+        # What was in flight, and the rest of the batch, cannot go out on this connection.
+        batch.mark_sent()
+        retry_later(batch.unsettled(), lost.error)
+    finally:
+        batch.mark_sent()
+        with contextlib.suppress(Exception):  # closing a broken connection may fail too; sends are recorded
+            connection.close()
+    return batch.sent
+
+
+@dataclass
+class Batch:
+    """The messages of one delivery task, and what became of each."""
+
+    messages: dict[int, OutboxMessage]
+    accepted: list[int] = field(default_factory=list)  # sent, not yet marked
+    settled: set[int] = field(default_factory=set)
+    sent: int = 0
+
+    def settle(self, outcomes: Iterable[tuple[int, BaseException | None]]) -> None:
+        """Record what the server said of each message: accepted, to try again later, or failed for good."""
+        for key, error in outcomes:
+            self.settled.add(key)
+            if error is None:
+                self.accepted.append(key)
+                if len(self.accepted) >= settings.OUTBOX_MARK_SENT_EVERY:
+                    self.mark_sent()
+                continue
+            outcome = classify(error)
+            if outcome.temporary:
+                retry_later([self.messages[key]], error)
+            else:
+                fail(self.messages[key], outcome.error)
+
+    def mark_sent(self) -> None:
+        """One UPDATE for the sent rows not yet marked (each mark is a commit)."""
+        if self.accepted:
+            self.sent += len(
                 outbox_move(
-                    message_ids=accepted,
+                    message_ids=self.accepted,
                     from_status=OutboxStatus.SENDING,
                     to_status=OutboxStatus.SENT,
                     sent_at=timezone.now(),
                     last_error="",
                 )
             )
-            accepted.clear()
+            self.accepted = []
 
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()
-    except Exception as error:  # refused or timed out: nothing was sent, try all again later
-        retry_later(messages, error)
-        return 0
-    try:
-        for index, message in enumerate(messages):
+    def unsettled(self) -> list[OutboxMessage]:
+        return [message for key, message in self.messages.items() if key not in self.settled]
+
+
+class Sender:
+    """Sends over an open connection: on SMTP as bytes written by notifications.wire, pipelined where the
+    server offers it (notifications.pipelining); through Django otherwise (a test's or console backend)."""
+
+    def __init__(self, connection: BaseEmailBackend) -> None:
+        self.connection = connection
+        smtp = getattr(connection, "connection", None)
+        self.pipeline = Pipeline(smtp) if isinstance(smtp, smtplib.SMTP) else None
+
+    def send(self, key: int, email: EmailMultiAlternatives) -> list[tuple[int, BaseException | None]]:
+        if self.pipeline is not None:
             try:
-                email = compose_message(message, now=stamp, preloaded=preloaded)
-                # Lets a mail log, a bounce or a test tie a delivered copy back to its row.
-                email.extra_headers["X-Visitplan-Outbox-Id"] = str(message.pk)
-                send_one(connection, email)
-            except Exception as error:
-                outcome = classify(error)
-                if outcome.temporary and is_connection_lost(error):
-                    mark_sent()
-                    retry_later(messages[index:], error)  # the rest of the batch cannot go out on this one
-                    return sent
-                if outcome.temporary:
-                    retry_later([message], error)
-                else:
-                    fail(message, outcome.error)
-                continue
-            accepted.append(message.pk)
-            if len(accepted) >= settings.OUTBOX_MARK_SENT_EVERY:
-                mark_sent()
-    finally:
-        mark_sent()
-        with contextlib.suppress(Exception):  # closing a broken connection may fail too; sends are recorded
-            connection.close()
-    return sent
-
-
-def send_one(connection: BaseEmailBackend, email: EmailMultiAlternatives) -> None:
-    """Send over the open connection: on SMTP as bytes written by notifications.wire, else through Django."""
-    smtp = getattr(connection, "connection", None)
-    if isinstance(smtp, smtplib.SMTP):
+                wire = wire_bytes(email)
+            except WireError:
+                pass  # a shape notifications.wire does not write: Django writes it, below
+            else:
+                sender, recipients = envelope_of(email)
+                return self.pipeline.send(Envelope(key, sender, recipients, wire))
+        outcomes = self.flush()
         try:
-            wire = wire_bytes(email)
-        except WireError:
-            connection.send_messages([email])
-            return
-        sender, recipients = envelope_of(email)
-        smtp.sendmail(sender, recipients, wire)
-    else:
-        connection.send_messages([email])
+            self.connection.send_messages([email])
+        except Exception as error:
+            if classify(error).temporary and is_connection_lost(error):
+                raise ConnectionLost(error, outcomes, [key]) from error
+            return [*outcomes, (key, error)]
+        return [*outcomes, (key, None)]
+
+    def flush(self) -> list[tuple[int, BaseException | None]]:
+        return self.pipeline.flush() if self.pipeline is not None else []
 
 
 def is_connection_lost(error: BaseException) -> bool:
@@ -130,18 +173,22 @@ def is_connection_lost(error: BaseException) -> bool:
 
 
 def retry_later(messages: Sequence[OutboxMessage], error: BaseException) -> None:
-    """Back to queued with a later send_at, or failed once the attempts are used up."""
+    """Back to queued with a later send_at, or failed once the attempts are used up. Messages with the same
+    count of attempts move together (one UPDATE, one task to send them again)."""
     outcome = classify(error)
+    by_attempts: dict[int, list[int]] = {}
     for message in messages:
         attempts = message.attempts  # loaded after the claim, which counted this attempt
         if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             fail(message, f"{outcome.error} (gave up after {attempts} attempts)")
             continue
+        by_attempts.setdefault(attempts, []).append(message.pk)
+    for attempts, keys in by_attempts.items():
         delay = backoff(
             attempts, base=settings.OUTBOX_RETRY_BASE_SECONDS, cap=settings.OUTBOX_RETRY_MAX_SECONDS
         )
         moved = outbox_move(
-            message_ids=[message.pk],
+            message_ids=keys,
             from_status=OutboxStatus.SENDING,
             to_status=OutboxStatus.QUEUED,
             send_at=timezone.now() + delay,
@@ -153,7 +200,7 @@ def retry_later(messages: Sequence[OutboxMessage], error: BaseException) -> None
             try:
                 deliver_outbox.apply_async(args=(moved,), countdown=delay.total_seconds())
             except Exception:
-                log.warning("Could not queue a retry; the outbox sweep will send message %s.", message.pk)
+                log.warning("Could not queue a retry; the outbox sweep will send messages %s.", moved)
 
 
 def fail(message: OutboxMessage, error: str) -> None:

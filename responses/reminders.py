@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from notifications.models import MessageKind, OutboxMessage
 from notifications.outbox import (
+    Recipient,
     coordinators_of,
     new_message_id,
     notice_row,
@@ -51,9 +52,12 @@ def reminder_row(
     )
 
 
-def next_rows(reminder: OutboxMessage, *, since: dt.datetime) -> list[OutboxMessage]:
+def next_rows(
+    reminder: OutboxMessage, *, since: dt.datetime, coordinators: dict[int, list[Recipient]] | None = None
+) -> list[OutboxMessage]:
     """What follows a reminder that goes out: the next reminder, or after the last the coordinators' alert
-    (one to each coordinator of the visit, or to the organiser's mailbox when it has none)."""
+    (one to each coordinator of the visit, or to the organiser's mailbox when it has none). `coordinators`:
+    coordinators_of the batch's visits, read once for the batch."""
     payload = reminder.payload or {}
     expert_id, number = payload.get("expert"), payload.get("reminder")
     if not isinstance(expert_id, int) or not isinstance(number, int):
@@ -71,7 +75,7 @@ def next_rows(reminder: OutboxMessage, *, since: dt.datetime) -> list[OutboxMess
             send_at=since + dt.timedelta(days=settings.EXPERT_REMINDER_DAYS),
             payload={"notice": "no_answer", "expert": expert_id, "reminders": number},
         )
-        for recipient in coordinators_of([reminder.visit_id])[reminder.visit_id]
+        for recipient in (coordinators or coordinators_of([reminder.visit_id]))[reminder.visit_id]
     ]
 
 
@@ -99,15 +103,18 @@ def unwanted_reminders(messages: Sequence[OutboxMessage]) -> set[int]:
         )
     }
     unwanted: set[int] = set()
-    following: list[OutboxMessage] = []
-    now = timezone.now()
+    wanted: list[OutboxMessage] = []
     for message in waiting:
         expert = experts.get((message.payload or {}).get("expert"))  # type: ignore[arg-type]
         if expert is None or expert.session_id != message.session_id or not _awaited(expert, message):
             unwanted.add(message.pk)
         elif message.kind == MessageKind.REMINDER:
-            following += next_rows(message, since=now)
-    outbox_create(following)
+            wanted.append(message)
+    # The last reminders of a chain are followed by an alert to the coordinators: read once for the batch.
+    last = {m.visit_id for m in wanted if (m.payload or {}).get("reminder", 0) >= settings.EXPERT_REMINDERS}
+    coordinators = coordinators_of(last) if last else {}
+    now = timezone.now()
+    outbox_create([row for m in wanted for row in next_rows(m, since=now, coordinators=coordinators)])
     return unwanted
 
 

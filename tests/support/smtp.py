@@ -31,7 +31,10 @@ class Received:
 
 @dataclass
 class Handler:
-    """Replies to DATA from `script` in turn (e.g. ["451 4.3.0 Try later"] * 2), then with 250 for ever."""
+    """Replies to DATA from `script` in turn (e.g. ["451 4.3.0 Try later"] * 2), then with 250 for ever.
+
+    It offers PIPELINING in its EHLO reply, as Postfix and most servers do (aiosmtpd reads pipelined commands
+    but does not say so itself); `pipelining=False` makes a server that does not."""
 
     script: list[str] = field(default_factory=list)
     always: str | None = None  # e.g. "550 5.1.1 No such user": every DATA gets this
@@ -39,12 +42,34 @@ class Handler:
     received: list[Received] = field(default_factory=list)
     attempts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pipelining: bool = True
+    # RCPT TO replies by address, e.g. {"nobody@example.org": "550 5.1.1 No such user"}
+    refuse: dict[str, str] = field(default_factory=dict)
+    drop_at: int | None = None  # the connection is cut, without a reply, at this DATA (counting from 1)
+    connections: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        session.host_name = hostname
+        with self.lock:
+            self.connections += 1
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         with self.lock:
             self.attempts += 1
+            if self.attempts == self.drop_at:
+                server.transport.close()
+                return "421 4.4.2 Gone"  # never seen: the connection is closed first
             if self.always:
                 return self.always
             if self.script:

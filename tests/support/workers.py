@@ -61,10 +61,11 @@ def database_env() -> dict[str, str]:
 class WorkerProcess:
     """`celery -A config worker` in a process group of its own, which a test may SIGKILL."""
 
-    def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1) -> None:
+    def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1, pool: str = "prefork") -> None:
         self.env = {**os.environ, **env}
         self.log = log
         self.concurrency = concurrency
+        self.pool = pool
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "WorkerProcess":
@@ -77,7 +78,7 @@ class WorkerProcess:
                 "config",
                 "worker",
                 "--pool",
-                "prefork",
+                self.pool,
                 "--concurrency",
                 str(self.concurrency),
                 "--loglevel",
