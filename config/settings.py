@@ -249,9 +249,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# On losing the broker, cancel running late-ack tasks so they are redelivered (Celery 6's default). Safe here:
-# a redelivered delivery task skips every row that is no longer queued.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# On losing the broker, let running tasks finish rather than cancel them (Celery 6 will cancel by default).
+# Cancelling terminates the pool process mid-batch: its rows wait for the heartbeat sweep and up to
+# OUTBOX_MARK_SENT_EVERY go out twice, and the worker's main process can die on reconnecting (celery#9250:
+# the cancelled task is rejected through the closed channel, and asynpool reads the dead process's pipes).
+# A task that finishes is acknowledged through the closed channel: config/broker_fixes.py makes that a logged
+# connection error, and its message, restored to the queue, runs again and skips the rows already sent.
+# Celery warns (CPendingDeprecationWarning) on each connection loss that this setting is False.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Longer than every retry delay and task time limit: an unacknowledged message is redelivered only after this.
@@ -259,8 +264,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat runs the outbox sweep (requeues a dead worker's rows, sends what was never dispatched).
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": float(OUTBOX_SWEEP_SECONDS)},
 }
 
 # --- Outbox ---------------------------------------------------------------------------------------------
@@ -274,11 +281,24 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Exponential backoff with jitter: about base * 2^(attempt-1) seconds, at most the cap (< visibility timeout).
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900.0)
-# A message in "sending" longer than this had its worker die: the sweep queues it again.
+# A worker beats on the rows it is sending every OUTBOX_HEARTBEAT_SECONDS; rows whose beat is older than
+# OUTBOX_HEARTBEAT_TIMEOUT_SECONDS lost their worker: the sweep queues them again (notifications.heartbeat).
+OUTBOX_HEARTBEAT_SECONDS = env.float("OUTBOX_HEARTBEAT_SECONDS", default=10.0)
+OUTBOX_HEARTBEAT_TIMEOUT_SECONDS = env.float(
+    "OUTBOX_HEARTBEAT_TIMEOUT_SECONDS", default=3 * OUTBOX_HEARTBEAT_SECONDS
+)
+# A message in "sending" longer than this, with no heartbeat since its claim, had its worker die: requeued.
 OUTBOX_STUCK_SECONDS = env.int("OUTBOX_STUCK_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 # The sweep leaves queued messages younger than this to the task already dispatched for them.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 OUTBOX_SWEEP_LIMIT = env.int("OUTBOX_SWEEP_LIMIT", default=5000)
+
+# --- Monitoring: manage.py health and /metrics (notifications.health) ---------------------------------
+HEALTH_MAX_QUEUED_AGE_SECONDS = env.int("HEALTH_MAX_QUEUED_AGE_SECONDS", default=600)
+HEALTH_MAX_SWEEP_AGE_SECONDS = env.int("HEALTH_MAX_SWEEP_AGE_SECONDS", default=4 * OUTBOX_SWEEP_SECONDS)
+HEALTH_TIMEOUT_SECONDS = env.float("HEALTH_TIMEOUT_SECONDS", default=5.0)
+# Prometheus scrapes /metrics with this bearer token. Empty: /metrics answers 404, as if it were not there.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Scheduling rules ----------------------------------------------------------------------------------
 # Warnings, not errors: a coordinator may acknowledge each one.

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.language import language_switch
 from accounts.views import SignInView
+from notifications.metrics import metrics
 from visits import views as visit_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     # Django's set_language, which also keeps a signed-in user's choice with their account.
     path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
+    # For Prometheus, with the METRICS_TOKEN bearer token (visits.access.may_read_metrics).
+    path("metrics", metrics, name="metrics"),
     path("plan/", include("planner.urls")),
     path("plan/", include("booklets.urls")),
     path("directory/personal-data/", include("privacy.urls")),

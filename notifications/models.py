@@ -86,6 +86,9 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     send_at = models.DateTimeField(_("send at"), db_index=True, help_text=_("Not before this time."))
     sending_since = models.DateTimeField(null=True, blank=True)
+    # Written every OUTBOX_HEARTBEAT_SECONDS by the worker that holds the row in "sending"
+    # (notifications.heartbeat): a beat older than the claim, or gone quiet, means that worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     message_id = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,6 +118,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_email} ({self.get_status_display()})"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task (run by beat) last ran: what `manage.py health` and the metrics read to tell
+    that beat and a worker are alive."""
+
+    task = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+
+    def __str__(self) -> str:
+        return f"{self.task} at {self.last_run_at:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def new_token() -> str:

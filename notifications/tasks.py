@@ -15,8 +15,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.delivery import backoff, classify
+from notifications.heartbeat import hold, keeps_beating, stale_claims
 from notifications.hooks import unwanted
-from notifications.models import OutboxMessage, OutboxStatus
+from notifications.models import OutboxMessage, OutboxStatus, PeriodicRun
 from notifications.outbox import due, outbox_move
 from notifications.pipelining import ConnectionLost, Envelope, Pipeline
 from notifications.wire import WireError, envelope_of, wire_bytes
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@keeps_beating
 def deliver_outbox(message_ids: Sequence[int]) -> int:
     """Send the queued, due messages among `message_ids` over one SMTP connection; return how many were sent.
 
@@ -44,6 +46,7 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
     )
     if not claimed:
         return 0
+    hold(claimed)  # the claimed rows beat until this returns: notifications.heartbeat
     from notifications.compose import compose_message, preload
 
     messages = list(
@@ -216,15 +219,12 @@ def fail(message: OutboxMessage, error: str) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
-    """Requeue messages stuck in sending (their worker died), and send queued ones that are due but were never
-    dispatched (the broker was down at publish time). Runs from beat; safe to run twice at once."""
+    """Requeue messages stuck in sending (their worker died: its heartbeat went quiet), and send queued ones
+    that are due but were never dispatched (the broker was down at publish time). Runs from beat; safe to run
+    twice at once. Records that it ran, for `manage.py health` and the metrics."""
     now = timezone.now()
-    stuck = list(
-        OutboxMessage.objects.filter(
-            status=OutboxStatus.SENDING,
-            sending_since__lt=now - dt.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS),
-        ).values_list("pk", flat=True)
-    )
+    PeriodicRun.objects.update_or_create(task="sweep_outbox", defaults={"last_run_at": now})
+    stuck = list(OutboxMessage.objects.filter(stale_claims(now)).values_list("pk", flat=True))
     if stuck:
         outbox_move(
             message_ids=stuck, from_status=OutboxStatus.SENDING, to_status=OutboxStatus.QUEUED, send_at=now

@@ -429,6 +429,32 @@ def test_a_revoked_token_is_answered_as_one_that_never_existed(world, name):
     assert fingerprint() == before
 
 
+# --- Monitoring: reached by a setting's token, not by who is signed in ---
+
+MONITORING_PAGES = {"metrics": "METRICS_TOKEN"}
+
+
+@pytest.mark.parametrize("who", ["anna", "agency", *HOSTILE])
+def test_metrics_answer_the_token_alone_whoever_is_signed_in(world, who, settings):
+    client = browser(world, who)
+    url = reverse("metrics")
+    before = fingerprint()
+    settings.METRICS_TOKEN = ""
+    assert client.get(url).status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer ").status_code == 404
+    settings.METRICS_TOKEN = "matrix-token"
+    assert client.get(url).status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer matrix-token-not").status_code == 404
+    response = client.get(url, HTTP_AUTHORIZATION="Bearer matrix-token")
+    assert response.status_code == 200
+    # Counts only: nobody's name, address or session.
+    assert world.rows["person"].name.encode() not in response.content
+    assert world.rows["person"].email.encode() not in response.content
+    assert world.rows["session"].title.encode() not in response.content
+    assert client.post(url, HTTP_AUTHORIZATION="Bearer matrix-token").status_code == 405
+    assert fingerprint() == before
+
+
 # --- Nothing is left out ---
 
 
@@ -442,6 +468,8 @@ def test_every_page_is_in_the_matrix():
         name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages"})
     }
     assert token_pages == set(TOKEN_PAGES)
+    root_names = {pattern.name for pattern in get_resolver().url_patterns if getattr(pattern, "name", None)}
+    assert set(MONITORING_PAGES) <= root_names
     scoped_admins = {
         model._meta.label_lower
         for model in admin.site._registry

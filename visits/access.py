@@ -36,12 +36,16 @@ What each may see, once let in:
   coordinates something of theirs (`visible_person_tokens`: a member of a delegation the user may see, or
   someone on a visit the user coordinates); the token pages are reached by the token alone
   (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links).
+- /metrics (counts of the outbox, no row of anyone's): whoever presents METRICS_TOKEN as a bearer token,
+  signed in or not (`may_read_metrics`); nobody when the setting is empty; 404 otherwise.
 """
 
+import hmac
 from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -75,6 +79,15 @@ NOTHING = Q(pk__in=[])  # matches no row, and the database is not asked
 
 
 # --- Who may come in ---
+
+
+def may_read_metrics(request: HttpRequest) -> bool:
+    """Prometheus's scrape: `Authorization: Bearer <METRICS_TOKEN>`. An empty setting lets nobody in."""
+    token: str = settings.METRICS_TOKEN
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(presented.strip().encode(), token.encode())
 
 
 def is_coordinator(user: AnyUser) -> bool:
