@@ -44,6 +44,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     Q,
     Subquery,
     Sum,
@@ -106,6 +107,14 @@ def signature(sessions: SessionQuerySet, *, person: Person | None = None) -> dic
         "venues_at": Max("venue__updated_at"),
         "hosts_at": Max("host_organisation__updated_at"),
         "delegations_at": Max("visit__delegation__updated_at"),
+        # When the first cancelled session was cancelled: it drops out of the feed its keep window later
+        # (notifications.feeds.in_feed), with no write to say so (notifications.feed_polls).
+        "cancelled_at": Min(
+            Case(
+                When(status=Session.Status.CANCELLED, then=F("updated_at")),
+                When(visit__status=VisitStatus.CANCELLED, then=F("visit__updated_at")),
+            )
+        ),
     }
     if person is not None:
         # The person's answers, over all their sessions (a change elsewhere only costs a 200): a subquery
@@ -141,17 +150,22 @@ def stamp_key(scope: str) -> str:
     return "feed-stamp:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
 
 
-def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[object]) -> Validator:
-    """The feed's ETag and Last-Modified. `scope` names the feed (its token and kind), `extra` is what the
-    text depends on besides `signature`'s rows (language, token, settings)."""
-    shown = (
+def shown_settings() -> tuple[object, ...]:
+    """The settings a feed's text shows or its rows depend on, and this code's version."""
+    return (
         settings.ORGANIZER_EMAIL,
         settings.ORGANIZER_NAME,
         settings.SITE_URL,
         settings.FEED_REFRESH_MINUTES,
         settings.FEED_KEEP_CANCELLED_DAYS,
+        code_digest(),
     )
-    content = _digest(sorted(signature.items()), tuple(extra), shown, code_digest())
+
+
+def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[object]) -> Validator:
+    """The feed's ETag and Last-Modified. `scope` names the feed (its token and kind), `extra` is what the
+    text depends on besides `signature`'s rows (language, token, settings)."""
+    content = _digest(sorted(signature.items()), tuple(extra), shown_settings())
     key = stamp_key(scope)
     cache = feed_cache()
     kept = cache.get(key)

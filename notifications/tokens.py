@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from audit import log
 from audit.models import Action
-from notifications.models import PersonalToken
+from notifications.models import FeedStamp, PersonalToken
 from visits.models import Person, Visit
 from visits.selectors import visits_taking_part
 
@@ -79,6 +80,12 @@ def has_expired(token: PersonalToken, today: dt.date | None = None) -> bool:
     if token.person is None:
         return False
     last = token.last_day if hasattr(token, "last_day") else last_day_of(token.person)
+    return past_last_day(last, today)
+
+
+def past_last_day(last: dt.date | None, today: dt.date | None = None) -> bool:
+    """Whether links whose person's last day is `last` have expired (has_expired's rule, for a poll that kept
+    the last day: notifications.feed_polls)."""
     if last is None:
         return False
     today = today or timezone.localdate()
@@ -102,6 +109,29 @@ def find_person_token(key: str) -> PersonalToken | None:
     person, or None (the page answers 404): unknown, revoked, expired or not a person's."""
     found = _usable(key, PersonalToken.Purpose.PERSON_FEED)
     return found if found is not None and found.person is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class PolledToken:
+    """A live person's token as a poll of their feed reads it: no model built, no expiry (the poll checks
+    the last day it kept beside the person's feed stamp with past_last_day)."""
+
+    person_id: int
+    created_at: dt.datetime
+    language: str
+    feed_revision: int  # the person's FeedStamp, 0 before their first
+
+
+def poll_person_token(key: str) -> PolledToken | None:
+    """The first half of a feed poll's access step, in one query: the person's live token `key` names, with
+    their language and feed stamp, or None (unknown, revoked, not a person's). Expiry is the second half."""
+    stamp = FeedStamp.objects.filter(person_id=OuterRef("person_id")).values("revision")[:1]
+    rows = PersonalToken.objects.filter(
+        token=key, purpose=PersonalToken.Purpose.PERSON_FEED, revoked_at__isnull=True, person__isnull=False
+    ).values_list("person_id", "created_at", "person__preferred_language", Subquery(stamp))
+    for person_id, created_at, language, revision in rows[:1]:
+        return PolledToken(person_id, created_at, language, revision or 0)
+    return None
 
 
 def find_visit_token(key: str) -> PersonalToken | None:
