@@ -13,7 +13,8 @@ requests; each ratio is measured within one round, and the median ratio of the r
 machine is shared: read the ratios, not the times.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/feeds.py
-It works in a database of its own that it creates and drops: BENCH_DATABASE, or visitplan_bench_feeds_<pid>.
+It works in a database of its own that it creates and drops: BENCH_DATABASE, or visitplan_bench_feeds_<pid>;
+if a database of that name exists already, it stops and leaves it alone.
 FEEDS_EVENTS (default 2000) events, FEEDS_ROUNDS (default 5) rounds of FEEDS_REQUESTS (default 7) requests.
 The last line is one JSON object.
 """
@@ -184,14 +185,25 @@ def get(client: Client, url: str, status: int, **headers: str) -> Callable[[], o
     return run
 
 
+def create_own_database(name: str) -> None:
+    """Make the database the benchmark works (and at its end drops) in; stop if one of that name exists,
+    leaving it alone."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is not None:
+            sys.exit(f"bench/feeds.py: database {name} exists; this benchmark drops only a database it made")
+        cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/feeds.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = os.environ.get("BENCH_DATABASE") or (
-        f"visitplan_bench_feeds_{os.getpid()}"
-    )
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    name = os.environ.get("BENCH_DATABASE") or f"visitplan_bench_feeds_{os.getpid()}"
+    create_own_database(name)
+    connection.settings_dict["TEST"]["NAME"] = name
+    # keepdb: the database is the one just made (empty): migrate it, never clobber one found
+    test_db = connection.creation.create_test_db(verbosity=0, keepdb=True)
     rounds: list[dict[str, float]] = []
     try:
         expert = world()

@@ -8,7 +8,8 @@ Calendar programs poll every feed about hourly, and almost always nothing has ch
   every save) and SEQUENCE (raised by publishing), the newest `updated_at` of the sessions, their visits,
   venues, hosts and delegations, and the person's answers. Beside it, what the query does not read: the
   person's language, the token, the settings the text shows and this code's own version (`code_digest`).
-  Nothing of the feed is built for it, so a 304 costs that query and the token's own lookup.
+  Nothing of the feed is built for it. A person's feed keeps its validator beside their feed stamp
+  (notifications.feed_polls), so most polls cost neither: only the token's lookup, with the stamp.
 - Last-Modified is the moment this server first saw the current signature, kept in the feeds cache beside it
   (`validator`): a signature that changes moves it forward, at least a second past the one before, whatever
   the change was (a row's stamp cannot say when a session left the feed; its absence has no time). When the
