@@ -7,6 +7,10 @@ same events with raw icalendar.
 - `cold`: the whole feed with the feeds cache emptied before each request: every event serialised again.
 - `not_modified`: a poll with the feed's ETag in If-None-Match, answered 304; `not_modified_ims`: the same
   with its Last-Modified in If-Modified-Since.
+- `full_http`, `not_modified_http`: the whole feed and a poll as a calendar program makes them, over HTTP to
+  Django's WSGI handler on a loopback socket (Django's threaded WSGI server, one kept-alive connection;
+  the poll sends both If-None-Match and If-Modified-Since): the request's own signals run too (the
+  database connection's health check at its start), which the test client leaves out.
 
 Goals: full at most 0.5x raw; a 304 at most 0.05x of the full feed. Each figure is the median of several
 requests; each ratio is measured within one round, and the median ratio of the rounds is reported. The
@@ -25,8 +29,10 @@ import os
 import random
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
+from http.client import HTTPConnection
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,7 +45,9 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -186,6 +194,34 @@ def get(client: Client, url: str, status: int, **headers: str) -> Callable[[], o
     return run
 
 
+class QuietHandler(WSGIRequestHandler):
+    # As servers in front of Django do (nginx's tcp_nodelay): without it, a small answer written in two
+    # parts waits for the client's delayed ACK (about 40 ms on loopback), which would measure the socket.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve() -> ThreadedWSGIServer:
+    """Django's WSGI handler on a free loopback port, served from threads of this process."""
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.daemon_threads = False  # server_close() waits for each connection's thread to close its database
+    server.set_app(WSGIHandler())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def http_get(http: HTTPConnection, url: str, status: int, **headers: str) -> Callable[[], object]:
+    def run() -> None:
+        http.request("GET", url, headers=headers)
+        response = http.getresponse()
+        response.read()
+        assert response.status == status, (url, response.status)
+
+    return run
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/feeds.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -214,12 +250,17 @@ def main() -> None:
             cache.clear()
             cache.set(kept_stamp, stamp, timeout=None)
 
+        server = serve()
+        http = HTTPConnection("127.0.0.1", server.server_address[1], timeout=60)
+        both = {"If-None-Match": etag, "If-Modified-Since": modified}
         cases: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
             "raw": (lambda: raw_icalendar(events, stamp), lambda: None),
             "full": (get(client, url, 200), lambda: None),
             "cold": (get(client, url, 200), forget_events),
             "not_modified": (get(client, url, 304, if_none_match=etag), lambda: None),
             "not_modified_ims": (get(client, url, 304, if_modified_since=modified), lambda: None),
+            "full_http": (http_get(http, url, 200), lambda: None),
+            "not_modified_http": (http_get(http, url, 304, **both), lambda: None),
         }
         for number in range(ROUNDS):
             figures = {}
@@ -232,16 +273,22 @@ def main() -> None:
                 f"round {number + 1}: "
                 + ", ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in figures.items())
                 + f"; full/raw {figures['full'] / figures['raw']:.3f}, "
-                f"304/full {figures['not_modified'] / figures['full']:.3f}",
+                f"304/full {figures['not_modified'] / figures['full']:.3f}, "
+                f"over HTTP {figures['not_modified_http'] / figures['full_http']:.3f}",
                 flush=True,
             )
+        http.close()
+        server.shutdown()
+        server.server_close()
     finally:
+        connections.close_all()  # the server's threads' connections too, or the database cannot be dropped
         drop_bench_database(test_db)
     ratios = {
         "full_over_raw": ("full", "raw"),
         "cold_over_raw": ("cold", "raw"),
         "not_modified_over_full": ("not_modified", "full"),
         "not_modified_ims_over_full": ("not_modified_ims", "full"),
+        "not_modified_http_over_full_http": ("not_modified_http", "full_http"),
     }
     result: dict[str, object] = {"events": EVENTS, "rounds": ROUNDS, "requests": REQUESTS}
     for name, (top, bottom) in ratios.items():

@@ -8,7 +8,8 @@ Calendar programs poll every feed about hourly, and almost always nothing has ch
   every save) and SEQUENCE (raised by publishing), the newest `updated_at` of the sessions, their visits,
   venues, hosts and delegations, and the person's answers. Beside it, what the query does not read: the
   person's language, the token, the settings the text shows and this code's own version (`code_digest`).
-  Nothing of the feed is built for it, so a 304 costs that query and the token's own lookup.
+  Nothing of the feed is built for it. A person's feed keeps its validator beside their feed stamp
+  (notifications.feed_polls), so most polls cost neither: only the token's lookup, with the stamp.
 - Last-Modified is the moment this server first saw the current signature, kept in the feeds cache beside it
   (`validator`): a signature that changes moves it forward, at least a second past the one before, whatever
   the change was (a row's stamp cannot say when a session left the feed; its absence has no time). When the
@@ -44,6 +45,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     Q,
     Subquery,
     Sum,
@@ -106,6 +108,14 @@ def signature(sessions: SessionQuerySet, *, person: Person | None = None) -> dic
         "venues_at": Max("venue__updated_at"),
         "hosts_at": Max("host_organisation__updated_at"),
         "delegations_at": Max("visit__delegation__updated_at"),
+        # When the first cancelled session was cancelled: it drops out of the feed its keep window later
+        # (notifications.feeds.in_feed), with no write to say so (notifications.feed_polls).
+        "cancelled_at": Min(
+            Case(
+                When(status=Session.Status.CANCELLED, then=F("updated_at")),
+                When(visit__status=VisitStatus.CANCELLED, then=F("visit__updated_at")),
+            )
+        ),
     }
     if person is not None:
         # The person's answers, over all their sessions (a change elsewhere only costs a 200): a subquery
@@ -141,17 +151,22 @@ def stamp_key(scope: str) -> str:
     return "feed-stamp:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
 
 
-def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[object]) -> Validator:
-    """The feed's ETag and Last-Modified. `scope` names the feed (its token and kind), `extra` is what the
-    text depends on besides `signature`'s rows (language, token, settings)."""
-    shown = (
+def shown_settings() -> tuple[object, ...]:
+    """The settings a feed's text shows or its rows depend on, and this code's version."""
+    return (
         settings.ORGANIZER_EMAIL,
         settings.ORGANIZER_NAME,
         settings.SITE_URL,
         settings.FEED_REFRESH_MINUTES,
         settings.FEED_KEEP_CANCELLED_DAYS,
+        code_digest(),
     )
-    content = _digest(sorted(signature.items()), tuple(extra), shown, code_digest())
+
+
+def validator(*, scope: str, signature: Mapping[str, Any], extra: Sequence[object]) -> Validator:
+    """The feed's ETag and Last-Modified. `scope` names the feed (its token and kind), `extra` is what the
+    text depends on besides `signature`'s rows (language, token, settings)."""
+    content = _digest(sorted(signature.items()), tuple(extra), shown_settings())
     key = stamp_key(scope)
     cache = feed_cache()
     kept = cache.get(key)
@@ -178,27 +193,27 @@ class RowStamp:
 
 def row_stamps(sessions: SessionQuerySet) -> list[RowStamp]:
     """One query: the feed's sessions in order, each with its row stamp, as text (no model is built)."""
-    parts: list[Any] = []
-    for name in (
-        "id",
-        "created_at",
-        "revision",
-        "sequence",
-        "updated_at",
-        "visit__updated_at",
-        "venue__updated_at",
-        "host_organisation__updated_at",
-        "visit__delegation__updated_at",
-    ):
-        parts += [Cast(name, CharField()), Value("|")]
+    names = (
+        ("id", "created_at", "revision"),
+        ("sequence", "updated_at", "visit__updated_at"),
+        ("venue__updated_at", "host_organisation__updated_at", "visit__delegation__updated_at"),
+    )
+    # Three texts of three fields each, joined here: one Concat of all nine nests too deep for SQLite's
+    # parser ("parser stack overflow").
+    stamps: dict[str, Any] = {}
+    for number, group in enumerate(names):
+        parts: list[Any] = []
+        for name in group:
+            parts += [Cast(name, CharField()), Value("|")]
+        stamps[f"feed_stamp_{number}"] = Concat(*parts[:-1], output_field=CharField())
     cancelled = Q(status=Session.Status.CANCELLED) | Q(visit__status=VisitStatus.CANCELLED)
     rows = (
         sessions.order_by("starts_at", "id")
-        .annotate(feed_stamp=Concat(*parts[:-1], output_field=CharField()))
+        .annotate(**stamps)
         .annotate(feed_cancelled=ExpressionWrapper(cancelled, output_field=BooleanField()))
-        .values_list("pk", "feed_stamp", "feed_cancelled")
+        .values_list("pk", *stamps, "feed_cancelled")
     )
-    return [RowStamp(pk, stamp, bool(off)) for pk, stamp, off in rows]
+    return [RowStamp(pk, f"{a}|{b}|{c}", bool(off)) for pk, a, b, c, off in rows]
 
 
 def event_key(stamp: str, *, method: str, url: str) -> str:

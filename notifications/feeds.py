@@ -28,6 +28,7 @@ from notifications.feed_cache import (
     signature,
     validator,
 )
+from notifications.feed_polls import Poll, keep_poll
 from notifications.models import PersonalToken
 from notifications.sessions import (
     SessionFacts,
@@ -36,6 +37,7 @@ from notifications.sessions import (
     session_event,
     with_facts,
 )
+from notifications.tokens import last_day_of
 from visits.models import Person, Session, Visit, VisitStatus
 from visits.models.programme import SessionQuerySet
 
@@ -96,15 +98,26 @@ def visit_sessions(visit: Visit, *, now: dt.datetime) -> SessionQuerySet:
 # --- Validators: answering a poll without building the feed (notifications.feed_cache) -------------------
 
 
-def person_feed_validator(token: PersonalToken, *, now: dt.datetime, kind: str = "feed") -> Validator:
-    """ETag and Last-Modified of the person's feed (`kind` "feed") or programme file ("file"): one query."""
+def person_feed_validator(
+    token: PersonalToken, *, now: dt.datetime, kind: str = "feed", poll: Poll | None = None
+) -> Validator:
+    """ETag and Last-Modified of the person's feed (`kind` "feed") or programme file ("file"): one query.
+    Kept for the next `poll` (notifications.feed_polls), with the token's last day (tokens._usable read it)
+    and when the first cancelled session in the feed drops out."""
     person = token.person
     assert person is not None
-    return validator(
+    rows = signature(_person_rows(person, now=now), person=person)
+    found = validator(
         scope=f"{kind}:{token.token}",
-        signature=signature(_person_rows(person, now=now), person=person),
+        signature=rows,
         extra=(kind, token.token, token.created_at, message_language(person.preferred_language)),
     )
+    if poll is not None:
+        cancelled_at = rows["cancelled_at"]
+        until = None if cancelled_at is None else cancelled_at + (now - keep_cancelled_since(now))
+        last_day = token.last_day if hasattr(token, "last_day") else last_day_of(person)
+        keep_poll(poll, found, last_day=last_day, until=until)
+    return found
 
 
 def visit_feed_validator(token: PersonalToken, *, now: dt.datetime) -> Validator:

@@ -179,3 +179,25 @@ class PersonalToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({'revoked' if self.revoked_at else 'live'})"
+
+
+class FeedStamp(models.Model):
+    """A person's feed change stamp: a new `revision` whenever anything their feed shows, or their token's
+    expiry reads, is written, by any door. PostgreSQL triggers keep it (the feed_stamps migration); the
+    feed answers a poll from it and what it kept beside it (notifications.feed_polls). SQLite has no
+    triggers and no rows: every poll is answered the slower way there.
+
+    No foreign key: the triggers may write a row for a person being deleted in the same transaction."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # From one sequence, so a value is never given twice, even to a row deleted and made again.
+    revision = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("feed stamp")
+        verbose_name_plural = _("feed stamps")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.revision}"

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 
 from notifications.compose import message_language
 from notifications.feed_cache import Validator
+from notifications.feed_polls import poll_person_feed
 from notifications.feeds import (
     person_feed,
     person_feed_validator,
@@ -64,6 +65,24 @@ def not_found(request: HttpRequest) -> HttpResponseBase:
     return private(unlogged(response))
 
 
+def _validated(validator: Validator) -> tuple[str, int]:
+    return quote_etag(validator.etag), int(validator.last_modified.timestamp())
+
+
+def _not_modified(request: HttpRequest, validator: Validator) -> HttpResponseBase | None:
+    """The 304 when the client has the feed `validator` describes already, else None."""
+    etag, modified = _validated(validator)
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    return None if response is None else _headed(response, validator)
+
+
+def _headed(response: HttpResponseBase, validator: Validator) -> HttpResponseBase:
+    etag, modified = _validated(validator)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    return private(response)
+
+
 def _calendar(
     request: HttpRequest,
     validator: Validator,
@@ -74,29 +93,52 @@ def _calendar(
 ) -> HttpResponseBase:
     """A 304 from the validator alone when the client has the feed already; else the feed `build` makes,
     whose DTSTAMPs are the validator's Last-Modified."""
-    etag = quote_etag(validator.etag)
-    modified = int(validator.last_modified.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=modified)
-    if response is None:
-        response = HttpResponse(build(validator.last_modified), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    return private(response)
+    not_modified = _not_modified(request, validator)
+    if not_modified is not None:
+        return not_modified
+    response = HttpResponse(build(validator.last_modified), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
+    return _headed(response, validator)
+
+
+def _person_calendar(
+    request: HttpRequest,
+    key: str,
+    build: Callable[[Person, str, dt.datetime, dt.datetime], bytes],
+    *,
+    kind: str,
+    filename: str,
+) -> HttpResponseBase:
+    """A person's feed or programme file. A poll is answered from the token and the person's feed stamp
+    when what was kept beside the stamp still holds (notifications.feed_polls); anything else takes the
+    whole access step (find_person_token) first, and works the validator out again if it was not kept."""
+    now = timezone.now()
+    poll = poll_person_feed(key, kind=kind, now=now)
+    if poll.validator is not None:
+        not_modified = _not_modified(request, poll.validator)
+        if not_modified is not None:
+            return not_modified
+    found = find_person_token(key)
+    if found is None or found.person is None:
+        return not_found(request)
+    person, url = found.person, programme_url_of(found)
+    return _calendar(
+        request,
+        poll.validator or person_feed_validator(found, now=now, kind=kind, poll=poll),
+        lambda stamp: build(person, url, now, stamp),
+        filename=filename,
+        download=kind == "file",
+    )
 
 
 @require_safe
 def person_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
-    found = find_person_token(token)
-    if found is None or found.person is None:
-        return not_found(request)
-    person, url, now = found.person, programme_url_of(found), timezone.now()
-    return _calendar(
+    return _person_calendar(
         request,
-        person_feed_validator(found, now=now),
-        lambda stamp: person_feed(person, url=url, now=now, stamp=stamp),
+        token,
+        lambda person, url, now, stamp: person_feed(person, url=url, now=now, stamp=stamp),
+        kind="feed",
         filename="visitplan.ics",
-        download=False,
     )
 
 
@@ -117,16 +159,12 @@ def visit_feed_view(request: HttpRequest, token: str) -> HttpResponseBase:
 
 @require_safe
 def programme_ics_view(request: HttpRequest, token: str) -> HttpResponseBase:
-    found = find_person_token(token)
-    if found is None or found.person is None:
-        return not_found(request)
-    person, url, now = found.person, programme_url_of(found), timezone.now()
-    return _calendar(
+    return _person_calendar(
         request,
-        person_feed_validator(found, now=now, kind="file"),
-        lambda stamp: person_programme_file(person, url=url, now=now, stamp=stamp),
+        token,
+        lambda person, url, now, stamp: person_programme_file(person, url=url, now=now, stamp=stamp),
+        kind="file",
         filename="programme.ics",
-        download=True,
     )
 
 
