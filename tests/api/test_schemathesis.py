@@ -47,6 +47,8 @@ BEYOND_THE_SCHEMA = [
     # One field against another (the schema's properties are independent of each other).
     r"^The last day cannot be before the first\.$",
     r" is in the list twice; give each interpreter once\.$",
+    # interpreter_needed without interpretation_language.
+    r"^Say which language the session is interpreted into\.$",
     # Dates the conflict checker can work with: OpenAPI 3.0 has no bounds for a date or a time.
     r"^Give a date between the years 1990 and 2200\.$",
     # Django's URL rules are narrower than the "uri" format (a host's length, its top-level domain).
