@@ -37,6 +37,7 @@ BEYOND_THE_SCHEMA = [
     r'^Invalid pk "[^"]*" - object does not exist\.$',
     r"^No session with that number in a visit you coordinate\.$",
     r"^No conflict of this visit has that key now",
+    r"^No proposal \d+ of this visit",
     # What the stored row allows: a status moves along its transitions; a session stays in its visit.
     r" cannot become ",
     r"^A visit is published by publishing its programme",
@@ -51,6 +52,8 @@ BEYOND_THE_SCHEMA = [
     r"^Say which language the session is interpreted into\.$",
     # Dates the conflict checker can work with: OpenAPI 3.0 has no bounds for a date or a time.
     r"^Give a date between the years 1990 and 2200\.$",
+    # A text of spaces and line breaks only: DRF trims it to blank, while minLength counts the spaces.
+    r"^This field may not be blank\.$",
     # Django's URL rules are narrower than the "uri" format (a host's length, its top-level domain).
     r"^Enter a valid URL\.$",
 ]
