@@ -216,11 +216,31 @@ class Block:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A session an open proposal (proposals.Proposal) would add, as plain values: not saved, not movable."""
+
+    key: str  # the wanted session's key, "w12": what the proposal's accept and pin take
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    expert_name: str = ""
+    venue_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftCard:
+    draft: Draft
+    when: str
+    position: Position
+
+
 @dataclass(frozen=True)
 class Day:
     date: dt.date
     label: str
     blocks: list[Block]
+    drafts: list[DraftCard] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -279,13 +299,17 @@ def build_board(
     *,
     day: dt.date | None = None,
     proposing: Collection[int] = frozenset(),
+    drafts: Sequence[Draft] = (),
 ) -> Board:
-    """The week, or with `day` that day alone (one wide column: no card there is narrow)."""
+    """The week, or with `day` that day alone (one wide column: no card there is narrow). `drafts`: an open
+    proposal's sessions, laid out with the saved ones (they share lanes where they meet) under keys below
+    zero, which no session has."""
     zone = visit.zone
     placed = [place(s.starts_at, s.ends_at, zone, s.pk) for s in sessions]
-    first_hour, last_hour = hour_range(placed)
-    positions = lay_out(placed, first_hour)
-    dates = days_of(visit, placed)
+    draft_placed = [place(d.starts_at, d.ends_at, zone, -n) for n, d in enumerate(drafts, start=1)]
+    first_hour, last_hour = hour_range([*placed, *draft_placed])
+    positions = lay_out([*placed, *draft_placed], first_hour)
+    dates = days_of(visit, [*placed, *draft_placed])
     if day not in dates:
         day = None  # not a day of this board: the week
     by_day: dict[dt.date, list[Block]] = {}
@@ -311,8 +335,18 @@ def build_board(
                 interpreters=interpreters,
             )
         )
+    drafts_by_day: dict[dt.date, list[DraftCard]] = {}
+    for draft, where in zip(drafts, draft_placed, strict=True):
+        when = format_span(draft.starts_at, draft.ends_at, zone, BOARD, name_zone=False)
+        drafts_by_day.setdefault(where.day, []).append(DraftCard(draft, when, positions[where.key]))
     every_day = [
-        Day(date=date, label=dateformat.format(date, "l j F"), blocks=by_day.get(date, [])) for date in dates
+        Day(
+            date=date,
+            label=dateformat.format(date, "l j F"),
+            blocks=by_day.get(date, []),
+            drafts=drafts_by_day.get(date, []),
+        )
+        for date in dates
     ]
     shown = [d for d in every_day if d.date == day] if day is not None else every_day
     return Board(
@@ -345,12 +379,16 @@ def board_for(
     reader: AnyUser,
     day: dt.date | None = None,
     proposing: Collection[int] = frozenset(),
+    drafts: Sequence[Draft] = (),
 ) -> Board:
     """The visit's board as the reader may see it: a clash with another visit's session that the reader may
     not see says only "busy" (scheduling.checks). With `day`, that day's view (a day not on the board: the
-    week). `proposing`: the sessions with a time proposed by an expert, whose cards carry a badge for it."""
+    week). `proposing`: the sessions with a time proposed by an expert, whose cards carry a badge for it;
+    `drafts`: an open proposal's sessions, drawn apart from the saved ones."""
     sessions = board_sessions(visit)
     report = visit_conflict_report(visit, reader=reader)
     groups = report.groups()
-    board = build_board(visit, sessions, groups_by_session(groups), language, day=day, proposing=proposing)
+    board = build_board(
+        visit, sessions, groups_by_session(groups), language, day=day, proposing=proposing, drafts=drafts
+    )
     return replace(board, conflicts=lines_of(groups, visit.pk, language))

@@ -19,6 +19,7 @@ from planner.forms import NewVisitForm
 from planner.needs_you import needs_you, proposed_on_cards
 from planner.views import language
 from planner.views.board_actions import board_tools
+from planner.views.proposing import open_proposal
 from visits.access import access_visit, signed_in_required, visits_for_user
 from visits.forms import model_data
 from visits.history import visit_history as visit_history_lines
@@ -44,7 +45,10 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
     day = parse_date(asked) if asked else None
     needs = needs_you({visit.pk: visit})
     proposed = proposed_on_cards(needs)
-    board = board_for(visit, language(), reader=request.user, day=day, proposing=proposed.keys())
+    draft, drafts = open_proposal(visit)
+    board = board_for(
+        visit, language(), reader=request.user, day=day, proposing=proposed.keys(), drafts=drafts
+    )
     if asked and board.day is None:
         messages.warning(
             request,
@@ -65,6 +69,7 @@ def board(request: HttpRequest, visit_id: int) -> HttpResponse:
             **board_tools(visit),
             "needs": needs,
             "proposed": proposed,
+            "draft": draft,
         },
     )
 

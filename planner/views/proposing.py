@@ -13,8 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from planner.board import Draft
 from proposals.forms import WantedSessionForm
-from proposals.models import Proposal, WantedSession
+from proposals.models import OPEN, Proposal, WantedSession
 from proposals.reasons import reason_text
 from proposals.services import (
     proposal_accept,
@@ -82,15 +83,19 @@ def _act(request: HttpRequest, visit: Visit, found: Proposal) -> HttpResponse:
     action = request.POST.get("action", "")
     chosen = request.POST.getlist("key")
     actor = actor_of(request)
+    # The board's draft panel posts here too (no write path of its own) and asks to come back to the board.
+    from_board = request.POST.get("back") == "board"
     try:
         if action == "accept":
             created = proposal_accept(proposal=found, keys=chosen or None, actor=actor)
             messages.success(request, gettext("%(count)d sessions saved.") % {"count": len(created)})
+            if from_board:
+                return redirect("planner:board", visit.pk)
             return redirect("planner:proposal", visit.pk, found.pk)
         if action == "discard":
             proposal_discard(proposal=found, actor=actor)
             messages.success(request, gettext("The proposal was discarded; nothing of it was saved."))
-            return redirect("planner:propose", visit.pk)
+            return redirect("planner:board" if from_board else "planner:propose", visit.pk)
         if action in ("pin", "repair"):
             keys = [key for key in chosen if key.startswith("w")] if action == "pin" else []
             again = proposal_request(
@@ -99,8 +104,32 @@ def _act(request: HttpRequest, visit: Visit, found: Proposal) -> HttpResponse:
             return redirect("planner:proposal", visit.pk, again.pk)
     except Refused as refused:
         messages.error(request, str(refused))
+        if from_board:
+            return redirect("planner:board", visit.pk)
         return redirect("planner:proposal", visit.pk, found.pk)
     return HttpResponse(gettext("action: give accept, discard, pin or repair."), status=400)
+
+
+def open_proposal(visit: Visit) -> tuple[Proposal | None, list[Draft]]:
+    """The visit's newest proposal still open (a programme found, neither accepted nor discarded), and its
+    sessions not yet accepted, for the board to draw as drafts. One query; the fixed points are saved
+    sessions the board draws already."""
+    found = Proposal.objects.filter(visit_id=visit.pk, status__in=OPEN).order_by("-pk").first()
+    if found is None:
+        return None, []
+    drafts = [
+        Draft(
+            key=row["key"],
+            title=row["title"],
+            starts_at=dt.datetime.fromisoformat(row["start"]),
+            ends_at=dt.datetime.fromisoformat(row["end"]),
+            expert_name=row.get("expert_name") or "",
+            venue_name=row.get("venue_name") or "",
+        )
+        for row in found.placements
+        if not row.get("fixed") and row["key"] not in found.accepted
+    ]
+    return found, drafts
 
 
 def _number(text: str | None) -> int:

@@ -65,6 +65,8 @@ def two_visits(coordinator):
     return small, large
 
 
+# The board asks for the visit's open proposal too: one query, with drafts or without
+# (tests/proposals/test_board_draft.py pins that its drafts cost none more).
 @pytest.mark.parametrize("page", ["board", "print", "publish"])
 def test_a_visits_page_costs_the_same_for_5_sessions_as_for_50(
     signed_in, two_visits, page, django_assert_num_queries
