@@ -1,6 +1,7 @@
 """The solver in a real browser: a coordinator lists one more session wanted, presses Propose, sees the draft
 drawn apart from the saved sessions with its score, ticks one proposed session and accepts it, and finds it
-on the board."""
+on the board, with the rest of the proposal drawn there as drafts: one more accepted from its card, the rest
+discarded from the board's panel."""
 
 import re
 
@@ -53,3 +54,24 @@ def test_a_coordinator_proposes_and_accepts_one_session(week, eager, live_server
 
     desktop.goto(f"{base}/plan/visits/{week.visit.pk}/")
     expect(desktop.get_by_role("link", name="Welcome", exact=True)).to_be_visible()
+
+    # The rest of the proposal is on the board as drafts, dashed, apart from the saved cards.
+    panel = desktop.locator("[data-draft-panel]")
+    expect(panel).to_contain_text("Proven the best possible.")
+    briefing = desktop.locator(f"#draft-{week.briefing.key}")
+    expect(briefing).to_be_visible()
+    expect(briefing.locator(".badge-draft")).to_have_text("Draft")
+    assert briefing.evaluate("card => getComputedStyle(card).borderTopStyle") == "dashed"
+    assert briefing.get_attribute("data-session") is None  # planner.js moves only saved cards
+    expect(desktop.locator(f"#draft-{week.welcome.key}")).to_have_count(0)  # saved now, a card as always
+    screenshot(desktop, "board-draft")
+
+    briefing.locator("[data-accept-draft]").click()
+    expect(desktop.get_by_text(re.compile("1 sessions saved"))).to_be_visible()
+    expect(desktop.locator(f"#draft-{week.briefing.key}")).to_have_count(0)
+    expect(desktop.get_by_role("link", name="Police briefing", exact=True)).to_be_visible()
+
+    desktop.locator("[data-discard]").click()
+    expect(desktop.get_by_text("The proposal was discarded; nothing of it was saved.")).to_be_visible()
+    expect(desktop.locator(".draft-block")).to_have_count(0)
+    assert not Session.objects.filter(visit=week.visit, title="Visit to a shelter").exists()
