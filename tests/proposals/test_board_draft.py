@@ -127,3 +127,14 @@ def test_the_open_proposal_costs_the_board_one_query_drafts_or_none(browser, wee
     with django_assert_num_queries(len(asked)):
         content = browser.get(url).content.decode()
     assert "draft-block" in content
+
+
+def test_a_card_pinned_on_the_board_is_kept_when_proposing_again(browser, week):
+    first = ask(browser, week)
+    content = board(browser, week)
+    box = f'<input type="checkbox" name="key" value="{week.briefing.key}" form="draft-form">'
+    assert box in content and 'id="draft-form"' in content
+    url = reverse("planner:proposal", args=[week.visit.pk, first.pk])
+    assert browser.post(url, {"action": "pin", "key": [week.briefing.key]}).status_code == 302
+    again = Proposal.objects.latest("pk")
+    assert again.repair_of == first and again.pinned == [week.briefing.key]
