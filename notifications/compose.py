@@ -39,6 +39,7 @@ from notifications.sessions import (
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
 from notifications.tokens import absolute, person_tokens, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
+from visits.fields import language_name
 from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, SessionInterpreter
 from visits.selectors import session_cancelled
 
@@ -91,6 +92,14 @@ def partstat_of(session: Session | None, person: Person, role: str, preloaded: "
     if expert is not None and expert.pk in preloaded.partstats:
         return preloaded.partstats[expert.pk]
     return PARTSTAT_OF_RESPONSE.get(expert.response if expert else "", calendar.NEEDS_ACTION)
+
+
+def _interpreting(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str:
+    """For an interpreter's invitation, the languages of their booking by name ("Swedish–Romanian")."""
+    if message.role != ChangeRecipient.Role.INTERPRETER or session is None or message.person_id is None:
+        return ""
+    booked = preloaded.interpreters.get((session.pk, message.person_id))
+    return "–".join(language_name(code) for code in booked.languages) if booked is not None else ""
 
 
 def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str | None:
@@ -361,6 +370,7 @@ def _invitation(
         url=url,
         attendees=[attendee],
         response_url=response_url,
+        interpreting=_interpreting(message, session, preloaded),
     )
     event = with_organizer(event, organizer_of(message, session, preloaded))
     ics = calendar.build_calendar([event], method=calendar.REQUEST, stamp=stamp, cache=preloaded.calendars)

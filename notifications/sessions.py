@@ -120,9 +120,14 @@ def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts
     )
 
 
-def event_description(facts: SessionFacts, *, url: str = "", response_url: str | None = None) -> str:
-    """DESCRIPTION: the session's own text, then the programme around it, in the active language."""
+def event_description(
+    facts: SessionFacts, *, url: str = "", response_url: str | None = None, interpreting: str = ""
+) -> str:
+    """DESCRIPTION: the session's own text, then the programme around it, in the active language.
+    `interpreting`: for an interpreter's invitation, the languages they interpret between, by name."""
     lines: list[str] = []
+    if interpreting:
+        lines += [gettext("You interpret between: %(languages)s") % {"languages": interpreting}, ""]
     if facts.description.strip():
         lines += [facts.description.strip(), ""]
     if facts.delegation:
@@ -151,15 +156,17 @@ def session_event(
     attendees: Iterable[Attendee] = (),
     response_url: str | None = None,
     last_modified: dt.datetime | None = None,
+    interpreting: str = "",
 ) -> CalendarEvent:
-    """The session as a calendar event. `response_url` is where an expert answers; it goes in DESCRIPTION."""
+    """The session as a calendar event. `response_url` is where an expert answers and `interpreting` the
+    languages an interpreter interprets between; both go in DESCRIPTION, which is the recipient's own."""
     return CalendarEvent(
         uid=session_uid(facts.id),
         sequence=sequence,
         start=facts.starts_at,
         end=facts.ends_at,
         summary=facts.title,
-        description=event_description(facts, url=url, response_url=response_url),
+        description=event_description(facts, url=url, response_url=response_url, interpreting=interpreting),
         location=facts.location,
         url=url,
         status=status,

@@ -19,6 +19,7 @@ from tests.factories import stockholm
 from tests.notifications.conftest import edit, publish
 from tests.responses.conftest import deliver_due, links_in, rows
 from tests.responses.test_calendar_replies import DOMAIN, LATER, ical_time, invitation_event, sample
+from visits.fields import language_name
 from visits.models import Person, Session, SessionInterpreter
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +320,17 @@ def test_responses_registers_its_calendar_reply_handler_with_inbound_which_impor
         imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         assert not [m for m in imported if m.split(".")[0] == "responses"], source
         assert "responses.calendar_replies" not in source.read_text(), source
+
+
+def test_the_interpreters_invitation_names_the_languages_they_interpret_between(lead, smtp):
+    deliver_due()
+    descriptions = {}
+    for person in (lead.expert, lead.interpreter):
+        (invitation,) = [r for r in smtp.handler.received if r.rcpt_tos == [person.email]]
+        descriptions[person.pk] = str(invitation_event(invitation.raw)["DESCRIPTION"])
+    codes = booked(lead).languages
+    assert len(codes) >= 2
+    with translation.override("en"):
+        pair = "–".join(language_name(code) for code in codes)
+    assert f"You interpret between: {pair}" in descriptions[lead.interpreter.pk]
+    assert "interpret between" not in descriptions[lead.expert.pk]
