@@ -53,14 +53,18 @@ def _beat_until(message_ids: list[int], stop: threading.Event, interval: float) 
 
 
 @contextmanager
-def heartbeat(message_ids: Sequence[int], *, interval: float | None = None) -> Iterator[None]:
-    """Keep the claimed rows among `message_ids` beating while the block runs (the delivery of a batch)."""
+def heartbeat(
+    message_ids: Sequence[int], *, interval: float | None = None, beat_first: bool = True
+) -> Iterator[None]:
+    """Keep the claimed rows among `message_ids` beating while the block runs (the delivery of a batch).
+    `beat_first=False` when the claim itself wrote the first beat (deliver_outbox: one statement less)."""
     ids = list(message_ids)
     if not ids:
         yield
         return
     every = settings.OUTBOX_HEARTBEAT_SECONDS if interval is None else interval
-    beat(ids)  # before the first message goes out, so that the sweep judges these rows by their beat
+    if beat_first:
+        beat(ids)  # before the first message goes out, so that the sweep judges these rows by their beat
     stop = threading.Event()
     thread = threading.Thread(
         target=_beat_until, args=(ids, stop, every), name="outbox-heartbeat", daemon=True
@@ -94,12 +98,12 @@ def keeps_beating(task: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def hold(message_ids: Sequence[int]) -> None:
+def hold(message_ids: Sequence[int], *, beat_first: bool = True) -> None:
     """Beat for these claimed rows until the enclosing `keeps_beating` function returns."""
     stack: ExitStack | None = getattr(_held, "stack", None)
     if stack is None:
         raise RuntimeError("notifications.heartbeat.hold() is for a function decorated with keeps_beating.")
-    stack.enter_context(heartbeat(message_ids))
+    stack.enter_context(heartbeat(message_ids, beat_first=beat_first))
 
 
 def stale_claims(now: dt.datetime) -> Q:

@@ -42,11 +42,12 @@ def deliver_outbox(message_ids: Sequence[int]) -> int:
         to_status=OutboxStatus.SENDING,
         due_by=now,
         sending_since=now,
+        heartbeat_at=now,  # the first beat, in the claim's statement
         attempts=F("attempts") + 1,
     )
     if not claimed:
         return 0
-    hold(claimed)  # the claimed rows beat until this returns: notifications.heartbeat
+    hold(claimed, beat_first=False)  # the claimed rows beat until this returns: notifications.heartbeat
     from notifications.compose import compose_message, preload
 
     messages = list(
