@@ -44,10 +44,10 @@ from responses.itip import (
     Attendee,
     attendees_of,
     calendars_in,
-    comment_of,
     delegate_name,
     moment,
-    sequence_of,
+    read_reply,
+    record,
     token_in,
     uid_events,
 )
@@ -87,11 +87,7 @@ def handle(message: email.message.EmailMessage, recipients: list[str]) -> str | 
 
 def _handle(method: str, event: Event | None, *, expert_row: int, session_id: int) -> str:
     reply = CalendarReply(expert_row=expert_row, method=method)
-    if event is not None:
-        reply.uid = str(event.get("UID", ""))[:255]
-        reply.sequence = sequence_of(event)
-        reply.dtstamp = moment(event, "DTSTAMP")
-        reply.comment = comment_of(event)
+    read_reply(reply, event)
     expert = (
         SessionExpert.objects.select_for_update(of=("self",))
         .select_related("person", "session")
@@ -99,32 +95,26 @@ def _handle(method: str, event: Event | None, *, expert_row: int, session_id: in
         .first()
     )
     if event is None:
-        return _record(reply, ReplyOutcome.UNKNOWN_EVENT)
+        return record(reply, ReplyOutcome.UNKNOWN_EVENT)
     if expert is None:
-        return _record(reply, ReplyOutcome.GONE)
+        return record(reply, ReplyOutcome.GONE)
     found = _attendee_row(expert, attendees_of(event))
     if found is None:
         listed = attendees_of(event)
         reply.attendee = listed[0].email[:254] if listed else ""
         reply.expert = expert
-        return _record(reply, ReplyOutcome.UNKNOWN_ATTENDEE)
+        return record(reply, ReplyOutcome.UNKNOWN_ATTENDEE)
     target, attendee = found
     reply.expert, reply.attendee, reply.partstat = target, attendee.email[:254], attendee.partstat
     if _stale(target, reply):
-        return _record(reply, ReplyOutcome.STALE)
+        return record(reply, ReplyOutcome.STALE)
     try:
         outcome, answer = _answer(method, event, target, attendee, reply.comment)
     except AnswerRefused as refused:
         reply.comment = (reply.comment + "\n" + "; ".join(refused.messages)).strip()[:NOTE_MAX]
-        return _record(reply, ReplyOutcome.REFUSED)
+        return record(reply, ReplyOutcome.REFUSED)
     reply.answer = answer
-    return _record(reply, outcome)
-
-
-def _record(reply: CalendarReply, outcome: ReplyOutcome) -> str:
-    reply.outcome = outcome
-    reply.save()
-    return outcome.value
+    return record(reply, outcome)
 
 
 def _attendee_row(expert: SessionExpert, attendees: list[Attendee]) -> tuple[SessionExpert, Attendee] | None:

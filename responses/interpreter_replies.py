@@ -29,7 +29,7 @@ from notifications import calendar
 from responses import itip
 from responses.answers import AnswerRefused
 from responses.interpreters import interpreter_answer, interpreter_pass
-from responses.itip import Attendee, attendees_of, comment_of, delegate_name, moment, sequence_of
+from responses.itip import Attendee, attendees_of, delegate_name, read_reply, record
 from responses.models import CalendarReply, Door, InterpreterAnswer, ReplyOutcome
 from responses.services import NOTE_MAX
 from scheduling.models import ChangeRecipient
@@ -53,11 +53,7 @@ def handle_reply(method: str, event: Event | None, *, interpreter_row: int, sess
 
 def _handle(method: str, event: Event | None, *, interpreter_row: int, session_id: int) -> str:
     reply = CalendarReply(interpreter_row=interpreter_row, method=method)
-    if event is not None:
-        reply.uid = str(event.get("UID", ""))[:255]
-        reply.sequence = sequence_of(event)
-        reply.dtstamp = moment(event, "DTSTAMP")
-        reply.comment = comment_of(event)
+    read_reply(reply, event)
     booked = (
         SessionInterpreter.objects.select_for_update(of=("self",))
         .select_related("person", "session")
@@ -65,32 +61,26 @@ def _handle(method: str, event: Event | None, *, interpreter_row: int, session_i
         .first()
     )
     if event is None:
-        return _record(reply, ReplyOutcome.UNKNOWN_EVENT)
+        return record(reply, ReplyOutcome.UNKNOWN_EVENT)
     if booked is None:
-        return _record(reply, ReplyOutcome.GONE)
+        return record(reply, ReplyOutcome.GONE)
     listed = attendees_of(event)
     found = _attendee_row(booked, listed)
     if found is None:
         reply.attendee = listed[0].email[:254] if listed else ""
         reply.interpreter = booked
-        return _record(reply, ReplyOutcome.UNKNOWN_ATTENDEE)
+        return record(reply, ReplyOutcome.UNKNOWN_ATTENDEE)
     target, attendee = found
     reply.interpreter, reply.attendee, reply.partstat = target, attendee.email[:254], attendee.partstat
     if _stale(target, reply):
-        return _record(reply, ReplyOutcome.STALE)
+        return record(reply, ReplyOutcome.STALE)
     try:
         outcome, answer = _answer(event, target, attendee, reply.comment)
     except AnswerRefused as refused:
         reply.comment = (reply.comment + "\n" + "; ".join(refused.messages)).strip()[:NOTE_MAX]
-        return _record(reply, ReplyOutcome.REFUSED)
+        return record(reply, ReplyOutcome.REFUSED)
     reply.interpreter_answer = answer
-    return _record(reply, outcome)
-
-
-def _record(reply: CalendarReply, outcome: ReplyOutcome) -> str:
-    reply.outcome = outcome
-    reply.save()
-    return outcome.value
+    return record(reply, outcome)
 
 
 def _attendee_row(

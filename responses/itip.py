@@ -20,6 +20,7 @@ from icalendar import Calendar, Event
 from notifications import calendar
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus
 from notifications.reply_address import token_of_address
+from responses.models import CalendarReply, ReplyOutcome
 from responses.services import NOTE_MAX
 
 logger = logging.getLogger(__name__)
@@ -156,3 +157,19 @@ def last_sent_sequence(*, session_id: int, person_id: int, role: str) -> int | N
         person_id=person_id,
         status=OutboxStatus.SENT,
     ).aggregate(last=Max("sequence"))["last"]
+
+
+def read_reply(reply: CalendarReply, event: Event | None) -> None:
+    """What a reply's VEVENT says of itself, onto its row: UID, SEQUENCE, DTSTAMP and COMMENT."""
+    if event is not None:
+        reply.uid = str(event.get("UID", ""))[:255]
+        reply.sequence = sequence_of(event)
+        reply.dtstamp = moment(event, "DTSTAMP")
+        reply.comment = comment_of(event)
+
+
+def record(reply: CalendarReply, outcome: ReplyOutcome) -> str:
+    """Save the reply with its outcome; returns the outcome's label for inbound."""
+    reply.outcome = outcome
+    reply.save()
+    return outcome.value
