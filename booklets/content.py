@@ -8,7 +8,7 @@ read from the rows as they are now. Built in the active language; `booklets.pdf`
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import quote_plus
@@ -27,7 +27,7 @@ from scheduling.checks import rules_from_settings
 from scheduling.conflicts import Context, Slot
 from scheduling.domain.changes import SessionSnapshot, is_live
 from scheduling.models import CityTravelTime, ProgrammeVersion, TravelTime
-from visits.fields import language_name
+from visits.fields import language_name, language_pair
 from visits.models import (
     NOT_INTERPRETING,
     Person,
@@ -224,8 +224,7 @@ def language_text(session: Session | None, snapshot: SessionSnapshot) -> str:
     return gettext("In %(language)s.") % {"language": language_name(spoken)}
 
 
-def pair_text(codes: Iterable[str]) -> str:
-    return "–".join(language_name(code) for code in codes)
+pair_text = language_pair  # the booklets' name for it
 
 
 def _slot(snapshot: SessionSnapshot, venue: Venue | None) -> Slot:

@@ -39,7 +39,7 @@ from notifications.sessions import (
 from notifications.sessions import session_uid as session_uid  # re-exported: callers import it from here
 from notifications.tokens import absolute, person_tokens, programme_url_of
 from scheduling.models import ChangeRecipient, ProgrammeVersion
-from visits.fields import language_name
+from visits.fields import language_pair
 from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, SessionInterpreter
 from visits.selectors import session_cancelled
 
@@ -99,7 +99,7 @@ def _interpreting(message: OutboxMessage, session: Session | None, preloaded: "P
     if message.role != ChangeRecipient.Role.INTERPRETER or session is None or message.person_id is None:
         return ""
     booked = preloaded.interpreters.get((session.pk, message.person_id))
-    return "–".join(language_name(code) for code in booked.languages) if booked is not None else ""
+    return language_pair(booked.languages) if booked is not None else ""
 
 
 def answer_url(message: OutboxMessage, session: Session | None, preloaded: "Preloaded") -> str | None:

@@ -40,6 +40,11 @@ def language_name(code: str) -> str:
     return name[:1].lower() + name[1:] if active in LOWER_CASE_NAMES else name
 
 
+def language_pair(codes: Iterable[str]) -> str:
+    """The languages an interpreter interprets between, in their booking's order: "svenska–rumänska"."""
+    return "–".join(language_name(code) for code in codes)
+
+
 def language_names(codes: Iterable[str]) -> str:
     """Several languages by name, in the order of their names: "engelska, ryska"."""
     return ", ".join(sorted((language_name(code) for code in codes), key=str.casefold))
