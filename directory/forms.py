@@ -64,7 +64,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "email", "phone", "organisation", "title", "preferred_language"]
+        fields = ["name", "email", "phone", "organisation", "title", "preferred_language", "gender"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
 
     def __init__(self, *args: Any, reader: AnyUser | None = None, **kwargs: Any) -> None:

@@ -378,6 +378,7 @@ class NewVisitForm(forms.ModelForm):
             "country",
             "time_zone",
             "programme_languages",
+            "target_group",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

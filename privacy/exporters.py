@@ -25,6 +25,7 @@ def _person(person_id: int) -> dict[str, Any]:
         "title": person.title,
         "preferred_language": person.preferred_language,
         "home_time_zone": person.home_time_zone,
+        "gender": person.gender,
         "organisation": (
             {"id": organisation.pk, "name": organisation.name, "country": organisation.country.code}
             if organisation

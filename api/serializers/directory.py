@@ -35,6 +35,7 @@ class PersonSerializer(ModelValidatedSerializer):
             "home_time_zone",
             "organisation",
             "title",
+            "gender",
         ]
 
 

@@ -41,6 +41,7 @@ class VisitSerializer(ModelValidatedSerializer):
             "title",
             "delegation",
             "audience",
+            "target_group",
             "starts_on",
             "ends_on",
             "time_zone",

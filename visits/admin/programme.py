@@ -138,7 +138,7 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
     filter_horizontal = ["coordinators", "themes"]
     readonly_fields = ["first_published", "window"]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "status", "delegation", "audience"]}),
+        (None, {"fields": ["title", "kind", "status", "delegation", "audience", "target_group"]}),
         (_("Dates and place"), {"fields": ["starts_on", "ends_on", "time_zone", "city", "country"]}),
         (_("Programme"), {"fields": ["programme_languages", "themes", "coordinators"]}),
         (_("Record"), {"fields": ["first_published", "window"], "classes": ["collapse"]}),

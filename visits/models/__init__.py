@@ -1,11 +1,12 @@
 from visits.models.delegations import Delegation, DelegationMember
-from visits.models.people import Organisation, Person
+from visits.models.people import Gender, Organisation, Person
 from visits.models.places import OpeningHours, Venue
 from visits.models.programme import (
     SESSION_TRANSITIONS,
     VISIT_TRANSITIONS,
     Session,
     StaleEdit,
+    TargetGroup,
     Theme,
     Visit,
     VisitStatus,
@@ -34,6 +35,7 @@ __all__ = [
     "ChosenMember",
     "Delegation",
     "DelegationMember",
+    "Gender",
     "OpeningHours",
     "Organisation",
     "Person",
@@ -41,6 +43,7 @@ __all__ = [
     "SessionExpert",
     "SessionInterpreter",
     "StaleEdit",
+    "TargetGroup",
     "Theme",
     "Venue",
     "Visit",

@@ -70,6 +70,14 @@ class Organisation(models.Model):
         return f"{self.name} ({self.country.code})" if self.country else self.name
 
 
+class Gender(models.TextChoices):
+    """As the person states it, for the report's gender-equality figures; blank where not stated."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Another gender")
+
+
 class Person(ExplainedDeletionMixin, models.Model):
     """Anyone Visitplan writes to: an expert, a delegation member, an interpreter.
 
@@ -95,6 +103,15 @@ class Person(ExplainedDeletionMixin, models.Model):
         related_name="people",
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
+    gender = models.CharField(
+        _("gender"),
+        max_length=10,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_(
+            "Only as the person states it; counted in the report to government, never shown to others."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +122,10 @@ class Person(ExplainedDeletionMixin, models.Model):
                 Lower("email"),
                 name="person_email_unique_ci",
                 violation_error_message=_("A person with this e-mail address already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gender__in=["", *(g.value for g in Gender)]),
+                name="person_gender_valid",
             ),
         ]
 

@@ -65,6 +65,17 @@ class VisitKind(models.TextChoices):
     SEMINAR_ABROAD = "seminar_abroad", _("Seminar abroad")
 
 
+class TargetGroup(models.TextChoices):
+    """Whom a visit or seminar is for, as Measure 31 reports it to government (issue 19)."""
+
+    JUSTICE = "justice", _("Justice system")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    MINISTRIES = "ministries", _("Ministries")
+    RESEARCH = "research", _("Research")
+    MEDIA = "media", _("Journalists and opinion makers")
+    NGOS = "ngos", _("NGOs")
+
+
 class Visit(ExplainedDeletionMixin, models.Model):
     """The programme of one delegation's visit, or a seminar abroad with its own audience."""
 
@@ -83,6 +94,13 @@ class Visit(ExplainedDeletionMixin, models.Model):
         help_text=_("The visiting delegation. A seminar abroad may have an open audience instead."),
     )
     audience = models.TextField(_("audience"), blank=True, help_text=_("Who a seminar abroad is for."))
+    target_group = models.CharField(
+        _("target group"),
+        max_length=20,
+        choices=TargetGroup.choices,
+        blank=True,
+        help_text=_("Whom the visit or seminar is for, as the report to government counts it."),
+    )
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     time_zone = TimeZoneField(_("time zone"), default=settings.TIME_ZONE)
@@ -128,6 +146,10 @@ class Visit(ExplainedDeletionMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in VisitKind]), name="visit_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_group__in=["", *(t.value for t in TargetGroup)]),
+                name="visit_target_group_valid",
             ),
         ]
         indexes = [models.Index(fields=["starts_on", "ends_on"])]
