@@ -1,10 +1,11 @@
 """Log lines never carry the secret of a personal link.
 
-A token in `/a/<token>/`, `/p/<token>/...` or `/feeds/[visit/]<token>.ics` is the key to a person's programme,
-feed or answer page. Django writes request paths into its logs (django.request's "Not Found: <path>" and
-"Method Not Allowed", django.server's request line, the "Internal Server Error" of a failing view, with its
-traceback), so every handler of config.settings.LOGGING carries this filter: it masks those segments in the
-message, its arguments and the formatted traceback of every record that reaches a handler, at any level.
+A token in `/a/<token>/`, `/p/<token>/...`, `/s/<token>/` or `/feeds/[visit/]<token>.ics` is the key to a
+person's programme, feed, answer or survey page. Django writes request paths into its logs (django.request's
+"Not Found: <path>" and "Method Not Allowed", django.server's request line, the "Internal Server Error" of a
+failing view, with its traceback), so every handler of config.settings.LOGGING carries this filter: it masks
+those segments in the message, its arguments and the formatted traceback of every record that reaches a
+handler, at any level.
 """
 
 import logging
@@ -13,7 +14,7 @@ import re
 MASK = "[token]"
 # A path segment after /a/ or /p/, or the name of a feed (before .ics), wherever it stands in the line: a
 # path, a request line or a whole URL. Other paths (/admin/, /api/, /plan/) do not match.
-TOKEN_IN_PATH = re.compile(r"(/(?:a|p)/|/feeds/(?:visit/)?)[^/\s\"'?#]+?(?=\.ics\b|[/\s\"'?#]|$)")
+TOKEN_IN_PATH = re.compile(r"(/(?:a|p|s)/|/feeds/(?:visit/)?)[^/\s\"'?#]+?(?=\.ics\b|[/\s\"'?#]|$)")
 
 
 def mask_tokens(text: str) -> str:

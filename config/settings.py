@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "directory",
     # The solver that proposes programmes: reads visits and scheduling, writes through visits.services.
     "proposals",
+    # Surveys after visits and seminars: reads visits, writes to the outbox; its figures feed the report.
+    "evaluations",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -449,6 +451,17 @@ CELERY_BEAT_SCHEDULE["erase-due-personal-data"] = {
     "task": "privacy.tasks.erase_due_personal_data",
     "schedule": 86400.0,
 }
+
+# --- Evaluations (surveys after a visit or seminar) ---------------------------------------------------------
+# A participant's survey link works this many days after it was sent.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)
+# Days after the survey until the one reminder to those who have not answered.
+SURVEY_REMINDER_DAYS = env.int("SURVEY_REMINDER_DAYS", default=7)
+# Surveys go out for visits that ended at most this many days ago (not for every visit of the past when the
+# feature is switched on).
+SURVEY_SEND_WITHIN_DAYS = env.int("SURVEY_SEND_WITHIN_DAYS", default=14)
+# Daily: the surveys of visits that have ended since (evaluations.tasks).
+CELERY_BEAT_SCHEDULE["send-surveys"] = {"task": "evaluations.tasks.send_surveys", "schedule": 86400.0}
 
 # --- API ------------------------------------------------------------------------------------------------
 # Largest request body in bytes, for forms and the API alike (the API answers 413 above it). Uploaded files

@@ -26,7 +26,7 @@ from notifications import calendar, hooks
 from notifications.calendar import Attendee, clean_name
 from notifications.links import expert_links, interpreter_links
 from notifications.models import MessageKind, OutboxMessage
-from notifications.notices import Composed, ComposeError, compose_notice
+from notifications.notices import Composed, ComposeError, compose_notice, person_composer
 from notifications.organizer import organizer_of, taken_off
 from notifications.sessions import (
     SessionFacts,
@@ -243,6 +243,8 @@ def compose_message(
             name = message.user.get_full_name() if message.user is not None else ""
         elif person is None:
             raise ComposeError(f"Outbox message {message.pk} has no recipient")
+        elif (composer := person_composer(message.kind)) is not None:
+            composed, name = composer(message), person.name
         else:
             name = person.name
             url = preloaded.programme_urls[person.pk]

@@ -43,6 +43,8 @@ class MessageKind(models.TextChoices):
     PROGRAMME = "programme", _("Programme")
     REMINDER = "reminder", _("Reminder to answer")
     NOTICE = "notice", _("Notice to coordinators")
+    # A participant's evaluation survey after a visit, or its one reminder (composed by evaluations).
+    SURVEY = "survey", _("Evaluation survey")
 
 
 class OutboxMessage(models.Model):

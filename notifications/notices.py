@@ -39,6 +39,21 @@ def register_notice_composer(notice: str, composer: NoticeComposer) -> None:
         raise ImproperlyConfigured(f"Notice {notice!r} already has a composer: {registered!r}")
 
 
+# Messages to a person of a kind that an app above notifications owns (evaluations' surveys): by kind.
+_person_composers: dict[str, NoticeComposer] = {}
+
+
+def register_person_composer(kind: str, composer: NoticeComposer) -> None:
+    """Compose the messages of `kind` (a MessageKind to a person, not a notice) with `composer`; once."""
+    registered = _person_composers.setdefault(kind, composer)
+    if registered is not composer:
+        raise ImproperlyConfigured(f"Kind {kind!r} already has a composer: {registered!r}")
+
+
+def person_composer(kind: str) -> NoticeComposer | None:
+    return _person_composers.get(kind)
+
+
 def compose_notice(message: OutboxMessage) -> Composed:
     notice = (message.payload or {}).get("notice")
     composer = _notice_composers.get(notice) if isinstance(notice, str) else None
