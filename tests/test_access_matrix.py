@@ -249,7 +249,7 @@ def pages(namespaces: set[str]) -> Iterator[tuple[str, list[str]]]:
     yield from walk(get_resolver().url_patterns, "", [])
 
 
-PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit", "booklets"}
+PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit", "booklets", "evaluations"}
 ROW_PAGES = sorted(name for name, keys in pages(PAGE_NAMESPACES) if keys and name not in SHARED_PAGES)
 
 
@@ -402,6 +402,8 @@ TOKEN_PAGES = {
     "responses:fresh_link": None,
     "responses:interpreter_answer": None,
     "responses:interpreter_fresh_link": None,
+    # A participant's survey link (evaluations): its own token, tried as one that never existed.
+    "survey:survey": None,
 }
 
 
@@ -465,7 +467,7 @@ def test_every_page_is_in_the_matrix():
     for name, keys in pages(PAGE_NAMESPACES):
         assert set(keys) <= set(ID_ROWS) or name in SHARED_PAGES, (name, keys)
     token_pages = {
-        name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages"})
+        name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages", "survey"})
     }
     assert token_pages == set(TOKEN_PAGES)
     root_names = {pattern.name for pattern in get_resolver().url_patterns if getattr(pattern, "name", None)}
