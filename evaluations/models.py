@@ -40,7 +40,8 @@ def validate_translations(value: Any) -> None:
     ):
         raise ValidationError(
             _('Give the translations as {"language code": "text"}, such as {"ru": "…", "lv": "…"}.'),
-            code="invalid",
+            # Not "invalid": a field's own message for that code ("Enter a valid JSON.") would replace this.
+            code="not_translations",
         )
 
 
