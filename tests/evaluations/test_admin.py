@@ -54,3 +54,25 @@ def test_a_coordinator_does_not_keep_the_agencys_questions():
     assert client.get("/admin/evaluations/evaluationsettings/").status_code == 403
     assert client.post("/admin/evaluations/question/add/", form()).status_code == 403
     assert not Question.objects.filter(order=60).exists()
+
+
+def test_the_demo_has_an_evaluated_visit_once_however_often_it_is_loaded():
+    from django.core.management import call_command
+
+    from evaluations.models import SurveyResponse
+    from evaluations.results import survey_results
+    from visits.models import Visit
+
+    coordinator = UserFactory.create(username="coordinator", is_staff=True)
+    call_command("seed_demo_evaluation", "--coordinator", "coordinator")
+    call_command("seed_demo_evaluation", "--coordinator", "coordinator")
+    visit = Visit.objects.get(title__startswith="Social services against trafficking")
+    results = survey_results(visit.pk)
+    assert (results.asked, results.answered) == (4, 3)
+    assert SurveyResponse.objects.filter(survey__visit=visit).count() == 3
+    assert all(r.count == 3 for r in results.ratings)
+    assert list(visit.coordinators.all()) == [coordinator]
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get(f"/plan/visits/{visit.pk}/evaluation/").content.decode()
+    assert "3 of 4 participants answered (75 %)" in page
