@@ -26,6 +26,20 @@ from tests.factories import (
 from tests.notifications.conftest import smtp  # noqa: F401
 from visits.models import ChosenMember, Person, Session, Visit, VisitStatus
 
+
+@pytest.fixture(autouse=True)
+def default_questions(db) -> None:
+    """The questions the data migration seeds, again where a transactional test has emptied the tables."""
+    import importlib
+
+    from django.apps import apps
+
+    from evaluations.models import Question
+
+    if not Question.objects.exists():
+        importlib.import_module("evaluations.migrations.0002_default_questions").seed(apps, None)
+
+
 # The visit runs 22–26 March 2027; surveys go out the day after.
 DAY_AFTER = stockholm(2027, 3, 27, 8, 0)
 

@@ -163,3 +163,15 @@ def test_an_expired_link_says_so_and_saves_nothing(sent, settings):
 def test_an_unknown_link_is_not_found(sent):
     assert Client().get("/s/" + "a" * 43 + "/").status_code == 404
     assert Client().post("/s/" + "a" * 43 + "/", good_answers()).status_code == 404
+
+
+def test_the_token_of_a_survey_link_is_masked_in_the_logs():
+    import logging
+
+    from config.log_filters import MaskTokens
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, "", 0, "Not Found: %s", ("/s/SeCrEt_42/",), None
+    )
+    MaskTokens().filter(record)
+    assert "SeCrEt_42" not in record.getMessage()
