@@ -35,7 +35,8 @@ What each may see, once let in:
 - personal tokens: a visit's tokens go with the visit; a person's with the person, as long as the user
   coordinates something of theirs (`visible_person_tokens`: a member of a delegation the user may see, or
   someone on a visit the user coordinates); the token pages are reached by the token alone
-  (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links).
+  (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links, a
+  participant's survey through evaluations.services.find_recipient). A visit's survey results are the visit's.
 - /metrics (counts of the outbox, no row of anyone's): whoever presents METRICS_TOKEN as a bearer token,
   signed in or not (`may_read_metrics`); nobody when the setting is empty; 404 otherwise.
 """

@@ -141,3 +141,16 @@ def test_the_figures_for_the_report_in_one_query_however_many_visits():
     assert len(as_queryset) == 2
     assert evaluation_figures([]) == []
     assert figures[0].text("sv") == "Hur användbart var programmet för ditt arbete?"
+
+
+def test_the_visits_history_tells_of_the_survey_and_its_answers_naming_no_one(ended):
+    surveys_send(today=DAY_AFTER.date(), now=DAY_AFTER)
+    answer(recipient_of(ended.ilze), 5, 4, "Good.")
+    client = Client()
+    client.force_login(ended.coordinator)
+    response = client.get(reverse("planner:history", args=[ended.visit.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Survey of Police cooperation in Stockholm" in body
+    assert "Evaluation of Police cooperation in Stockholm" in body
+    assert "an anonymous participant" in body
