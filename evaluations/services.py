@@ -104,7 +104,9 @@ def surveys_send(*, today: dt.date, now: dt.datetime | None = None) -> list[Outb
         ]
         if not wanted:
             continue
-        survey = Survey.objects.select_for_update().filter(visit=visit).first()
+        # The visit's row is the lock: two runs at once (two beats) make one survey and ask each person once.
+        Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk").first()
+        survey = Survey.objects.filter(visit=visit).first()
         if survey is None:
             if questions is None:
                 questions = list(Question.objects.filter(active=True))

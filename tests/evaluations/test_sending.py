@@ -125,3 +125,35 @@ def test_the_setting_at_the_time_of_sending_holds_for_the_survey(ended):
     EvaluationSettings.objects.update(anonymous=True)
     surveys_send(today=dt.date(2027, 3, 28))
     assert Survey.objects.get(visit=ended.visit).anonymous is False
+
+
+def test_beat_runs_the_task_daily(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["send-surveys"] == {
+        "task": "evaluations.tasks.send_surveys",
+        "schedule": 86400.0,
+    }
+    assert send_surveys.name == "evaluations.tasks.send_surveys"
+
+
+def test_a_seminar_abroad_asks_its_delegation_and_the_audience_other_apps_register(ended):
+    from evaluations import participants
+    from evaluations.services import surveys_send
+    from tests.factories import PersonFactory
+    from visits.models import Visit
+
+    Visit.objects.filter(pk=ended.visit.pk).update(kind=Visit.Kind.SEMINAR_ABROAD)
+    guest = PersonFactory.create(
+        name="Anjali Shrestha", email="anjali@ngo.example.np", preferred_language="ne"
+    )
+
+    def registrants(visit_ids):
+        return {visit_id: {guest.pk} for visit_id in visit_ids}
+
+    participants.register_participants(registrants)
+    try:
+        written = surveys_send(today=DAY_AFTER.date(), now=DAY_AFTER)
+    finally:
+        participants._sources.remove(registrants)
+    asked = {m.person_id for m in written}
+    assert asked == {ended.ilze.pk, ended.sara.pk, ended.oleg.pk, guest.pk}
+    assert {m.language for m in written if m.person_id == guest.pk} == {"ne"}
