@@ -7,6 +7,7 @@ from django.utils import timezone
 from evaluations.models import SurveyAnswer, SurveyRecipient, SurveyResponse
 from evaluations.services import surveys_send
 from tests.browser.conftest import PHONE, screenshot
+from tests.browser.test_content_security_policy import LISTEN, violations
 from tests.evaluations.conftest import default_questions, ended, survey_path  # noqa: F401
 from tests.responses.conftest import deliver_due
 
@@ -20,6 +21,9 @@ def test_a_participant_answers_the_survey_from_a_phone(mail, ended, live_server,
     surveys_send(today=ended.visit.ends_on + timezone.timedelta(days=1), now=timezone.now())
     deliver_due()
     (received,) = [r for r in mail.handler.received if r.rcpt_tos == [ended.ilze.email]]
+    console: list[str] = []
+    phone.on("console", lambda message: console.append(message.text))
+    phone.add_init_script(LISTEN)
     phone.goto(live_server.url + survey_path(received.raw))
     assert phone.get_by_role("heading", level=1).inner_text() == f"How was {ended.visit.title}?"
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -37,6 +41,7 @@ def test_a_participant_answers_the_survey_from_a_phone(mail, ended, live_server,
     phone.get_by_role("button", name="Send my answers").click()
     phone.wait_for_load_state()
     assert "Thank you" in phone.content()
+    assert violations(phone, console) == []  # the page runs under the site's Content-Security-Policy
     (response,) = SurveyResponse.objects.all()
     assert response.recipient is None  # anonymous
     assert {(a.rating, a.text) for a in SurveyAnswer.objects.all()} == {
