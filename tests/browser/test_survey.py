@@ -36,7 +36,10 @@ def test_a_participant_answers_the_survey_from_a_phone(mail, ended, live_server,
     assert not SurveyResponse.objects.exists()
     # The text typed is still there; choose a rating and send.
     assert phone.get_by_label(TAKE_HOME).input_value() == "The joint interviews with the police."
-    phone.locator("fieldset", has_text=USEFUL).get_by_label("4").check()
+    rating = phone.locator("fieldset", has_text=USEFUL).get_by_label("4")
+    box = rating.locator("xpath=..").bounding_box()
+    assert box is not None and box["height"] >= 44  # a thumb-sized choice
+    rating.check()
     screenshot(phone, "survey-phone")
     phone.get_by_role("button", name="Send my answers").click()
     phone.wait_for_load_state()
