@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "directory",
     # The solver that proposes programmes: reads visits and scheduling, writes through visits.services.
     "proposals",
+    # The report to government: counts what the apps above hold, changes nothing.
+    "reports",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
