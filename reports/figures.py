@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import get_language, gettext
 from django_countries import countries
 
@@ -133,22 +133,29 @@ def session_length(prefix: str = "") -> ExpressionWrapper:
 # --- What each figure counts, as querysets over the counted visits ---
 
 
+def visit_and_member(visit: str, member: str) -> Concat:
+    """One value naming a visit and a member of its delegation ("12:345"), so that "this member on this
+    visit" is one uncorrelated IN (a hashed lookup) rather than a subquery run for each member."""
+    return Concat(Cast(visit, CharField()), Value(":"), Cast(member, CharField()), output_field=CharField())
+
+
 def participations(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     """One row for each visit and each member of its delegation who is on at least one of its sessions not
-    cancelled (the roster's rule, in the database): `member` is the DelegationMember's id. A member is in a
-    delegation once, so each row is one person on one visit."""
-    live = Session.objects.exclude(status=Session.Status.CANCELLED)
+    cancelled (the roster's rule, in the database): every member where the visit has a session of the whole
+    delegation, else the members chosen for one of its sessions. A member is in a delegation once, so each
+    row is one person on one visit."""
+    live = Session.objects.exclude(status=Session.Status.CANCELLED).filter(visit__in=visits.values("pk"))
     whole = live.filter(attendance=SessionAttendance.DELEGATION).values("visit")
-    chosen = ChosenMember.objects.filter(
-        member=OuterRef("member"),
-        session__visit=OuterRef("pk"),
-        session__attendance=SessionAttendance.CHOSEN,
-    ).exclude(session__status=Session.Status.CANCELLED)
+    chosen = (
+        ChosenMember.objects.filter(session__in=live.filter(attendance=SessionAttendance.CHOSEN))
+        .annotate(key=visit_and_member("session__visit", "member"))
+        .values("key")
+    )
     # Joins made by alias() and values() are shared; a second filter() on the members would join them again.
     return (
-        visits.alias(member=F("delegation__members"))
+        visits.alias(member=F("delegation__members"), key=visit_and_member("pk", "delegation__members"))
         .filter(member__isnull=False)
-        .filter(Q(pk__in=whole) | Exists(chosen))
+        .filter(Q(pk__in=whole) | Q(key__in=chosen))
     )
 
 

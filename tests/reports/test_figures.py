@@ -101,3 +101,34 @@ def test_a_section_can_be_added_to_the_report():
 
     report = report_figures(Visit.objects.all(), Period.year(2025), extra=[visits_listed])
     assert report.sections[-1].rows == (Row("Counted", (3,)),)
+
+
+def test_a_member_chosen_on_one_visit_of_their_delegation_is_not_counted_on_another():
+    """Two visits of one delegation, each for chosen members only: each counts the members chosen for it."""
+    import datetime as dt
+
+    from tests.factories import DelegationMemberFactory, SessionFactory, VisitFactory
+    from visits.models import ChosenMember, Session
+
+    first = VisitFactory(
+        status=Visit.Status.COMPLETED, starts_on=dt.date(2025, 4, 1), ends_on=dt.date(2025, 4, 2)
+    )
+    second = VisitFactory(
+        delegation=first.delegation,
+        status=Visit.Status.COMPLETED,
+        starts_on=dt.date(2025, 9, 1),
+        ends_on=dt.date(2025, 9, 2),
+    )
+    one, other = (DelegationMemberFactory(delegation=first.delegation) for _ in range(2))
+    for visit, member in ((first, one), (first, other), (second, other)):
+        day = dt.datetime.combine(visit.starts_on, dt.time(10), tzinfo=dt.UTC)
+        session = SessionFactory(
+            visit=visit,
+            starts_at=day,
+            ends_at=day + dt.timedelta(hours=1),
+            attendance=Session.Attendance.CHOSEN,
+        )
+        ChosenMember.objects.create(session=session, member=member)
+    report = report_figures(Visit.objects.all(), Period.year(2025))
+    assert rows(report, "summary")["Participants (counted once per visit)"] == (3,)
+    assert rows(report, "summary")["Different people among the participants"] == (2,)
