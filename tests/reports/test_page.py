@@ -167,3 +167,7 @@ def build_more() -> None:
         ends_at=dt.datetime(2025, 5, 5, 11, tzinfo=dt.UTC),
     )
     SessionExpertFactory(session=session, response="confirmed")
+
+
+def test_the_planner_dashboard_links_to_the_report(agency):
+    assert f'href="{reverse("reports:report")}"' in agency.get(reverse("planner:dashboard")).content.decode()
