@@ -31,7 +31,7 @@ is the same as a subquery), so that it too stays one query whatever the period.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import CharField, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
@@ -97,10 +97,17 @@ class Section:
 class Scope:
     period: Period
     visits: QuerySet[Visit]  # the counted visits the reader may see, not yet evaluated
+    # Grouped rows that several sections read (the summary and a section), asked of the database once.
+    kept: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     @property
     def visit_ids(self) -> QuerySet[Visit, Any]:
         return self.visits.values("pk")
+
+    def once(self, key: str, rows: Callable[[], Iterable[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+        if key not in self.kept:
+            self.kept[key] = list(rows())
+        return self.kept[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +186,53 @@ def hosted_sessions(visits: QuerySet[Visit]) -> QuerySet[Session]:
     )
 
 
+# --- Grouped rows, each one query, shared by the summary and the sections ---
+
+
+def participant_rows(scope: Scope) -> list[tuple[Any, ...]]:
+    """(kind, target group, gender, participants) for each group."""
+    return scope.once(
+        "participants",
+        lambda: (
+            participations(scope.visits)
+            .values_list("kind", "target_group", "delegation__members__person__gender")
+            .annotate(n=Count("delegation__members"))
+        ),
+    )
+
+
+def expert_rows(scope: Scope) -> list[tuple[Any, ...]]:
+    """(organisation, its name, its country, experts, sessions, their time) for each experts' organisation.
+    A person has one organisation, so the experts of the rows add up to the experts of the period."""
+    return scope.once(
+        "experts",
+        lambda: (
+            expert_time(scope.visits)
+            .values_list(
+                "person__organisation", "person__organisation__name", "person__organisation__country"
+            )
+            .annotate(
+                experts=Count("person", distinct=True),
+                sessions=Count("session", distinct=True),
+                time=Sum(session_length("session__")),
+            )
+        ),
+    )
+
+
+def host_rows(scope: Scope) -> list[tuple[Any, ...]]:
+    """(host organisation, its name, visits, sessions, their time) for each host, None for sessions with
+    none. Each session is in one row."""
+    return scope.once(
+        "hosts",
+        lambda: (
+            hosted_sessions(scope.visits)
+            .values_list("host", "host_name")  # type: ignore[misc]  # annotations django-stubs does not follow
+            .annotate(visits=Count("visit", distinct=True), sessions=Count("pk"), time=Sum(session_length()))
+        ),
+    )
+
+
 # --- Helpers for sections split by the kind of visit ---
 
 
@@ -221,24 +275,19 @@ def sorted_rows(rows: Iterable[Row], by: int) -> tuple[Row, ...]:
 def summary(scope: Scope) -> Section:
     kinds = {row["kind"]: row["n"] for row in scope.visits.values("kind").annotate(n=Count("pk"))}
     people = participations(scope.visits).aggregate(
-        participants=Count("delegation__members"), people=Count("delegation__members__person", distinct=True)
+        people=Count("delegation__members__person", distinct=True)
     )
-    experts = expert_time(scope.visits).aggregate(
-        experts=Count("person", distinct=True), hours=Sum(session_length("session__"))
-    )
-    hosts = hosted_sessions(scope.visits).aggregate(
-        hosts=Count("host", distinct=True), sessions=Count("pk"), hours=Sum(session_length())
-    )
+    experts, hosts = expert_rows(scope), host_rows(scope)
     figures: list[tuple[str, Number]] = [
         (gettext("Study visits"), kinds.get(Visit.Kind.STUDY_VISIT, 0)),
         (gettext("Seminars abroad"), kinds.get(Visit.Kind.SEMINAR_ABROAD, 0)),
-        (gettext("Participants (counted once per visit)"), people["participants"]),
+        (gettext("Participants (counted once per visit)"), sum(row[-1] for row in participant_rows(scope))),
         (gettext("Different people among the participants"), people["people"]),
-        (gettext("Sessions held"), hosts["sessions"]),
-        (gettext("Hours of programme"), hours(hosts["hours"])),
-        (gettext("Experts"), experts["experts"]),
-        (gettext("Experts' hours"), hours(experts["hours"])),
-        (gettext("Host organisations"), hosts["hosts"]),
+        (gettext("Sessions held"), sum(row[3] for row in hosts)),
+        (gettext("Hours of programme"), hours(sum((row[4] for row in hosts if row[4]), dt.timedelta()))),
+        (gettext("Experts"), sum(row[3] for row in experts)),
+        (gettext("Experts' hours"), hours(sum((row[5] for row in experts if row[5]), dt.timedelta()))),
+        (gettext("Host organisations"), sum(1 for row in hosts if row[0] is not None)),
     ]
     return Section(
         key="summary",
@@ -339,12 +388,10 @@ def visits_by_sector(scope: Scope) -> Section:
 
 def participants_by_gender(scope: Scope) -> Section:
     labels = dict(Gender.choices)
-    rows = (
-        participations(scope.visits)
-        .values_list("kind", "delegation__members__person__gender")
-        .annotate(n=Count("delegation__members"))
-    )
-    counts = [(str(labels.get(gender, "")) or not_stated(), kind, n) for kind, gender, n in rows]
+    counts = [
+        (str(labels.get(gender, "")) or not_stated(), kind, n)
+        for kind, _group, gender, n in participant_rows(scope)
+    ]
     return Section(
         key="gender",
         title=gettext("Participants by gender"),
@@ -361,12 +408,10 @@ def participants_by_gender(scope: Scope) -> Section:
 
 def participants_by_target_group(scope: Scope) -> Section:
     labels = dict(TargetGroup.choices)
-    rows = (
-        participations(scope.visits)
-        .values_list("kind", "target_group")
-        .annotate(n=Count("delegation__members"))
-    )
-    counts = [(str(labels.get(group, "")) or not_stated(), kind, n) for kind, group, n in rows]
+    counts = [
+        (str(labels.get(group, "")) or not_stated(), kind, n)
+        for kind, group, _gender, n in participant_rows(scope)
+    ]
     return Section(
         key="participant-target-groups",
         title=gettext("Participants by target group"),
@@ -379,18 +424,9 @@ def participants_by_target_group(scope: Scope) -> Section:
 
 
 def experts_by_organisation(scope: Scope) -> Section:
-    rows = (
-        expert_time(scope.visits)
-        .values_list("person__organisation", "person__organisation__name", "person__organisation__country")
-        .annotate(
-            experts=Count("person", distinct=True),
-            sessions=Count("session", distinct=True),
-            time=Sum(session_length("session__")),
-        )
-    )
     found = [
         Row(f"{name} ({country})" if name else not_stated(), (experts, sessions, hours(time)))
-        for _pk, name, country, experts, sessions, time in rows
+        for _pk, name, country, experts, sessions, time in expert_rows(scope)
     ]
     return Section(
         key="experts",
@@ -411,14 +447,9 @@ def experts_by_organisation(scope: Scope) -> Section:
 
 
 def host_organisations(scope: Scope) -> Section:
-    rows = (
-        hosted_sessions(scope.visits)
-        .values_list("host", "host_name")  # type: ignore[misc]  # annotations django-stubs does not follow
-        .annotate(visits=Count("visit", distinct=True), sessions=Count("pk"), time=Sum(session_length()))
-    )
     found = [
         Row(name or gettext("No host organisation"), (visits, sessions, hours(time)))
-        for _pk, name, visits, sessions, time in rows
+        for _pk, name, visits, sessions, time in host_rows(scope)
     ]
     return Section(
         key="hosts",

@@ -140,7 +140,7 @@ def test_the_page_costs_the_same_queries_for_one_visit_and_for_many(agency):
     few = queries(agency)
     for _ in range(3):
         build_more()
-    assert queries(agency) == few == 16
+    assert queries(agency) == few == 13
 
 
 def build_more() -> None:
