@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "proposals",
     # Surveys after visits and seminars: reads visits, writes to the outbox; its figures feed the report.
     "evaluations",
+    # The report to government: counts what the apps above hold, changes nothing.
+    "reports",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",

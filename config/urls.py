@@ -20,6 +20,7 @@ urlpatterns = [
     path("plan/", include("planner.urls")),
     path("plan/", include("booklets.urls")),
     path("plan/", include("evaluations.planner_urls")),
+    path("plan/", include("reports.urls")),
     path("directory/personal-data/", include("privacy.urls")),
     path("directory/", include("directory.urls")),
     path("api/", include("api.urls")),

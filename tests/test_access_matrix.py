@@ -14,10 +14,12 @@ Each list below must name every page of its kind: a page added without joining t
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -42,7 +44,7 @@ from tests.factories import (
     UserFactory,
     stockholm,
 )
-from visits.models import Session
+from visits.models import Session, Visit
 from visits.roles import agency_admins_group, coordinators_group
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +251,7 @@ def pages(namespaces: set[str]) -> Iterator[tuple[str, list[str]]]:
     yield from walk(get_resolver().url_patterns, "", [])
 
 
-PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit", "booklets", "evaluations"}
+PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit", "booklets", "evaluations", "reports"}
 ROW_PAGES = sorted(name for name, keys in pages(PAGE_NAMESPACES) if keys and name not in SHARED_PAGES)
 
 
@@ -331,6 +333,40 @@ def test_the_search_finds_annas_rows_for_anna_and_the_agency_admin_only(world):
         for kind, (query, pk) in searches.items():
             found = found_by(client, who, query)
             assert (pk in found.get(kind, set())) == (who in {"anna", "agency"}), (who, kind, query)
+    assert fingerprint() == before
+
+
+# --- The report to government: it takes no id, and counts only the visits each may see ---
+
+REPORT_PAGES = {"reports:report", "reports:export"}
+
+
+def study_visits_counted(response: Any) -> int:
+    """The report's "Study visits" figure, from the page or from the workbook's first sheet."""
+    if response.get("Content-Type", "").startswith("text/html"):
+        return dict((row.label, row.values[0]) for row in response.context["report"].summary.rows)[
+            "Study visits"
+        ]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return dict((row[0], row[1]) for row in sheet.iter_rows(values_only=True))["Study visits"]
+
+
+@pytest.mark.parametrize("name", sorted(REPORT_PAGES))
+def test_the_report_counts_annas_visit_for_anna_and_the_agency_admin_only(world, name):
+    """Anna's visit and Bertil's are both counted (planned); each coordinator's report counts their own."""
+    Visit.objects.update(status="planned")  # a draft is not counted at all
+    url = reverse(name) + "?from=2027-01-01&to=2027-12-31"
+    clients = {who: browser(world, who) for who in ("anna", "agency", *HOSTILE)}  # signing in is a write
+    before = fingerprint()
+    for who, client in clients.items():
+        response = client.get(url)
+        if who == "anonymous":
+            assert page_outcome(response) == "login"
+            continue
+        assert response.status_code == 200, (who, url)
+        expected = {"anna": 1, "bertil": 1, "agency": 2, "guest": 0}[who]
+        assert study_visits_counted(response) == expected, (who, url)
+        assert page_outcome(client.post(url)) == 405
     assert fingerprint() == before
 
 
@@ -466,6 +502,7 @@ def test_every_page_is_in_the_matrix():
     assert collections - set(API_ROWS) - API_SHARED <= {"sessions", "schema"}, collections
     for name, keys in pages(PAGE_NAMESPACES):
         assert set(keys) <= set(ID_ROWS) or name in SHARED_PAGES, (name, keys)
+    assert {name for name, _ in pages({"reports"})} == REPORT_PAGES
     token_pages = {
         name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages", "survey"})
     }

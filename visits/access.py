@@ -37,6 +37,8 @@ What each may see, once let in:
   someone on a visit the user coordinates); the token pages are reached by the token alone
   (notifications.tokens.find_person_token and find_visit_token, responses through notifications.links, a
   participant's survey through evaluations.services.find_recipient). A visit's survey results are the visit's.
+- the report to government (reports): figures over the visits the user may see (`visits_for_user`): an agency
+  admin's over every visit, a coordinator's over the visits they coordinate.
 - /metrics (counts of the outbox, no row of anyone's): whoever presents METRICS_TOKEN as a bearer token,
   signed in or not (`may_read_metrics`); nobody when the setting is empty; 404 otherwise.
 """
