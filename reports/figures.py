@@ -21,7 +21,10 @@ What is counted (the page says the same in the readers' words, `COUNTING_RULES`)
   personal data (privacy.redactors keeps the person's row, organisation and gender) leaves every figure as
   it was;
 - host organisations: the session's host, or else its venue's (as the host sheets have it:
-  booklets.hostsheets.host_of), on sessions not cancelled, with the sessions' hours.
+  booklets.hostsheets.host_of), on sessions not cancelled, with the sessions' hours;
+- evaluations: per rating question of the participants' surveys (evaluations.figures), the number of ratings
+  and their average over the counted visits; ratings hang on the surveys, not on people, so they too survive
+  erasure.
 
 To add a section: write a function `(Scope) -> Section` and add it to `SECTIONS` (or pass `extra` to
 `report_figures`). It gets the counted visits as an unevaluated queryset (`scope.visits`; `scope.visit_ids`
@@ -39,6 +42,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import get_language, gettext
 from django_countries import countries
 
+from evaluations.figures import evaluation_figures
 from visits.models import (
     ChosenMember,
     Gender,
@@ -468,6 +472,26 @@ def host_organisations(scope: Scope) -> Section:
     )
 
 
+def evaluation_results(scope: Scope) -> Section:
+    language = get_language() or "en"
+    found = [
+        Row(figure.text(language), (figure.count, round(figure.average or 0.0, 1)))
+        for figure in evaluation_figures(scope.visit_ids)
+    ]
+    return Section(
+        key="evaluations",
+        title=gettext("Evaluation results"),
+        sheet=gettext("Evaluations"),
+        explanation=gettext(
+            "The participants' ratings (1 to 5) in the surveys sent after each visit and seminar: how many "
+            "rated each question and the average rating."
+        ),
+        label_heading=gettext("Question"),
+        columns=(Column(gettext("Ratings"), charted=False), Column(gettext("Average (1–5)"))),
+        rows=tuple(found),
+    )
+
+
 SectionBuilder = Callable[[Scope], Section]
 
 SECTIONS: list[SectionBuilder] = [
@@ -479,6 +503,7 @@ SECTIONS: list[SectionBuilder] = [
     participants_by_target_group,
     experts_by_organisation,
     host_organisations,
+    evaluation_results,
 ]
 
 

@@ -132,3 +132,19 @@ def test_a_member_chosen_on_one_visit_of_their_delegation_is_not_counted_on_anot
     report = report_figures(Visit.objects.all(), Period.year(2025))
     assert rows(report, "summary")["Participants (counted once per visit)"] == (3,)
     assert rows(report, "summary")["Different people among the participants"] == (2,)
+
+
+def test_evaluation_results_average_the_ratings_of_counted_visits_only():
+    from evaluations.models import Question, Survey, SurveyAnswer, SurveyResponse
+
+    world = build(2025)
+    draft = Visit.objects.get(status=Visit.Status.DRAFT)
+    question = Question.objects.filter(kind=Question.Kind.RATING).order_by("order", "pk").first()
+    assert question is not None
+    for visit, ratings in ((world.study, [5, 4]), (world.seminar, [3]), (draft, [1, 1])):
+        survey = Survey.objects.create(visit=visit, anonymous=True)
+        for rating in ratings:
+            response = SurveyResponse.objects.create(survey=survey, submitted_on=visit.ends_on)
+            SurveyAnswer.objects.create(response=response, question=question, rating=rating)
+    report = report_figures(Visit.objects.all(), Period.year(2025))
+    assert rows(report, "evaluations") == {question.text_en: (3, 4.0)}
