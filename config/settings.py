@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "directory",
     # The solver that proposes programmes: reads visits and scheduling, writes through visits.services.
     "proposals",
+    # Open registration for seminars abroad: registrants become members of the seminar's audience.
+    "registration",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -390,6 +392,18 @@ FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
 # (notifications.feed_cache): a Redis URL (redis://host:6379/2) shared by every process, or, unset, memory in
 # each process (enough for one process; the first poll in another one builds what it lacks).
 FEED_CACHE_URL = env.str("FEED_CACHE_URL", default="")
+# Where the public registration form counts requests per address (registration.throttle): a Redis URL
+# (redis://host:6379/3) shared by every process, or, unset, memory in each process.
+THROTTLE_CACHE_URL = env.str("THROTTLE_CACHE_URL", default="")
+# At most this many registrations (posted forms) from one address per window.
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
+REGISTRATION_RATE_WINDOW_SECONDS = env.int("REGISTRATION_RATE_WINDOW_SECONDS", default=600)
+# How often beat lets lapsed offers of a freed place go, and offers the place to the next on the list.
+REGISTRATION_OFFER_SWEEP_SECONDS = env.int("REGISTRATION_OFFER_SWEEP_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["expire-registration-offers"] = {
+    "task": "registration.tasks.expire_offers",
+    "schedule": float(REGISTRATION_OFFER_SWEEP_SECONDS),
+}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "feeds": (
@@ -405,6 +419,12 @@ CACHES = {
             "TIMEOUT": 7 * 86400,
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
+    ),
+    # Counters of requests per client address (registration.throttle): shared by every process in Redis.
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": THROTTLE_CACHE_URL}
+        if THROTTLE_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
     ),
 }
 

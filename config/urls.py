@@ -19,6 +19,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("plan/", include("planner.urls")),
     path("plan/", include("booklets.urls")),
+    path("plan/", include("registration.urls")),
     path("directory/personal-data/", include("privacy.urls")),
     path("directory/", include("directory.urls")),
     path("api/", include("api.urls")),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("responses.urls")),
     path("", include("booklets.token_urls")),
+    path("", include("registration.public_urls")),
 ]
