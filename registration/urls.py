@@ -7,10 +7,10 @@ from registration import views
 app_name = "registration"
 
 urlpatterns = [
-    path("visits/<int:visit_id>/registration/", views.settings_view, name="settings"),
-    path("visits/<int:visit_id>/registration/check-in/", views.check_in_view, name="check_in"),
+    path("visits/<int:seminar_id>/registration/", views.settings_view, name="settings"),
+    path("visits/<int:seminar_id>/registration/check-in/", views.check_in_view, name="check_in"),
     path(
-        "visits/<int:visit_id>/registration/check-in/<int:registration_id>/",
+        "visits/<int:seminar_id>/registration/check-in/<int:registration_id>/",
         views.check_in_tick,
         name="check_in_tick",
     ),

@@ -21,8 +21,8 @@ from visits.services.base import Refused
 
 @signed_in_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def settings_view(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = access_seminar(request.user, visit_id)
+def settings_view(request: HttpRequest, seminar_id: int) -> HttpResponse:
+    visit = access_seminar(request.user, seminar_id)
     current = RegistrationSettings.objects.filter(visit=visit).first()
     initial = {} if current is not None else {"closes_at": visit.window_starts_at}
     with timezone.override(visit.zone):
@@ -64,9 +64,9 @@ def settings_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @signed_in_required
 @require_safe
-def check_in_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+def check_in_view(request: HttpRequest, seminar_id: int) -> HttpResponse:
     """Everyone with a place, to tick as they arrive, each with the QR code of their personal page."""
-    visit = access_seminar(request.user, visit_id)
+    visit = access_seminar(request.user, seminar_id)
     registrations = list(
         Registration.objects.filter(visit=visit, status=RegistrationStatus.CONFIRMED)
         .select_related("person")
@@ -91,8 +91,8 @@ def check_in_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @signed_in_required
 @require_POST
-def check_in_tick(request: HttpRequest, visit_id: int, registration_id: int) -> HttpResponse:
-    visit = access_seminar(request.user, visit_id)
+def check_in_tick(request: HttpRequest, seminar_id: int, registration_id: int) -> HttpResponse:
+    visit = access_seminar(request.user, seminar_id)
     registration = Registration.objects.filter(
         visit=visit, pk=registration_id, status=RegistrationStatus.CONFIRMED
     ).first()
