@@ -204,7 +204,7 @@ def test_two_registrations_for_the_last_place_do_not_both_get_it(seminar):
         try:
             barrier.wait()
             registration_submit(settings_row=seminar.settings, answers=answers(n))
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
