@@ -423,7 +423,7 @@ TOKEN_PAGES = {
     "responses:fresh_link": None,
     "responses:interpreter_answer": None,
     "responses:interpreter_fresh_link": None,
-    # The public registration page (by the seminar's key) and a registrant's signed links (registration.links).
+    # The public registration page (by the seminar's key) and a registrant's signed links.
     "registration_public:register": None,
     "registration_public:sent": None,
     "registration_public:cancel": None,

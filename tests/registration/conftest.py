@@ -15,6 +15,7 @@ from django.urls import reverse
 from registration.models import Registration, RegistrationSettings
 from registration.services import registration_settings_save
 from tests.factories import SessionFactory, UserFactory, VisitFactory
+from tests.notifications.conftest import smtp  # noqa: F401 (a fixture)
 from visits.models import Session, Visit
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)

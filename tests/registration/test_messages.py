@@ -11,7 +11,7 @@ from notifications.models import OutboxMessage
 from notifications.sessions import session_uid
 from notifications.tasks import deliver_outbox
 from registration.models import Registration
-from tests.notifications.conftest import parse_ics, publish, smtp  # noqa: F401
+from tests.notifications.conftest import parse_ics, publish
 from tests.registration.conftest import form_data, register, registration_of
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 LINK = re.compile(r"https?://[^\s\"'<>\\]+")
 
 
-def sent(smtp, to: str):  # noqa: F811
+def sent(smtp, to: str):
     ids = list(OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True))
     if ids:
         deliver_outbox(ids)
@@ -34,7 +34,7 @@ def calendar_part(message):
 
 def test_the_confirmation_carries_the_invitation_and_the_personal_page(
     client, seminar, smtp, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     publish(seminar.visit)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert register(client, seminar).status_code == 302
@@ -79,7 +79,7 @@ def test_the_confirmation_carries_the_invitation_and_the_personal_page(
 
 def test_before_the_programme_is_published_the_confirmation_has_no_calendar_and_says_so(
     client, seminar, smtp
-):  # noqa: F811
+):
     register(client, seminar)
     (message,) = sent(smtp, "registrant1@ngo.example.org")
     assert not [p for p in message.walk() if p.get_content_type() == "text/calendar"]
@@ -89,7 +89,7 @@ def test_before_the_programme_is_published_the_confirmation_has_no_calendar_and_
     )
 
 
-def test_the_waiting_lists_message_and_the_offer_say_what_to_do(client, seminar, smtp):  # noqa: F811
+def test_the_waiting_lists_message_and_the_offer_say_what_to_do(client, seminar, smtp):
     for n in (1, 2, 3):
         register(client, seminar, n=n)
     (waiting,) = sent(smtp, "registrant3@ngo.example.org")
@@ -112,7 +112,7 @@ def test_the_waiting_lists_message_and_the_offer_say_what_to_do(client, seminar,
     assert any("/registration/offer/" in link for link in LINK.findall(body))
 
 
-def test_a_swedish_registrant_is_written_to_in_swedish(client, seminar, smtp):  # noqa: F811
+def test_a_swedish_registrant_is_written_to_in_swedish(client, seminar, smtp):
     client.post(seminar.url, form_data(), HTTP_ACCEPT_LANGUAGE="sv", REMOTE_ADDR="192.0.2.1")
     (message,) = sent(smtp, "registrant1@ngo.example.org")
     assert message["Subject"] == "Din plats på Seminar in Vilnius är bekräftad"

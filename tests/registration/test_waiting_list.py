@@ -32,7 +32,7 @@ def offer_url(registration: Registration) -> str:
 def events(n: int) -> list[str]:
     registration = registration_of(n)
     rows = OutboxMessage.objects.filter(payload__registration=registration.pk).order_by("pk")
-    return [row.payload["event"] for row in rows]
+    return [(row.payload or {})["event"] for row in rows]
 
 
 def is_member(n: int) -> bool:
