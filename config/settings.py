@@ -469,6 +469,10 @@ CELERY_BEAT_SCHEDULE["erase-due-personal-data"] = {
     "task": "privacy.tasks.erase_due_personal_data",
     "schedule": 86400.0,
 }
+CELERY_BEAT_SCHEDULE["erase-due-registrants"] = {
+    "task": "registration.tasks.erase_due_registrants",
+    "schedule": 86400.0,
+}
 
 # --- API ------------------------------------------------------------------------------------------------
 # Largest request body in bytes, for forms and the API alike (the API answers 413 above it). Uploaded files

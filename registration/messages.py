@@ -21,7 +21,7 @@ from notifications.notices import Composed, ComposeError
 from notifications.sessions import event_status, facts_of_session, session_event, with_facts
 from notifications.tokens import person_token, programme_url_of
 from registration.links import cancel_url, offer_deadline_text, offer_url
-from registration.models import Registration, RegistrationStatus
+from registration.models import ACTIVE, Registration
 from visits.models import Session
 
 SUBJECTS = {
@@ -97,7 +97,8 @@ def compose_registration_message(message: OutboxMessage) -> Composed:
         "visit": visit,
         "when": seminar_dates(registration),
         "programme_url": url,
-        "cancel_url": cancel_url(registration) if registration.status != RegistrationStatus.CANCELLED else "",
+        # Only while there is something to cancel.
+        "cancel_url": cancel_url(registration) if registration.status in ACTIVE else "",
         "offer_url": offer_url(registration) if event == "offered" else "",
         "offer_expires": offer_deadline_text(registration),
         "sessions": [facts_of_session(s) for s in sessions],
