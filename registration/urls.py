@@ -14,4 +14,9 @@ urlpatterns = [
         views.check_in_tick,
         name="check_in_tick",
     ),
+    path(
+        "visits/<int:seminar_id>/registration/<int:registration_id>/cancel/",
+        views.registration_cancel_view,
+        name="cancel",
+    ),
 ]

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from booklets.qr import qr_data_uri
 from notifications.tokens import absolute, person_tokens, programme_url_of
 from registration.forms import RegistrationSettingsForm
-from registration.models import HOLDING, Registration, RegistrationSettings, RegistrationStatus
-from registration.services import registration_check_in, registration_settings_save
+from registration.models import ACTIVE, HOLDING, Registration, RegistrationSettings, RegistrationStatus
+from registration.services import registration_cancel, registration_check_in, registration_settings_save
 from visits.access import access_seminar, actor_of, signed_in_required
 from visits.services.base import Refused
 
@@ -58,6 +58,7 @@ def settings_view(request: HttpRequest, seminar_id: int) -> HttpResponse:
             "registrations": registrations,
             "counts": counts,
             "zone": visit.time_zone,
+            "active": sorted(ACTIVE),
         }
         return render(request, "registration/planner/settings.html", context, status=status)
 
@@ -107,3 +108,23 @@ def check_in_tick(request: HttpRequest, seminar_id: int, registration_id: int) -
     return HttpResponseRedirect(
         reverse("registration:check_in", args=[visit.pk]) + f"#registration-{registration.pk}"
     )
+
+
+@signed_in_required
+@require_POST
+def registration_cancel_view(request: HttpRequest, seminar_id: int, registration_id: int) -> HttpResponse:
+    """A coordinator cancels a registration (the registrant asked by phone, say): as from the registrant's own
+    link, a place it held goes to the first waiting, and the registrant is told."""
+    visit = access_seminar(request.user, seminar_id)
+    registration = (
+        Registration.objects.select_related("person", "visit")
+        .filter(visit=visit, pk=registration_id, status__in=list(ACTIVE))
+        .first()
+    )
+    if registration is None:
+        raise Http404(gettext("No registrant with that number at this seminar."))
+    registration_cancel(registration=registration, actor=actor_of(request))
+    messages.success(
+        request, gettext("The registration of %(name)s is cancelled.") % {"name": registration.person.name}
+    )
+    return HttpResponseRedirect(reverse("registration:settings", args=[visit.pk]))

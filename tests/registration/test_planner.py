@@ -113,3 +113,27 @@ def test_more_places_offer_them_to_those_waiting(client, seminar):
     }
     registration_settings_save(visit=seminar.visit, data=data, actor=seminar.coordinator)
     assert registration_of(3).status == "offered"
+
+
+def test_a_coordinator_cancels_a_registration_and_the_place_moves_on(client, seminar):
+    for n in (1, 2, 3):
+        register(client, seminar, n=n)
+    first = registration_of(1)
+    url = reverse("registration:cancel", args=[seminar.visit.pk, first.pk])
+    bertil = signed_in(UserFactory.create(username="bertil3", is_staff=True))
+    assert bertil.post(url).status_code == 404
+    rita = signed_in(seminar.coordinator)
+    page = rita.get(reverse("registration:settings", args=[seminar.visit.pk])).content.decode()
+    assert url in page
+    assert rita.get(url).status_code == 405
+    response = rita.post(url)
+    assert response.status_code == 302
+    assert registration_of(1).status == "cancelled"
+    assert registration_of(3).status == "offered"
+    entry = (
+        AuditEntry.objects.filter(object_type="registration.registration", object_id=first.pk)
+        .order_by("pk")
+        .last()
+    )
+    assert entry is not None and entry.actor_user == seminar.coordinator
+    assert rita.post(url).status_code == 404  # nothing left to cancel
