@@ -147,11 +147,13 @@ def registration_submit(
     now = now or timezone.now()
     try:
         return _submit(settings_row.pk, answers, now)
-    except IntegrityError:  # the same address, twice at once: the other request made it
+    except IntegrityError:
+        # The same address, twice at once: the other request made the registration. Or a new address
+        # registering for two seminars at once: the other request made the person, who is found this time.
         found = _active(settings_row.visit_id, answers.email)
-        if found is None:
-            raise
-        return found, False
+        if found is not None:
+            return found, False
+        return _submit(settings_row.pk, answers, now)
 
 
 def _active(visit_id: int, email: str) -> Registration | None:

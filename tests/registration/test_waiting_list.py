@@ -217,3 +217,44 @@ def test_two_registrations_for_the_last_place_do_not_both_get_it(seminar):
     assert not errors
     statuses = sorted(Registration.objects.values_list("status", flat=True))
     assert statuses == ["confirmed", "waiting", "waiting", "waiting"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_address_registering_for_two_seminars_at_once_is_one_person_in_both(seminar):
+    from registration.services import registration_settings_save
+    from tests.factories import VisitFactory
+    from visits.models import Person, Visit
+
+    other = VisitFactory.create(kind=Visit.Kind.SEMINAR_ABROAD, delegation=None, title="Seminar in Tartu",
+                                starts_on=dt.date(2027, 4, 20), ends_on=dt.date(2027, 4, 20))  # fmt: skip
+    data = {
+        "is_open": True,
+        "capacity": 5,
+        "closes_at": seminar.settings.closes_at,
+        "confirm_within_hours": 24,
+    }
+    settings_rows = [seminar.settings, registration_settings_save(visit=other, data=data, actor=None)]
+    for attempt in range(5):  # a race is not certain in one try; a failure in any is
+        email = f"twin{attempt}@ngo.example.org"
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def race(settings_row, email=email, barrier=barrier, errors=errors) -> None:
+            try:
+                barrier.wait()
+                registration_submit(
+                    settings_row=settings_row, answers=Answers(**{**answers(0).__dict__, "email": email})
+                )
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=race, args=(row,)) for row in settings_rows]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert not errors, errors
+        assert Person.objects.filter(email__iexact=email).count() == 1
+        assert Registration.objects.filter(email=email).count() == 2
