@@ -26,6 +26,8 @@ NAMESPACE_DOORS = {
     "notifications": Door.LINK,
     "participation": Door.LINK,
     "responses": Door.LINK,
+    "registration": Door.PLANNER,
+    "registration_public": Door.LINK,
 }
 
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "evaluations",
     # The report to government: counts what the apps above hold, changes nothing.
     "reports",
+    # Open registration for seminars abroad: registrants become members of the seminar's audience.
+    "registration",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -394,6 +396,18 @@ FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
 # (notifications.feed_cache): a Redis URL (redis://host:6379/2) shared by every process, or, unset, memory in
 # each process (enough for one process; the first poll in another one builds what it lacks).
 FEED_CACHE_URL = env.str("FEED_CACHE_URL", default="")
+# Where the public registration form counts requests per address (registration.throttle): a Redis URL
+# (redis://host:6379/3) shared by every process, or, unset, memory in each process.
+THROTTLE_CACHE_URL = env.str("THROTTLE_CACHE_URL", default="")
+# At most this many registrations (posted forms) from one address per window.
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
+REGISTRATION_RATE_WINDOW_SECONDS = env.int("REGISTRATION_RATE_WINDOW_SECONDS", default=600)
+# How often beat lets lapsed offers of a freed place go, and offers the place to the next on the list.
+REGISTRATION_OFFER_SWEEP_SECONDS = env.int("REGISTRATION_OFFER_SWEEP_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["expire-registration-offers"] = {
+    "task": "registration.tasks.expire_offers",
+    "schedule": float(REGISTRATION_OFFER_SWEEP_SECONDS),
+}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "feeds": (
@@ -409,6 +423,12 @@ CACHES = {
             "TIMEOUT": 7 * 86400,
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
+    ),
+    # Counters of requests per client address (registration.throttle): shared by every process in Redis.
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": THROTTLE_CACHE_URL}
+        if THROTTLE_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
     ),
 }
 
@@ -451,6 +471,10 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3
 # Daily: the task erases everyone due by then; a day's delay is within what the retention period promises.
 CELERY_BEAT_SCHEDULE["erase-due-personal-data"] = {
     "task": "privacy.tasks.erase_due_personal_data",
+    "schedule": 86400.0,
+}
+CELERY_BEAT_SCHEDULE["erase-due-registrants"] = {
+    "task": "registration.tasks.erase_due_registrants",
     "schedule": 86400.0,
 }
 

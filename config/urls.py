@@ -21,6 +21,7 @@ urlpatterns = [
     path("plan/", include("booklets.urls")),
     path("plan/", include("evaluations.planner_urls")),
     path("plan/", include("reports.urls")),
+    path("plan/", include("registration.urls")),
     path("directory/personal-data/", include("privacy.urls")),
     path("directory/", include("directory.urls")),
     path("api/", include("api.urls")),
@@ -29,4 +30,5 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("booklets.token_urls")),
     path("", include("evaluations.urls")),
+    path("", include("registration.public_urls")),
 ]

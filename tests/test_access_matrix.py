@@ -32,6 +32,7 @@ from rest_framework.test import APIClient
 
 from notifications.models import PersonalToken
 from proposals.models import Proposal
+from registration.models import Registration, RegistrationSettings
 from scheduling.models import AvailabilityException, ProgrammeVersion
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -42,6 +43,7 @@ from tests.factories import (
     SessionFactory,
     SessionInterpreterFactory,
     UserFactory,
+    VisitFactory,
     stockholm,
 )
 from visits.models import Session, Visit
@@ -88,6 +90,21 @@ def world(db):
             rows["proposal"] = Proposal.objects.create(visit=session.visit, status=Proposal.Status.OPTIMAL)
             rows["exception"] = AvailabilityException.objects.create(
                 person=member.person, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 1)
+            )
+            seminar = VisitFactory(kind=Visit.Kind.SEMINAR_ABROAD, delegation=None, title="Seminar a")
+            seminar.coordinators.add(owner)
+            rows["seminar"] = seminar
+            rows["registration_settings"] = RegistrationSettings.objects.create(
+                visit=seminar, is_open=True, closes_at=stockholm(2027, 3, 1)
+            )
+            rows["registration"] = Registration.objects.create(
+                visit=seminar,
+                person=member.person,
+                email=member.person.email.lower(),
+                organisation="Anna's registrant's organisation",
+                sector="ngos",
+                status=Registration.Status.CONFIRMED,
+                consented_at=stockholm(2026, 12, 1),
             )
     users = {"anna": anna, "bertil": bertil, "agency": agency, "guest": guest}
     return World(users={**users, "anonymous": AnonymousUser()}, rows=rows)
@@ -231,6 +248,8 @@ ID_ROWS = {
     "expert_id": "expert",
     "interpreter_id": "interpreter",
     "proposal_id": "proposal",
+    "seminar_id": "seminar",
+    "registration_id": "registration",
 }
 # Pages of shared records (every coordinator's).
 SHARED_PAGES = {"directory:venue", "directory:venue_travel_time", "directory:venue_travel_time_remove"}
@@ -251,7 +270,16 @@ def pages(namespaces: set[str]) -> Iterator[tuple[str, list[str]]]:
     yield from walk(get_resolver().url_patterns, "", [])
 
 
-PAGE_NAMESPACES = {"planner", "directory", "privacy", "audit", "booklets", "evaluations", "reports"}
+PAGE_NAMESPACES = {
+    "planner",
+    "directory",
+    "privacy",
+    "audit",
+    "booklets",
+    "evaluations",
+    "reports",
+    "registration",
+}
 ROW_PAGES = sorted(name for name, keys in pages(PAGE_NAMESPACES) if keys and name not in SHARED_PAGES)
 
 
@@ -382,6 +410,8 @@ ADMIN_ROWS = {
     "notifications.personaltoken": "person_token",
     "scheduling.programmeversion": "version",
     "scheduling.programme": "visit",
+    "registration.registrationsettings": "registration_settings",
+    "registration.registration": "registration",
 }
 
 
@@ -440,6 +470,11 @@ TOKEN_PAGES = {
     "responses:interpreter_fresh_link": None,
     # A participant's survey link (evaluations): its own token, tried as one that never existed.
     "survey:survey": None,
+    # The public registration page (by the seminar's key) and a registrant's signed links.
+    "registration_public:register": None,
+    "registration_public:sent": None,
+    "registration_public:cancel": None,
+    "registration_public:offer": None,
 }
 
 
@@ -504,7 +539,10 @@ def test_every_page_is_in_the_matrix():
         assert set(keys) <= set(ID_ROWS) or name in SHARED_PAGES, (name, keys)
     assert {name for name, _ in pages({"reports"})} == REPORT_PAGES
     token_pages = {
-        name for name, _ in pages({"notifications", "participation", "responses", "booklet_pages", "survey"})
+        name
+        for name, _ in pages(
+            {"notifications", "participation", "responses", "booklet_pages", "survey", "registration_public"}
+        )
     }
     assert token_pages == set(TOKEN_PAGES)
     root_names = {pattern.name for pattern in get_resolver().url_patterns if getattr(pattern, "name", None)}

@@ -32,6 +32,9 @@ What each may see, once let in:
 - conflicts across visits are free/busy: a clash with a session of a visit the user may not see says only
   that the person is busy or the venue booked then, in another visit, with no title, time, venue, delegation
   or id of that session (`visible_visit_ids`, asked by scheduling.checks for every reader).
+- a seminar's registration (its settings, registrants and check-in list): what its seminar is
+  (`access_seminar`); the public registration page is reached by its key, a registrant's cancel and offer
+  links by their signed token (registration.links).
 - personal tokens: a visit's tokens go with the visit; a person's with the person, as long as the user
   coordinates something of theirs (`visible_person_tokens`: a member of a delegation the user may see, or
   someone on a visit the user coordinates); the token pages are reached by the token alone
@@ -275,6 +278,14 @@ def access_visit(user: AnyUser, visit_id: int) -> Visit:
     visit = visits_for_user(user).select_related("delegation").filter(pk=visit_id).first()
     if visit is None:
         raise Http404(gettext("No visit with that number that you coordinate."))
+    return visit
+
+
+def access_seminar(user: AnyUser, visit_id: int) -> Visit:
+    """A seminar abroad (for its registration pages), if the user may see it; any other visit is a 404."""
+    visit = access_visit(user, visit_id)
+    if visit.kind != Visit.Kind.SEMINAR_ABROAD:
+        raise Http404(gettext("No seminar abroad with that number that you coordinate."))
     return visit
 
 

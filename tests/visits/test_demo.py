@@ -242,7 +242,8 @@ def test_seed_demo_command_loads_and_adds_the_coordinator(coordinator: User) -> 
     out = io.StringIO()
     call_command("seed_demo", "--coordinator", "coordinator", stdout=out)
 
-    assert Visit.objects.count() == len(VISITS)
+    # The demo's visits, and the open seminar in Riga (registration.demo).
+    assert Visit.objects.count() == len(VISITS) + 1
     assert all(list(visit.coordinators.all()) == [coordinator] for visit in Visit.objects.all())
     assert "3 visits" in out.getvalue()
 
@@ -256,7 +257,7 @@ def test_seed_demo_command_warns_about_an_unknown_coordinator() -> None:
     call_command("seed_demo", "--coordinator", "nobody", stdout=out, stderr=err)
 
     assert "No user “nobody”" in err.getvalue()
-    assert Visit.objects.count() == len(VISITS)
+    assert Visit.objects.count() == len(VISITS) + 1
     assert not Visit.coordinators.through.objects.exists()
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from participation.demo import load_member_needs
+from registration.demo import load_registration_demo
 from scheduling.demo import publish_demo_programmes
 from visits.demo import load_demo
 
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             created, changed = load_member_needs(reset=options["reset"])
             # A visit shown as published has its version and its outbox (only where it has none yet).
             versions = publish_demo_programmes()
+            # The open seminar in Riga, with its registrants (registration.demo).
+            created += load_registration_demo(coordinators=coordinators)
         summary = dataclasses.replace(
             summary, created=summary.created + created + versions, changed=summary.changed + changed
         )
