@@ -26,6 +26,9 @@ NAMESPACE_DOORS = {
     "notifications": Door.LINK,
     "participation": Door.LINK,
     "responses": Door.LINK,
+    # The public request page and the requester's link; the coordinators' inbox is part of the planner.
+    "intake": Door.LINK,
+    "intake_triage": Door.PLANNER,
 }
 
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "directory",
     # The solver that proposes programmes: reads visits and scheduling, writes through visits.services.
     "proposals",
+    # Requests for a visit from the public page, triaged in the planner: creates delegations and visits.
+    "intake",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -390,6 +392,7 @@ FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
 # (notifications.feed_cache): a Redis URL (redis://host:6379/2) shared by every process, or, unset, memory in
 # each process (enough for one process; the first poll in another one builds what it lacks).
 FEED_CACHE_URL = env.str("FEED_CACHE_URL", default="")
+THROTTLE_CACHE_URL = env.str("THROTTLE_CACHE_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "feeds": (
@@ -405,6 +408,14 @@ CACHES = {
             "TIMEOUT": 7 * 86400,
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
+    ),
+    # Counters of the public forms' rate limits (intake.throttle): Redis shared by every process
+    # (THROTTLE_CACHE_URL, redis://host:6379/4), or, unset, memory in each process (then the limit holds per
+    # process: with N processes an address gets at most N times it).
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": THROTTLE_CACHE_URL}
+        if THROTTLE_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
     ),
 }
 
@@ -447,6 +458,25 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3
 # Daily: the task erases everyone due by then; a day's delay is within what the retention period promises.
 CELERY_BEAT_SCHEDULE["erase-due-personal-data"] = {
     "task": "privacy.tasks.erase_due_personal_data",
+    "schedule": 86400.0,
+}
+
+# --- Requests for a visit (intake) ----------------------------------------------------------------------
+# A request's personal data (organisation's contact, what they wrote) is erased this many days after it was
+# declined, accepted (the contact then lives on as a delegation member) or last asked for more information
+# without an answer (a daily task). The public form's consent states it.
+INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=180)
+# The link in an "ask for more" e-mail works this many days (and once).
+INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=30)
+# Requests from one address: at most INTAKE_RATE_LIMIT form posts per INTAKE_RATE_WINDOW_SECONDS.
+INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)
+INTAKE_RATE_WINDOW_SECONDS = env.int("INTAKE_RATE_WINDOW_SECONDS", default=3600)
+# Largest body of the public form in bytes (the form's fields fit in a tenth of it).
+INTAKE_MAX_BODY_BYTES = env.int("INTAKE_MAX_BODY_BYTES", default=32_768)
+# The city an accepted request's draft visit is planned in, until the coordinator says otherwise.
+INTAKE_DEFAULT_CITY = env.str("INTAKE_DEFAULT_CITY", default="Stockholm")
+CELERY_BEAT_SCHEDULE["erase-old-visit-requests"] = {
+    "task": "intake.tasks.erase_old_requests",
     "schedule": 86400.0,
 }
 
