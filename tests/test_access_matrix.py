@@ -137,6 +137,8 @@ API_SHARED = {
     "expert-hours",
     "availability-exceptions",
     "travel-times",
+    # Requests for a visit: the agency's inbox, every coordinator's (tested below with the planner's inbox).
+    "visit-requests",
 }
 API_ENTRY = {"guest": 403, "anonymous": 401}  # the API's entry rule, before any row is looked up
 
