@@ -28,6 +28,9 @@ NAMESPACE_DOORS = {
     "responses": Door.LINK,
     "registration": Door.PLANNER,
     "registration_public": Door.LINK,
+    # The public request page and the requester's link; the coordinators' inbox is part of the planner.
+    "intake": Door.LINK,
+    "intake_triage": Door.PLANNER,
 }
 
 

@@ -16,7 +16,13 @@ log = logging.getLogger(__name__)
 def booklet_attachment(message: OutboxMessage) -> list[Attachment]:
     """The booklet of the version the programme e-mail is for. Without WeasyPrint the e-mail goes without
     it (logged): the programme in the e-mail and its calendar matter more than the PDF."""
-    if message.kind != MessageKind.PROGRAMME or message.person is None or message.version_number is None:
+    if (
+        message.kind != MessageKind.PROGRAMME
+        or message.person is None
+        or message.version_number is None
+        or message.visit is None
+        or message.visit_id is None
+    ):
         return []
     if not BookletSettings.objects.filter(visit_id=message.visit_id, attach_to_programme_email=True).exists():
         return []

@@ -172,18 +172,21 @@ def compose_host_sheet(message: OutboxMessage) -> Composed:
     number, organisation = payload.get("version"), payload.get("organisation")
     if not isinstance(number, int) or not isinstance(organisation, int):
         raise ComposeError(f"Outbox message {message.pk}: a host sheet needs a version and an organisation")
+    visit = message.visit
+    if visit is None or message.visit_id is None:
+        raise ComposeError(f"Outbox message {message.pk}: a host sheet without its visit")
     version = ProgrammeVersion.objects.filter(visit_id=message.visit_id, number=number).first()
     if version is None:
         raise ComposeError(f"Outbox message {message.pk}: its version is gone")
     sheet = next(
-        (s for s in host_sheets(message.visit, version) if s.organisation.pk == organisation),
+        (s for s in host_sheets(visit, version) if s.organisation.pk == organisation),
         None,
     )
     if sheet is None:
         sheet = HostSheet(
             organisation=Organisation.objects.get(pk=organisation),
-            visit_title=message.visit.title,
-            delegation=message.visit.delegation.name if message.visit.delegation else "",
+            visit_title=visit.title,
+            delegation=visit.delegation.name if visit.delegation else "",
             version=version.number,
             rows=(),
         )

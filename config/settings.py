@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "reports",
     # Open registration for seminars abroad: registrants become members of the seminar's audience.
     "registration",
+    # Requests for a visit from the public page, triaged in the planner: creates delegations and visits.
+    "intake",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -396,8 +398,8 @@ FEED_REFRESH_MINUTES = env.int("FEED_REFRESH_MINUTES", default=60)
 # (notifications.feed_cache): a Redis URL (redis://host:6379/2) shared by every process, or, unset, memory in
 # each process (enough for one process; the first poll in another one builds what it lacks).
 FEED_CACHE_URL = env.str("FEED_CACHE_URL", default="")
-# Where the public registration form counts requests per address (registration.throttle): a Redis URL
-# (redis://host:6379/3) shared by every process, or, unset, memory in each process.
+# Where the public forms count posts per client address (config.throttle): a Redis URL (redis://host:6379/3)
+# shared by every process, or, unset, memory in each process.
 THROTTLE_CACHE_URL = env.str("THROTTLE_CACHE_URL", default="")
 # At most this many registrations (posted forms) from one address per window.
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
@@ -424,7 +426,9 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     ),
-    # Counters of requests per client address (registration.throttle): shared by every process in Redis.
+    # Counters of the public forms' rate limits (config.throttle): Redis shared by every process
+    # (THROTTLE_CACHE_URL, redis://host:6379/3), or, unset, memory in each process (then the limit holds per
+    # process: with N processes an address gets at most N times it).
     "throttle": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": THROTTLE_CACHE_URL}
         if THROTTLE_CACHE_URL
@@ -488,6 +492,25 @@ SURVEY_REMINDER_DAYS = env.int("SURVEY_REMINDER_DAYS", default=7)
 SURVEY_SEND_WITHIN_DAYS = env.int("SURVEY_SEND_WITHIN_DAYS", default=14)
 # Daily: the surveys of visits that have ended since (evaluations.tasks).
 CELERY_BEAT_SCHEDULE["send-surveys"] = {"task": "evaluations.tasks.send_surveys", "schedule": 86400.0}
+
+# --- Requests for a visit (intake) ----------------------------------------------------------------------
+# A request's personal data (organisation's contact, what they wrote) is erased this many days after it was
+# declined, accepted (the contact then lives on as a delegation member) or last asked for more information
+# without an answer (a daily task). The public form's consent states it.
+INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=180)
+# The link in an "ask for more" e-mail works this many days (and once).
+INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=30)
+# Requests from one address: at most INTAKE_RATE_LIMIT form posts per INTAKE_RATE_WINDOW_SECONDS.
+INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)
+INTAKE_RATE_WINDOW_SECONDS = env.int("INTAKE_RATE_WINDOW_SECONDS", default=3600)
+# Largest body of the public form in bytes (the form's fields fit in a tenth of it).
+INTAKE_MAX_BODY_BYTES = env.int("INTAKE_MAX_BODY_BYTES", default=32_768)
+# The city an accepted request's draft visit is planned in, until the coordinator says otherwise.
+INTAKE_DEFAULT_CITY = env.str("INTAKE_DEFAULT_CITY", default="Stockholm")
+CELERY_BEAT_SCHEDULE["erase-old-visit-requests"] = {
+    "task": "intake.tasks.erase_old_requests",
+    "schedule": 86400.0,
+}
 
 # --- API ------------------------------------------------------------------------------------------------
 # Largest request body in bytes, for forms and the API alike (the API answers 413 above it). Uploaded files

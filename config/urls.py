@@ -17,6 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # For Prometheus, with the METRICS_TOKEN bearer token (visits.access.may_read_metrics).
     path("metrics", metrics, name="metrics"),
+    # Requests for a visit: the public page, and the coordinators' inbox in the planner.
+    path("request-a-visit/", include("intake.urls")),
+    path("plan/requests/", include("intake.triage_urls")),
     path("plan/", include("planner.urls")),
     path("plan/", include("booklets.urls")),
     path("plan/", include("evaluations.planner_urls")),

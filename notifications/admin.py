@@ -58,7 +58,7 @@ def status_summary(queryset: QuerySet[OutboxMessage]) -> list[tuple[str, int, st
 
 def message_zone(message: OutboxMessage) -> ZoneInfo:
     """A message's times in its visit's zone (the zone its sessions are planned in), else the site's."""
-    if message.visit_id is not None:
+    if message.visit is not None:
         return ZoneInfo(str(message.visit.time_zone))
     return ZoneInfo(settings.TIME_ZONE)
 

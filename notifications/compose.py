@@ -328,6 +328,8 @@ def _live_session(message: OutboxMessage, preloaded: Preloaded) -> Session | Non
 def _facts_of(message: OutboxMessage, session: Session | None) -> SessionFacts:
     if session is not None:
         return facts_of_session(session)
+    if message.visit is None or message.visit_id is None:
+        raise ComposeError(f"Outbox message {message.pk}: a session's message without its visit")
     if message.snapshot:
         return facts_of_snapshot(message.snapshot, message.visit)
     if message.session_key is not None and message.version_number is not None:
@@ -428,6 +430,8 @@ def _cancellation(message: OutboxMessage, *, stamp: dt.datetime, url: str, prelo
 def _programme(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Composed:
     person, visit = message.person, message.visit
     assert person is not None  # compose_message checked
+    if visit is None:
+        raise ComposeError(f"Outbox message {message.pk}: a programme without its visit")
     sessions = list(
         with_facts(Session.objects.with_person(person).with_roles_of(person).filter(visit=visit).active())
     )

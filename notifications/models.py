@@ -63,7 +63,8 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED, db_index=True
     )
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outbox")
+    # None for mail about no visit yet: the replies to a request for a visit (intake), before it is accepted.
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox")
     # A person (expert, participant, interpreter); for a notice, a coordinator (a user) or none, when it goes
     # to the organiser's mailbox (settings.ORGANIZER_EMAIL).
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox")

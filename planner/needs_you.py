@@ -250,6 +250,8 @@ def needs_you(visits: Mapping[int, Visit], *, now: dt.datetime | None = None) ->
             )
         )
     for message in _failed(ids):
+        if message.visit_id is None:  # only messages of visits are read (_failed): the type says no more
+            continue
         values = {
             "to": message.person.name if message.person else message.to_email,
             "kind": message.get_kind_display().lower(),

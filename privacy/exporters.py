@@ -176,7 +176,7 @@ def _outbox(person_id: int) -> list[dict[str, Any]]:
         {
             "kind": message.kind,
             "status": message.status,
-            "visit": message.visit.title,
+            "visit": message.visit.title if message.visit else None,
             "session": message.session.title if message.session else None,
             "role": message.role,
             "to": message.to_email,

@@ -2,7 +2,7 @@
 
 Opening a page (GET, HEAD) never changes anything: mail scanners open every link in a message. Registering,
 cancelling and taking up a place are buttons that POST, with CSRF protection. Posting the form is limited per
-client address (registration.throttle); a form a robot filled in (the hidden field) is thanked and dropped.
+client address (config.throttle); a form a robot filled in (the hidden field) is thanked and dropped.
 """
 
 from typing import Any
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit import log
 from audit.models import ActorKind
+from config.throttle import over_limit
 from notifications.compose import message_language
 from notifications.views import not_found, private, unlogged
 from registration.forms import RegistrationForm
@@ -30,7 +31,6 @@ from registration.services import (
     registration_submit,
     registration_take_up,
 )
-from registration.throttle import over_limit
 
 
 def _page(
@@ -72,7 +72,12 @@ def register_view(request: HttpRequest, key: str) -> HttpResponseBase:
         )
     if request.method != "POST":
         return _page(request, "registration/public/form.html", {**context, "form": RegistrationForm()})
-    if over_limit(request, "register"):
+    if over_limit(
+        request,
+        "register",
+        limit=settings.REGISTRATION_RATE_LIMIT,
+        window_seconds=settings.REGISTRATION_RATE_WINDOW_SECONDS,
+    ):
         return _page(request, "registration/public/too_many.html", context, 429)
     form = RegistrationForm(request.POST)
     if form.is_robot:

@@ -64,6 +64,8 @@ def next_rows(
         return []
     if number < settings.EXPERT_REMINDERS:
         return [reminder_row(reminder, expert_id, number=number + 1, since=since)]
+    if reminder.visit_id is None:  # a reminder is of a session, so of a visit
+        return []
     return [
         notice_row(
             recipient,
@@ -111,7 +113,11 @@ def unwanted_reminders(messages: Sequence[OutboxMessage]) -> set[int]:
         elif message.kind == MessageKind.REMINDER:
             wanted.append(message)
     # The last reminders of a chain are followed by an alert to the coordinators: read once for the batch.
-    last = {m.visit_id for m in wanted if (m.payload or {}).get("reminder", 0) >= settings.EXPERT_REMINDERS}
+    last = {
+        m.visit_id
+        for m in wanted
+        if m.visit_id is not None and (m.payload or {}).get("reminder", 0) >= settings.EXPERT_REMINDERS
+    }
     coordinators = coordinators_of(last) if last else {}
     now = timezone.now()
     outbox_create([row for m in wanted for row in next_rows(m, since=now, coordinators=coordinators)])

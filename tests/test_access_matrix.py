@@ -24,6 +24,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import caches
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -155,6 +156,8 @@ API_SHARED = {
     "expert-hours",
     "availability-exceptions",
     "travel-times",
+    # Requests for a visit: the agency's inbox, every coordinator's (tested below with the planner's inbox).
+    "visit-requests",
 }
 API_ENTRY = {"guest": 403, "anonymous": 401}  # the API's entry rule, before any row is looked up
 
@@ -502,6 +505,69 @@ def test_a_revoked_token_is_answered_as_one_that_never_existed(world, name):
     assert fingerprint() == before
 
 
+# --- Requests for a visit: the agency's inbox (every coordinator's), and the requester's link ---
+
+# The inbox's pages and the id each takes: every coordinator sees every request (visits.access
+# .may_triage_requests); a signed-in person who is not a coordinator gets a 404, someone not signed in the
+# sign-in page.
+INTAKE_PAGES = {"intake_triage:index": None, "intake_triage:detail": "request_id"}
+# The public pages: open to anyone (the form, its thanks), and the requester's link (a token alone).
+PUBLIC_PAGES = {"intake:form", "intake:thanks", "intake:more"}
+
+
+@pytest.fixture
+def visit_request(db):
+    from intake.models import VisitRequest
+
+    return VisitRequest.objects.create(
+        organisation="Fictional Embassy",
+        country="LV",
+        target_group="justice",
+        starts_on=dt.date(2027, 5, 3),
+        ends_on=dt.date(2027, 5, 6),
+        group_size=6,
+        languages=["en"],
+        contact_name="Ilze Testa",
+        contact_email="ilze.testa@example.org",
+        consented_at=stockholm(2027, 1, 4),
+        retention_days=180,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(INTAKE_PAGES))
+def test_the_requests_inbox_is_every_coordinators_and_nobody_elses(world, visit_request, name):
+    key = INTAKE_PAGES[name]
+    url = reverse(name, kwargs={key: visit_request.pk} if key else {})
+    clients = {who: browser(world, who) for who in ("anna", "bertil", "agency", "guest", "anonymous")}
+    before = fingerprint()
+    for who in ("guest", "anonymous"):
+        for method in ("get", "post"):
+            got = page_outcome(getattr(clients[who], method)(url, {"action": "decline", "message": "x"}))
+            assert got == (404 if who == "guest" else "login"), (who, method, url, got)
+    assert fingerprint() == before
+    for who in ("anna", "bertil", "agency"):
+        response = clients[who].get(url)
+        assert response.status_code == 200, (who, url)
+        assert b"Fictional Embassy" in response.content
+    if key:
+        missing = reverse(name, kwargs={key: MISSING})
+        assert clients["bertil"].get(missing).status_code == 404
+
+
+def test_a_requesters_link_is_the_token_alone(world, visit_request):
+    """Without the token of a question still open, the request is not shown to anyone, signed in or not."""
+    caches["throttle"].clear()  # the link's posts count towards the rate limit of the address: start anew
+    url = reverse("intake:more", args=[visit_request.pk, "a" * 43])
+    clients = {who: browser(world, who) for who in ("anna", "agency", *HOSTILE)}
+    before = fingerprint()
+    for who, client in clients.items():
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"text": "x"})
+            assert response.status_code == 404, (who, method)
+            assert b"Fictional Embassy" not in response.content
+    assert fingerprint() == before
+
+
 # --- Monitoring: reached by a setting's token, not by who is signed in ---
 
 MONITORING_PAGES = {"metrics": "METRICS_TOKEN"}
@@ -545,6 +611,8 @@ def test_every_page_is_in_the_matrix():
         )
     }
     assert token_pages == set(TOKEN_PAGES)
+    assert {name for name, _ in pages({"intake_triage"})} == set(INTAKE_PAGES)
+    assert {name for name, _ in pages({"intake"})} == PUBLIC_PAGES
     root_names = {pattern.name for pattern in get_resolver().url_patterns if getattr(pattern, "name", None)}
     assert set(MONITORING_PAGES) <= root_names
     scoped_admins = {

@@ -42,6 +42,10 @@ What each may see, once let in:
   participant's survey through evaluations.services.find_recipient). A visit's survey results are the visit's.
 - the report to government (reports): figures over the visits the user may see (`visits_for_user`): an agency
   admin's over every visit, a coordinator's over the visits they coordinate.
+- requests for a visit (intake, from the public page): the agency's inbox, so every coordinator sees and
+  triages all of them (`may_triage_requests`), before any visit or delegation of theirs exists; a signed-in
+  person who is not a coordinator finds nothing there (404). The requester reaches their own request only
+  through the link of an e-mail asking for more (intake.tokens).
 - /metrics (counts of the outbox, no row of anyone's): whoever presents METRICS_TOKEN as a bearer token,
   signed in or not (`may_read_metrics`); nobody when the setting is empty; 404 otherwise.
 """
@@ -104,6 +108,23 @@ def is_coordinator(user: AnyUser) -> bool:
 def is_agency_admin(user: AnyUser) -> bool:
     """The agency admin's role: sees every visit and delegation, and manages the coordinators."""
     return bool(user.is_authenticated and user.is_active and user.has_perm(AGENCY_ADMIN))
+
+
+def may_triage_requests(user: AnyUser) -> bool:
+    """Requests for a visit are the agency's inbox: every coordinator reads, accepts, asks or declines."""
+    return is_coordinator(user)
+
+
+def triage_required(view: View) -> View:
+    """Sign-in first; then whoever may not triage requests finds nothing here (404)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_triage_requests(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
 
 
 def actor_of(request: Signed) -> User | None:

@@ -69,6 +69,9 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", _("Member")
     INTERPRETER = "interpreter", _("Interpreter")
     ACCOMPANYING = "accompanying", _("Accompanying")
+    # Who asked for the visit for the organisation or embassy (intake): the coordinators' counterpart, who
+    # may or may not travel with the delegation.
+    CONTACT = "contact", _("Contact person")
 
 
 class DelegationMember(models.Model):
