@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from visits.fields import TranslationsField
 from visits.models import Person, Venue, Visit
 
 
@@ -55,6 +56,10 @@ class VenueDirections(models.Model):
     venue = models.OneToOneField(Venue, on_delete=models.CASCADE, related_name="directions")
     text = models.TextField(
         _("directions"), help_text=_("How to get there and in: transport, entrance, reception.")
+    )
+    text_translations = TranslationsField(
+        _("directions in other languages"),
+        help_text=_("The directions in the readers' languages, by language code."),
     )
 
     class Meta:

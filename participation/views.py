@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notifications.compose import message_language
+from notifications.compose import written_for
 from notifications.feeds import ProgrammeItem, programme_items
 from notifications.models import PersonalToken
 from notifications.tokens import find_person_token
@@ -89,7 +89,7 @@ def _post_by_person(view: PersonView) -> Callable[[HttpRequest, str], HttpRespon
         found = find_person_token(token)
         if found is None or found.person is None:
             return not_found(request)
-        with translation.override(message_language(found.person.preferred_language)):
+        with written_for(found.person.preferred_language):
             return view(request, found, found.person)
 
     return wrapper
