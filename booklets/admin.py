@@ -12,3 +12,4 @@ class VenueDirectionsAdmin(DomainAdmin):
     list_select_related = ["venue"]
     search_fields = ["venue__name", "venue__city"]
     autocomplete_fields = ["venue"]
+    fields = ["venue", "text", "text_translations"]

@@ -194,3 +194,19 @@ class TranslationsField(models.JSONField):
         if self.text_max_length is not None:
             kwargs["text_max_length"] = self.text_max_length
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        from visits.forms import TranslationsFormField, TranslationsWidget
+
+        defaults = {
+            "form_class": TranslationsFormField,
+            "text_max_length": self.text_max_length,
+            # English and Swedish always; a form for a visit's texts offers its languages too
+            # (visits.forms.offer_languages).
+            "widget": TranslationsWidget(languages=("en", "sv"), multiline=self.text_max_length is None),
+            "help_text": self.help_text,
+            "label": self.verbose_name.capitalize() if self.verbose_name else None,
+            "required": False,
+        }
+        # Bypass JSONField.formfield, which would force its own JSON form field.
+        return models.Field.formfield(self, **{**defaults, **kwargs})

@@ -87,3 +87,11 @@ def in_language(obj: Any, field: str, language: str | None = None) -> str:
 def translations_of(obj: Any, field: str) -> dict[str, str]:
     """A copy of `obj`'s translations of `field`, for snapshots and forms."""
     return dict(getattr(obj, translations_name(field), None) or {})
+
+
+def languages_for(visit: Any) -> list[str]:
+    """The languages a visit's texts are offered in: English, Swedish, the programme's languages and the
+    delegation's (in that order, once each)."""
+    delegation = getattr(visit, "delegation", None)
+    codes = ["en", "sv", *(visit.programme_languages or []), *(delegation.languages if delegation else [])]
+    return list(dict.fromkeys(code for code in codes if code))
