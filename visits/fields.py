@@ -143,13 +143,14 @@ class LanguageListField(models.JSONField):
 
 def translations_validator(max_length: int | None) -> Any:
     """A validator of a text's translations: {language code: text}, each code a known ISO 639-1 code and
-    each text a string no longer than the base field's `max_length` (None: any length)."""
+    each text a string no longer than the base field's `max_length` (None: any length). Its codes are its
+    own: a field replaces the message of a code it knows ("invalid", "max_length") with its own."""
 
     def validate_translations(value: Any) -> None:
         if not isinstance(value, dict):
             raise ValidationError(
                 _('Give the translations as an object of language code and text, such as {"sv": "…"}.'),
-                code="invalid",
+                code="translations_not_object",
             )
         for code, text in value.items():
             validate_language_code(code)
@@ -157,7 +158,7 @@ def translations_validator(max_length: int | None) -> Any:
                 raise ValidationError(
                     _("The text in %(language)s (%(code)s) must be a string."),
                     params={"language": language_name(code), "code": code},
-                    code="invalid",
+                    code="translation_not_text",
                 )
             if max_length is not None and len(text) > max_length:
                 raise ValidationError(
@@ -171,7 +172,7 @@ def translations_validator(max_length: int | None) -> Any:
                         "length": len(text),
                         "max": max_length,
                     },
-                    code="max_length",
+                    code="translation_too_long",
                 )
 
     return validate_translations
