@@ -28,6 +28,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from booklets.models import ParticipantStay
 from notifications.models import PersonalToken
 from proposals.models import Proposal
 from scheduling.models import AvailabilityException, ProgrammeVersion
@@ -84,6 +85,9 @@ def world(db):
                 purpose=PersonalToken.Purpose.VISIT_FEED, person=None, visit=session.visit
             )
             rows["proposal"] = Proposal.objects.create(visit=session.visit, status=Proposal.Status.OPTIMAL)
+            rows["stay"] = ParticipantStay.objects.create(
+                visit=session.visit, person=member.person, hotel="Hotel A"
+            )
             rows["exception"] = AvailabilityException.objects.create(
                 person=member.person, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 1)
             )
@@ -128,6 +132,7 @@ API_ROWS = {
     "outbox": "outbox",
     "people": "person",
     "proposals": "proposal",
+    "stays": "stay",
 }
 API_SHARED = {
     "organisations",
@@ -180,6 +185,7 @@ def body_probes(world: World) -> list[tuple[str, str, dict[str, Any], str]]:
         ("post", "/api/v1/sessions/check/", {"visit": rows["visit"].pk}, "visit"),
         ("post", "/api/v1/delegation-members/", {"delegation": rows["delegation"].pk}, "delegation"),
         ("post", "/api/v1/visits/", {"delegation": rows["delegation"].pk, "title": "x"}, "delegation"),
+        ("post", "/api/v1/stays/", {"visit": rows["visit"].pk, "person": rows["person"].pk}, "visit"),
     ]
 
 
@@ -204,6 +210,7 @@ def test_annas_ids_in_a_body_are_as_if_they_did_not_exist(world):
         ("/api/v1/sessions/?visit={visit}", "session"),
         ("/api/v1/outbox/?visit={visit}", "outbox"),
         ("/api/v1/delegation-members/?delegation={delegation}", "member"),
+        ("/api/v1/stays/", "stay"),
     ],
 )
 def test_lists_filtered_by_annas_ids_are_empty_for_bertil(world, url, kind):
@@ -346,6 +353,7 @@ ADMIN_ROWS = {
     "notifications.personaltoken": "person_token",
     "scheduling.programmeversion": "version",
     "scheduling.programme": "visit",
+    "booklets.participantstay": "stay",
 }
 
 
