@@ -41,8 +41,11 @@ def test_a_person_outside_the_delegation_is_a_400_naming_the_person(api, program
     response = api.post(
         "/api/v1/stays/", {"visit": programme.visit.pk, "person": stranger.pk, "hotel": "x"}, format="json"
     )
-    assert response.status_code in (400,), response.content
-    assert "person" in response.json()["errors"]
+    assert response.status_code == 400, response.content
+    delegation = programme.visit.delegation
+    assert response.json()["errors"] == {
+        "person": [f"Choose members of this visit's delegation ({delegation})."]
+    }
     assert not ParticipantStay.objects.exists()
 
 
