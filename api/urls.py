@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from api.views import directory, intake, outbox, programme, proposals
+from api.views import directory, intake, outbox, programme, proposals, stays
 
 app_name = "api"
 
@@ -30,6 +30,7 @@ router.register("sessions", programme.SessionViewSet, basename="session")
 router.register("outbox", outbox.OutboxMessageViewSet, basename="outbox-message")
 router.register("proposals", proposals.ProposalViewSet, basename="proposal")
 router.register("visit-requests", intake.VisitRequestViewSet, basename="visit-request")
+router.register("stays", stays.ParticipantStayViewSet, basename="stay")
 
 # The schema and its documentation say nothing about anyone's data, so they are open to read.
 docs = {"permission_classes": [AllowAny], "authentication_classes": []}

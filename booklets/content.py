@@ -3,7 +3,8 @@
 A booklet shows a published version, never the programme being edited: the sessions, their times, venues and
 people come from the version's snapshot (scheduling.domain.changes.SessionSnapshot). What a snapshot does not
 keep (a venue's address and directions, the experts' organisations, the host, the interpreters' languages) is
-read from the rows as they are now. Built in the active language; `booklets.pdf` renders it.
+read from the rows as they are now. Built in the active language, with titles, descriptions and directions in
+the reading language (visits.wording); `booklets.pdf` renders it.
 """
 
 import datetime as dt
@@ -38,6 +39,7 @@ from visits.models import (
     Visit,
 )
 from visits.timefmt import BOARD, HISTORY, format_moment, format_span
+from visits.wording import in_language, text_in
 
 # Experts who said no are not on the printed programme.
 NOT_LEADING = frozenset({SessionExpert.Response.DECLINED, SessionExpert.Response.PASSED})
@@ -172,9 +174,10 @@ def _read_rows(sessions: Sequence[SessionSnapshot]) -> _Rows:
     return _Rows(
         sessions={s.pk: s for s in Session.objects.filter(pk__in=ids).select_related("host_organisation")},
         venues=venues,
-        directions=dict(
-            VenueDirections.objects.filter(venue_id__in=venue_ids).values_list("venue_id", "text")
-        ),
+        directions={
+            row.venue_id: in_language(row, "text")
+            for row in VenueDirections.objects.filter(venue_id__in=venue_ids)
+        },
         people={p.pk: p for p in Person.objects.filter(pk__in=people_ids).select_related("organisation")},
         expert_answers={
             (row.session_id, row.person_id): row.response
@@ -297,8 +300,8 @@ def booklet_session(
     url = map_url(venue) if venue is not None else ""
     return BookletSession(
         id=snapshot["id"],
-        title=snapshot["title"],
-        description=snapshot["description"],
+        title=text_in(snapshot["title"], snapshot.get("title_translations")),
+        description=text_in(snapshot["description"], snapshot.get("description_translations")),
         kind=str(Session.Kind(snapshot["kind"]).label) if snapshot["kind"] in Session.Kind.values else "",
         starts_at=start,
         ends_at=end,
@@ -402,7 +405,7 @@ def build_booklet(
         feed_qr = qr_data_uri(feed_url)
     delegation = visit.delegation.name if visit.delegation is not None else ""
     return Booklet(
-        visit_title=visit.title,
+        visit_title=in_language(visit, "title"),
         dates=dates_text(visit),
         delegation=delegation,
         audience=audience,

@@ -29,6 +29,7 @@ from scheduling.models import ProgrammeChange, ProgrammeVersion
 from visits.fields import language_name
 from visits.models import NOT_INTERPRETING, Organisation, Person, Session, SessionInterpreter, Venue, Visit
 from visits.timefmt import MESSAGE, format_span
+from visits.wording import in_language, text_in
 
 NOTICE = "host_sheet"
 
@@ -93,7 +94,7 @@ def host_sheets(visit: Visit, version: ProgrammeVersion) -> list[HostSheet]:
         people = snapshot["participants"]
         by_host.setdefault(host, []).append(
             SheetRow(
-                title=snapshot["title"],
+                title=text_in(snapshot["title"], snapshot.get("title_translations")),
                 when=format_span(
                     dt.datetime.fromisoformat(snapshot["starts_at"]),
                     dt.datetime.fromisoformat(snapshot["ends_at"]),
@@ -114,7 +115,7 @@ def host_sheets(visit: Visit, version: ProgrammeVersion) -> list[HostSheet]:
     return [
         HostSheet(
             organisation=o,
-            visit_title=visit.title,
+            visit_title=in_language(visit, "title"),
             delegation=delegation,
             version=version.number,
             rows=tuple(by_host[o.pk]),
@@ -185,7 +186,7 @@ def compose_host_sheet(message: OutboxMessage) -> Composed:
     if sheet is None:
         sheet = HostSheet(
             organisation=Organisation.objects.get(pk=organisation),
-            visit_title=visit.title,
+            visit_title=in_language(visit, "title"),
             delegation=visit.delegation.name if visit.delegation else "",
             version=version.number,
             rows=(),

@@ -9,6 +9,7 @@ from booklets.content import address_line, latest_version, pair_text, published_
 from visits.fields import language_name
 from visits.models import NOT_INTERPRETING, Person, SessionInterpreter, Venue, Visit
 from visits.timefmt import MESSAGE, format_span
+from visits.wording import text_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def interpreter_schedules(
                         zone,
                         MESSAGE,
                     ),
-                    title=p["title"],
+                    title=text_in(p["title"], p.get("title_translations")),
                     where=f"{venue.name}, {address_line(venue)}" if venue is not None else p["venue_name"],
                     pair=pair_text(row.languages) if row is not None else "",
                     language=language_name(p["language"]) if p["language"] else "",

@@ -4,10 +4,13 @@ directions, and each participant's arrival and departure.
 Kept in this app, beside the rows they describe, so that visits (the bottom layer) does not change for them.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from visits.fields import TranslationsField
 from visits.models import Person, Venue, Visit
 
 
@@ -56,6 +59,10 @@ class VenueDirections(models.Model):
     text = models.TextField(
         _("directions"), help_text=_("How to get there and in: transport, entrance, reception.")
     )
+    text_translations = TranslationsField(
+        _("directions in other languages"),
+        help_text=_("The directions in the readers' languages, by language code."),
+    )
 
     class Meta:
         verbose_name = _("directions to a venue")
@@ -91,3 +98,19 @@ class ParticipantStay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.visit}"
+
+    def clean(self) -> None:
+        """A stay is a participant's: a member of the visit's delegation (a seminar abroad without one takes
+        anyone)."""
+        super().clean()
+        visit = self.visit if self.visit_id else None
+        if visit is None or visit.delegation_id is None or not self.person_id:
+            return
+        if not visit.delegation.members.filter(person_id=self.person_id).exists():  # type: ignore[union-attr]
+            # The message is formatted with the delegation's name; a % in it must stay a %.
+            raise ValidationError(
+                {
+                    "person": gettext("Choose members of this visit's delegation (%(delegation)s).")
+                    % {"delegation": str(visit.delegation).replace("%", "%%")}
+                }
+            )

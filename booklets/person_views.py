@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from booklets.content import NotPublished
 from booklets.documents import booklet_filename, person_booklet
 from booklets.pdf import BookletUnavailable, unavailable_reason
-from notifications.compose import message_language
+from notifications.compose import written_for
 from notifications.models import PersonalToken
 from notifications.tokens import find_person_token
 from notifications.views import not_found, private, unlogged
@@ -57,7 +57,7 @@ def person_booklet_view(request: HttpRequest, token: str) -> HttpResponseBase:
     if found is None or found.person is None:
         return not_found(request)
     person = found.person
-    with translation.override(message_language(person.preferred_language)):
+    with written_for(person.preferred_language):
         visits = booklet_visits(person)
         wanted = request.GET.get("visit", "")
         if wanted:

@@ -76,3 +76,20 @@ def participant_stay_save(
         delegation_id=visit.delegation_id,
     )
     return row
+
+
+@transaction.atomic
+def participant_stay_delete(*, stay: ParticipantStay, actor: User | None) -> None:
+    """Forget when a participant arrives and leaves, and their hotel."""
+    log.record(
+        action=Action.DELETE,
+        actor=actor,
+        obj=stay,
+        changes=log.diff(
+            {"arrives_at": stay.arrives_at, "departs_at": stay.departs_at, "hotel": stay.hotel}, {}
+        ),
+        visit_id=stay.visit_id,
+        person_id=stay.person_id,
+        delegation_id=stay.visit.delegation_id,
+    )
+    stay.delete()

@@ -9,9 +9,10 @@ session's venue, named, so nobody has to work out which clock a time is on. What
 session (the facts, the calendar event, who is on it) comes from `notifications.sessions`.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ from scheduling.models import ChangeRecipient, ProgrammeVersion
 from visits.fields import language_pair
 from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, SessionInterpreter
 from visits.selectors import session_cancelled
+from visits.wording import in_language, reading
 
 LANGUAGES = ("en", "sv")
 FRESH_LINK_PREFIX = "fresh:"  # idempotency keys of invitations sent because the expert asked for a link
@@ -68,6 +70,16 @@ def message_language(code: str | None) -> str:
     """The language a message or page is written in: Swedish for sv (sv-SE too), otherwise English."""
     language = (code or "").lower().split("-")[0].split("_")[0]
     return language if language in LANGUAGES else "en"
+
+
+@contextlib.contextmanager
+def written_for(code: str | None) -> Iterator[str]:
+    """Within the block, write for a reader whose language is `code` (a person's preferred_language):
+    sentences in message_language(code), titles and descriptions in `code` itself where the coordinators
+    wrote them in it, else English (visits.wording). Yields the sentences' language."""
+    language = message_language(code)
+    with translation.override(language), reading(code):
+        yield language
 
 
 def mailbox(name: str, email: str) -> str:
@@ -237,7 +249,10 @@ def compose_message(
     person = message.person
     if preloaded is None:
         preloaded = preload([message])
-    with translation.override(message_language(message.language)):
+    # Sentences in the message's language (en or sv); titles and descriptions in the person's own, where the
+    # coordinators wrote them in it (visits.wording).
+    reader = person.preferred_language if person is not None else message.language
+    with translation.override(message_language(message.language)), reading(reader):
         if message.kind == MessageKind.NOTICE:
             composed = compose_notice(message)
             name = message.user.get_full_name() if message.user is not None else ""
@@ -440,11 +455,13 @@ def _programme(message: OutboxMessage, *, stamp: dt.datetime, url: str) -> Compo
         session_event(f, sequence=s.sequence, status=event_status(f), url=url)
         for s, f in zip(sessions, facts, strict=True)
     ]
-    ics = calendar.build_calendar(events, method=calendar.PUBLISH, stamp=stamp, name=visit.title)
+    visit_title = in_language(visit, "title")
+    ics = calendar.build_calendar(events, method=calendar.PUBLISH, stamp=stamp, name=visit_title)
     context = _context(
         message,
         url,
         visit=visit,
+        visit_title=visit_title,
         delegation=visit.delegation.name if visit.delegation is not None else "",
         sessions=[
             {

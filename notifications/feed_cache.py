@@ -58,6 +58,7 @@ from django.utils import timezone, translation
 from visits.models import Person, Session, VisitStatus
 from visits.models.programme import SessionQuerySet
 from visits.models.session_people import ExpertResponse, SessionExpert
+from visits.wording import reading_language
 
 # Raise when the same rows would give other feed text (a new property, a changed description).
 FORMAT: Final = "feeds-1"
@@ -224,6 +225,7 @@ def event_key(stamp: str, *, method: str, url: str) -> str:
         method,
         url,
         translation.get_language(),
+        reading_language(),  # titles and descriptions are in the reader's own language (visits.wording)
         settings.ORGANIZER_EMAIL,
         settings.ORGANIZER_NAME,
         settings.SITE_URL,

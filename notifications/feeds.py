@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext
 
 from notifications import calendar
 from notifications.calendar import CalendarEvent
-from notifications.compose import message_language
+from notifications.compose import written_for
 from notifications.feed_cache import (
     Validator,
     event_key,
@@ -40,6 +39,7 @@ from notifications.sessions import (
 from notifications.tokens import last_day_of
 from visits.models import Person, Session, Visit, VisitStatus
 from visits.models.programme import SessionQuerySet
+from visits.wording import in_language, language_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,8 @@ def person_feed_validator(
     found = validator(
         scope=f"{kind}:{token.token}",
         signature=rows,
-        extra=(kind, token.token, token.created_at, message_language(person.preferred_language)),
+        # The person's own language, not only the one the feed's sentences are in: titles are in it.
+        extra=(kind, token.token, token.created_at, language_of(person.preferred_language)),
     )
     if poll is not None:
         cancelled_at = rows["cancelled_at"]
@@ -127,7 +128,15 @@ def visit_feed_validator(token: PersonalToken, *, now: dt.datetime) -> Validator
     return validator(
         scope=f"visit:{token.token}",
         signature=signature(_visit_rows(visit, now=now)),
-        extra=("visit", token.token, token.created_at, visit.title, visit.updated_at, settings.LANGUAGE_CODE),
+        extra=(
+            "visit",
+            token.token,
+            token.created_at,
+            visit.title,
+            visit.title_translations,
+            visit.updated_at,
+            settings.LANGUAGE_CODE,
+        ),
     )
 
 
@@ -188,23 +197,23 @@ def _missing_events(ids: Sequence[int], *, url: str) -> list[_Made]:
 def person_feed(person: Person, *, url: str, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The person's feed in their language. `url` is their programme page; `stamp` every event's DTSTAMP
     (the validator's Last-Modified)."""
-    with translation.override(message_language(person.preferred_language)):
+    with written_for(person.preferred_language):
         rows = _person_rows(person, now=now)
         return _feed(rows, url=url, name=gettext("Visitplan: my programme"), stamp=stamp)
 
 
 def person_programme_file(person: Person, *, url: str, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The person's whole programme to download and import: the feed without its cancelled sessions."""
-    with translation.override(message_language(person.preferred_language)):
+    with written_for(person.preferred_language):
         rows = _person_rows(person, now=now)
         return _feed(rows, url=url, name=gettext("Visitplan: my programme"), stamp=stamp, cancelled=False)
 
 
 def visit_feed(visit: Visit, *, now: dt.datetime, stamp: dt.datetime) -> bytes:
     """The visit's feed for its coordinators, in the site's language."""
-    with translation.override(message_language(settings.LANGUAGE_CODE)):
+    with written_for(settings.LANGUAGE_CODE):
         rows = _visit_rows(visit, now=now)
-        return _feed(rows, url="", name=f"Visitplan: {visit.title}", stamp=stamp)
+        return _feed(rows, url="", name=f"Visitplan: {in_language(visit, 'title')}", stamp=stamp)
 
 
 def feed_events(rows: SessionQuerySet, *, url: str) -> list[CalendarEvent]:

@@ -1,8 +1,9 @@
 """What a message, feed or page says about a session: its facts and its calendar event.
 
 The facts come from a live session or, for a session whose row is gone, from the snapshot it was last
-published with; times are shown in the zone of the session's venue, named. `notifications.compose` writes
-e-mail from them, and `notifications.feeds` calendar feeds and programme pages.
+published with; times are shown in the zone of the session's venue, named; titles and descriptions in the
+reading language (visits.wording: the reader's, else English). `notifications.compose` writes e-mail from
+them, and `notifications.feeds` calendar feeds and programme pages.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ from visits.models import Session, Venue, Visit
 from visits.models.programme import SessionQuerySet
 from visits.selectors import session_cancelled
 from visits.timefmt import MESSAGE, format_moment, format_span
+from visits.wording import in_language, text_in
 
 # --- Times and identity -------------------------------------------------------------------------------------
 
@@ -85,8 +87,8 @@ def facts_of_session(session: Session) -> SessionFacts:
     venue = session.venue
     return SessionFacts(
         id=session.pk,
-        title=session.title,
-        description=session.description,
+        title=in_language(session, "title"),
+        description=in_language(session, "description"),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         zone=session.zone,
@@ -94,7 +96,7 @@ def facts_of_session(session: Session) -> SessionFacts:
         location=venue_location(venue),
         host=session.host_organisation.name if session.host_organisation is not None else "",
         status=Session.Status.CANCELLED.value if session_cancelled(session) else str(session.status),
-        visit_title=visit.title,
+        visit_title=in_language(visit, "title"),
         delegation=visit.delegation.name if visit.delegation is not None else "",
     )
 
@@ -106,8 +108,8 @@ def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts
     venue_name = str(snapshot.get("venue_name") or "")
     return SessionFacts(
         id=int(snapshot["id"]),
-        title=str(snapshot.get("title") or ""),
-        description=str(snapshot.get("description") or ""),
+        title=text_in(str(snapshot.get("title") or ""), snapshot.get("title_translations")),
+        description=text_in(str(snapshot.get("description") or ""), snapshot.get("description_translations")),
         starts_at=dt.datetime.fromisoformat(snapshot["starts_at"]),
         ends_at=dt.datetime.fromisoformat(snapshot["ends_at"]),
         zone=ZoneInfo(venue.time_zone if venue is not None else visit.time_zone),
@@ -115,7 +117,7 @@ def facts_of_snapshot(snapshot: Mapping[str, Any], visit: Visit) -> SessionFacts
         location=venue_location(venue, fallback=venue_name),
         host="",
         status=str(snapshot.get("status") or Session.Status.CANCELLED),
-        visit_title=visit.title,
+        visit_title=in_language(visit, "title"),
         delegation=visit.delegation.name if visit.delegation is not None else "",
     )
 

@@ -24,7 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from notifications.compose import message_language
+from notifications.compose import written_for
 from notifications.feed_cache import Validator
 from notifications.feed_polls import poll_person_feed
 from notifications.feeds import (
@@ -201,5 +201,5 @@ def programme_view(request: HttpRequest, token: str) -> HttpResponseBase:
     found = find_person_token(token)
     if found is None or found.person is None:
         return not_found(request)
-    with translation.override(message_language(found.person.preferred_language)):
+    with written_for(found.person.preferred_language):
         return programme_page(request, found, found.person)

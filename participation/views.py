@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notifications.compose import message_language
+from notifications.compose import written_for
 from notifications.feeds import ProgrammeItem, programme_items
 from notifications.models import PersonalToken
 from notifications.tokens import find_person_token
@@ -31,6 +31,7 @@ from participation.forms import AnswerForm, NeedsForm
 from participation.selectors import needs_visits, participant_answers
 from participation.services import CannotAnswer, needs_save, participant_answer_record
 from visits.models import Person, Session
+from visits.wording import in_language
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _post_by_person(view: PersonView) -> Callable[[HttpRequest, str], HttpRespon
         found = find_person_token(token)
         if found is None or found.person is None:
             return not_found(request)
-        with translation.override(message_language(found.person.preferred_language)):
+        with written_for(found.person.preferred_language):
             return view(request, found, found.person)
 
     return wrapper
@@ -137,7 +138,7 @@ def programme_answer_view(request: HttpRequest, found: PersonalToken, person: Pe
         said = gettext("Saved: you will attend “%(session)s”.")
     else:
         said = gettext("Saved: you will not attend “%(session)s”.")
-    messages.success(request, said % {"session": session.title})
+    messages.success(request, said % {"session": in_language(session, "title")})
     return _back_to_page(found, f"session-{session.pk}")
 
 
@@ -167,6 +168,6 @@ def programme_needs_view(request: HttpRequest, found: PersonalToken, person: Per
     messages.success(
         request,
         gettext("Saved: the coordinators now know your needs for “%(visit)s”.")
-        % {"visit": entry.visit.title},
+        % {"visit": in_language(entry.visit, "title")},
     )
     return _back_to_page(found, f"needs-{entry.visit.pk}")

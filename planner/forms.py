@@ -26,9 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.directory import experts_to_choose, interpreters_to_choose
 from visits.access import AnyUser, delegations_for_user
 from visits.fields import language_choices, translated_language_choices, validate_time_zone
-from visits.forms import SessionForm
+from visits.forms import SessionForm, offer_languages
 from visits.models import DelegationMember, Organisation, Person, Session, Venue, Visit
 from visits.pickers import searchable
+from visits.wording import languages_for
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -212,6 +213,8 @@ class PlannerSessionForm(SessionForm):
             "interpreter_needed",
             "interpretation_language",
             "description",
+            "title_translations",
+            "description_translations",
         ]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
@@ -233,6 +236,7 @@ class PlannerSessionForm(SessionForm):
         super().__init__(*args, **kwargs)
         self.instance.visit = visit
         self.check_only = check_only
+        offer_languages(self, languages_for(visit))
         typed = zone_named(self.data.get(self.add_prefix("time_zone"))) if self.is_bound else None
         self.zone = typed or zone
         self.fields["time_zone"].initial = str(self.zone)
@@ -379,6 +383,7 @@ class NewVisitForm(forms.ModelForm):
             "time_zone",
             "programme_languages",
             "target_group",
+            "title_translations",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

@@ -101,9 +101,15 @@ def _programmes(person_id: int, values: Sequence[str]) -> int:
     delegations = Delegation.objects.filter(Q(visits__in=visits) | Q(members__person_id=person_id)).distinct()
     return sum(
         [
-            scrub_rows(Visit.objects.filter(pk__in=visits), ["title", "audience"], values),
+            scrub_rows(
+                Visit.objects.filter(pk__in=visits), ["title", "title_translations", "audience"], values
+            ),
             scrub_rows(delegations, ["notes"], values),
-            scrub_rows(Session.objects.filter(visit__in=visits), ["title", "description"], values),
+            scrub_rows(
+                Session.objects.filter(visit__in=visits),
+                ["title", "title_translations", "description", "description_translations"],
+                values,
+            ),
             scrub_rows(SessionExpert.objects.filter(session__visit__in=visits), ["note"], values),
             scrub_rows(ExpertAnswer.history.filter(expert__session__visit__in=visits), ["note"], values),
             scrub_rows(ProgrammeVersion.objects.filter(visit__in=visits), ["snapshot"], values),

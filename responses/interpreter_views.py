@@ -27,6 +27,7 @@ from responses.services import FRESH_LINK_EVERY
 from responses.views import _as_published, _base, _called_off, _coordinator_names, _page
 from visits.models import Person, Session, SessionInterpreter
 from visits.selectors import session_cancelled
+from visits.wording import reading
 
 ANSWERS_BY_ACTION = {
     "confirm": SessionInterpreter.Response.CONFIRMED,
@@ -38,8 +39,9 @@ ANSWERS_BY_ACTION = {
 def interpreter_answer_view(request: HttpRequest, token: str) -> HttpResponseBase:
     checked = interpreter_links.check_token(token)
     row = checked.expert
-    language = message_language(row.person.preferred_language if row else request.LANGUAGE_CODE)
-    with translation.override(language):
+    reader = row.person.preferred_language if row else request.LANGUAGE_CODE
+    language = message_language(reader)
+    with translation.override(language), reading(reader):
         if row is not None:
             session = with_facts(Session.objects.filter(pk=row.session_id)).get()
             if _called_off(session):
@@ -67,8 +69,9 @@ def interpreter_fresh_link_view(request: HttpRequest, token: str) -> HttpRespons
     """A new invitation with a working link: to the link's interpreter, or to an address the visitor gives."""
     checked = interpreter_links.check_token(token)
     row = checked.expert
-    language = message_language(row.person.preferred_language if row else request.LANGUAGE_CODE)
-    with translation.override(language):
+    reader = row.person.preferred_language if row else request.LANGUAGE_CODE
+    language = message_language(reader)
+    with translation.override(language), reading(reader):
         if row is not None:
             interpreter_fresh_link(row)
         else:

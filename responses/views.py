@@ -28,6 +28,7 @@ from responses.services import expert_answer, expert_pass, fresh_link
 from responses.taken_off import taken_off_by_link
 from scheduling.models import ProgrammeVersion
 from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, VisitStatus
+from visits.wording import reading
 
 ANSWERS_BY_ACTION = {
     "confirm": SessionExpert.Response.CONFIRMED,
@@ -42,8 +43,9 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponseBase:
     expert = checked.expert
     if expert is None and (gone := taken_off_by_link(token)) is not None:
         return _taken_off(request, gone)
-    language = message_language(expert.person.preferred_language if expert else request.LANGUAGE_CODE)
-    with translation.override(language):
+    reader = expert.person.preferred_language if expert else request.LANGUAGE_CODE
+    language = message_language(reader)
+    with translation.override(language), reading(reader):
         if expert is not None:
             session = with_facts(Session.objects.filter(pk=expert.session_id)).get()
             if _called_off(session):
@@ -73,8 +75,9 @@ def fresh_link_view(request: HttpRequest, token: str) -> HttpResponseBase:
     """Send a new invitation with a working link: to the link's expert, or to an address the visitor gives."""
     checked = expert_links.check_token(token)
     expert = checked.expert
-    language = message_language(expert.person.preferred_language if expert else request.LANGUAGE_CODE)
-    with translation.override(language):
+    reader = expert.person.preferred_language if expert else request.LANGUAGE_CODE
+    language = message_language(reader)
+    with translation.override(language), reading(reader):
         if expert is not None:
             fresh_link(expert)
         else:
@@ -121,8 +124,9 @@ def _fresh_links_for_address(email: str) -> None:
 def _taken_off(request: HttpRequest, gone: TakenOff) -> HttpResponseBase:
     """The expert was taken off the session since the link was sent: nothing to answer, in their language.
     What the page shows is the session they were asked to lead, which the genuine link was theirs to see."""
-    language = message_language(gone.person.preferred_language)
-    with translation.override(language):
+    reader = gone.person.preferred_language
+    language = message_language(reader)
+    with translation.override(language), reading(reader):
         session = with_facts(Session.objects.filter(pk=gone.session_id)).get()
         home = gone.person.home_time_zone
         facts = facts_of_session(session)
@@ -212,8 +216,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseBase:
     """A refused POST (no cookie, or a page kept open across a new session) on the pages people reach from
     e-mail: a plain page in their language that says what to do, not Django's English 403. The path holds a
     token, so the refusal is not logged with it."""
-    language = message_language(getattr(request, "LANGUAGE_CODE", "en"))
-    with translation.override(language):
+    reader = getattr(request, "LANGUAGE_CODE", "en")
+    language = message_language(reader)
+    with translation.override(language), reading(reader):
         response = render(request, "responses/csrf_failure.html", _base({"back": request.path}), status=403)
     response["Content-Language"] = language
     return private(unlogged(response), referrer_policy="same-origin")

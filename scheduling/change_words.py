@@ -101,6 +101,13 @@ def people_in_words(
     return gettext("%(names)s and %(count)d more") % {"names": ", ".join(listed[:NAMES_SHOWN]), "count": more}
 
 
+def _detail_text(value: Any) -> str:
+    """A detail as a line says it; translations (visits.wording) as "sv: …; lv: …"."""
+    if isinstance(value, dict):
+        return "; ".join(f"{code}: {text}" for code, text in sorted(value.items())) or "–"
+    return str(value)
+
+
 def describe_change(change: ChangeSpec, zone: ZoneInfo, names: Mapping[int, str]) -> str:
     """What the change is, in a line: the times in the session's own zone, with the zone named."""
     before, after = change.before or {}, change.after or {}
@@ -114,7 +121,8 @@ def describe_change(change: ChangeSpec, zone: ZoneInfo, names: Mapping[int, str]
         return f"{before.get('venue_name') or '–'} → {after.get('venue_name') or '–'}"
     if change.kind == ChangeKind.DETAILS_CHANGED:
         return "; ".join(
-            f"{name}: “{Truncator(str(before[name])).chars(60)}” → “{Truncator(str(after[name])).chars(60)}”"
+            f"{name}: “{Truncator(_detail_text(before[name])).chars(60)}” → "
+            f"“{Truncator(_detail_text(after[name])).chars(60)}”"
             for name in after
         )
     return people_in_words(change.recipients, names, with_roles=True)  # a person added or removed

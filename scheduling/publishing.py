@@ -30,6 +30,7 @@ from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
 from scheduling.signals import programme_published
 from visits.models import Session, Visit, VisitStatus
 from visits.services import visit_change_status
+from visits.wording import translations_of
 
 if TYPE_CHECKING:
     from scheduling.conflicts import Conflict
@@ -73,7 +74,9 @@ def programme_snapshot(visit: Visit) -> dict[str, SessionSnapshot]:
         snapshot[str(session.pk)] = SessionSnapshot(
             id=session.pk,
             title=session.title,
+            title_translations=translations_of(session, "title"),
             description=session.description,
+            description_translations=translations_of(session, "description"),
             kind=session.kind,
             starts_at=_utc(session.starts_at),
             ends_at=_utc(session.ends_at),

@@ -31,6 +31,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from booklets.models import ParticipantStay
 from notifications.models import PersonalToken
 from proposals.models import Proposal
 from registration.models import Registration, RegistrationSettings
@@ -89,6 +90,9 @@ def world(db):
                 purpose=PersonalToken.Purpose.VISIT_FEED, person=None, visit=session.visit
             )
             rows["proposal"] = Proposal.objects.create(visit=session.visit, status=Proposal.Status.OPTIMAL)
+            rows["stay"] = ParticipantStay.objects.create(
+                visit=session.visit, person=member.person, hotel="Hotel A"
+            )
             rows["exception"] = AvailabilityException.objects.create(
                 person=member.person, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 1)
             )
@@ -148,6 +152,7 @@ API_ROWS = {
     "outbox": "outbox",
     "people": "person",
     "proposals": "proposal",
+    "stays": "stay",
 }
 API_SHARED = {
     "organisations",
@@ -202,6 +207,7 @@ def body_probes(world: World) -> list[tuple[str, str, dict[str, Any], str]]:
         ("post", "/api/v1/sessions/check/", {"visit": rows["visit"].pk}, "visit"),
         ("post", "/api/v1/delegation-members/", {"delegation": rows["delegation"].pk}, "delegation"),
         ("post", "/api/v1/visits/", {"delegation": rows["delegation"].pk, "title": "x"}, "delegation"),
+        ("post", "/api/v1/stays/", {"visit": rows["visit"].pk, "person": rows["person"].pk}, "visit"),
     ]
 
 
@@ -226,6 +232,7 @@ def test_annas_ids_in_a_body_are_as_if_they_did_not_exist(world):
         ("/api/v1/sessions/?visit={visit}", "session"),
         ("/api/v1/outbox/?visit={visit}", "outbox"),
         ("/api/v1/delegation-members/?delegation={delegation}", "member"),
+        ("/api/v1/stays/", "stay"),
     ],
 )
 def test_lists_filtered_by_annas_ids_are_empty_for_bertil(world, url, kind):
@@ -415,6 +422,7 @@ ADMIN_ROWS = {
     "scheduling.programme": "visit",
     "registration.registrationsettings": "registration_settings",
     "registration.registration": "registration",
+    "booklets.participantstay": "stay",
 }
 
 

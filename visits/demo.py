@@ -604,6 +604,40 @@ KATHMANDU_SESSIONS: list[SessionData] = [
      "attendees": ["shrestha", "gurung", "chea"], "experts": [_expert("lindblom", CONFIRMED)]},
 ]  # fmt: skip
 
+# Titles in the readers' languages (visits.wording), by the English title: Swedish for the experts, the
+# delegation's own language for its members. Sessions left out read in English.
+TITLES_IN_OTHER_LANGUAGES: dict[str, dict[str, str]] = {
+    "Latvian police and prosecutors: study visit to Stockholm": {
+        "sv": "Lettisk polis och lettiska åklagare: studiebesök i Stockholm",
+        "lv": "Latvijas policija un prokurori: mācību vizīte Stokholmā",
+    },
+    "Arrival and welcome dinner": {
+        "sv": "Ankomst och välkomstmiddag",
+        "lv": "Ierašanās un sagaidīšanas vakariņas",
+    },
+    "Welcome and introduction to the programme": {
+        "sv": "Välkommen och introduktion till programmet",
+        "lv": "Sveiciens un ievads programmā",
+    },
+    "Investigating human trafficking: the national police perspective": {
+        "sv": "Att utreda människohandel: den nationella polisens perspektiv",
+        "lv": "Cilvēku tirdzniecības izmeklēšana: valsts policijas skatījums",
+    },
+    "Social services and the path to support for victims": {
+        "sv": "Socialtjänsten och vägen till stöd för brottsoffer",
+        "lv": "Sociālie dienesti un ceļš uz atbalstu cietušajiem",
+    },
+    "Evaluation and conclusions": {"sv": "Utvärdering och slutsatser", "lv": "Izvērtēšana un secinājumi"},
+    "Farewell lunch": {"sv": "Avskedslunch", "lv": "Atvadu pusdienas"},
+}
+DESCRIPTIONS_IN_OTHER_LANGUAGES: dict[str, dict[str, str]] = {
+    "Social services and the path to support for victims": {
+        "sv": "Hålls på svenska med konsekutiv tolkning till lettiska.",
+        "lv": "Notiek zviedru valodā ar secīgo tulkojumu latviešu valodā.",
+    },
+}
+
+
 VISITS: list[VisitData] = [
     {
         "title": "Latvian police and prosecutors: study visit to Stockholm",
@@ -882,7 +916,9 @@ def _load_session(
         "visit": visit,
         "kind": data["kind"],
         "title": data["title"],
+        "title_translations": TITLES_IN_OTHER_LANGUAGES.get(data["title"], {}),
         "description": data.get("description", ""),
+        "description_translations": DESCRIPTIONS_IN_OTHER_LANGUAGES.get(data["title"], {}),
         "starts_at": _local(data["day"], data["start"], zone),
         "ends_at": _local(data["day"], data["end"], zone),
         "outside_visit_dates": data.get("outside_visit_dates", False),
@@ -938,6 +974,7 @@ def _load_visits(
         values = {
             "kind": data["kind"],
             "title": data["title"],
+            "title_translations": TITLES_IN_OTHER_LANGUAGES.get(data["title"], {}),
             "delegation": delegation,
             "audience": data["audience"],
             "starts_on": data["starts_on"],

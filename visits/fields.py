@@ -139,3 +139,75 @@ class LanguageListField(models.JSONField):
         }
         # Bypass JSONField.formfield, which would force its own JSON form field.
         return models.Field.formfield(self, **{**defaults, **kwargs})
+
+
+def translations_validator(max_length: int | None) -> Any:
+    """A validator of a text's translations: {language code: text}, each code a known ISO 639-1 code and
+    each text a string no longer than the base field's `max_length` (None: any length). Its codes are its
+    own: a field replaces the message of a code it knows ("invalid", "max_length") with its own."""
+
+    def validate_translations(value: Any) -> None:
+        if not isinstance(value, dict):
+            raise ValidationError(
+                _('Give the translations as an object of language code and text, such as {"sv": "…"}.'),
+                code="translations_not_object",
+            )
+        for code, text in value.items():
+            validate_language_code(code)
+            if not isinstance(text, str):
+                raise ValidationError(
+                    _("The text in %(language)s (%(code)s) must be a string."),
+                    params={"language": language_name(code), "code": code},
+                    code="translation_not_text",
+                )
+            if max_length is not None and len(text) > max_length:
+                raise ValidationError(
+                    _(
+                        "The text in %(language)s (%(code)s) has %(length)d characters; "
+                        "at most %(max)d are allowed."
+                    ),
+                    params={
+                        "language": language_name(code),
+                        "code": code,
+                        "length": len(text),
+                        "max": max_length,
+                    },
+                    code="translation_too_long",
+                )
+
+    return validate_translations
+
+
+class TranslationsField(models.JSONField):
+    """A text's translations beside its base field, as {language code: text}: see visits.wording."""
+
+    def __init__(self, *args: Any, text_max_length: int | None = None, **kwargs: Any) -> None:
+        self.text_max_length = text_max_length
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        validators = list(kwargs.pop("validators", []))
+        kwargs["validators"] = [translations_validator(text_max_length), *validators]
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        if self.text_max_length is not None:
+            kwargs["text_max_length"] = self.text_max_length
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        from visits.forms import TranslationsFormField, TranslationsWidget
+
+        defaults = {
+            "form_class": TranslationsFormField,
+            "text_max_length": self.text_max_length,
+            # English and Swedish always; a form for a visit's texts offers its languages too
+            # (visits.forms.offer_languages).
+            "widget": TranslationsWidget(languages=("en", "sv"), multiline=self.text_max_length is None),
+            "help_text": self.help_text,
+            "label": self.verbose_name.capitalize() if self.verbose_name else None,
+            "required": False,
+        }
+        # Bypass JSONField.formfield, which would force its own JSON form field.
+        return models.Field.formfield(self, **{**defaults, **kwargs})

@@ -9,7 +9,15 @@ from django.db.models import Q
 from visits.access import AGENCY_ADMIN, AGENCY_ADMINS_GROUP
 
 COORDINATORS_GROUP = "Coordinators"
-COORDINATOR_APPS = ("visits", "scheduling", "notifications", "responses", "participation", "registration")
+COORDINATOR_APPS = (
+    "visits",
+    "scheduling",
+    "notifications",
+    "responses",
+    "participation",
+    "registration",
+    "booklets",
+)
 
 
 def _coordinator_permissions() -> Q:

@@ -12,10 +12,11 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from api.errors import django_errors
-from api.serializers.fields import Choice, JsonModelSerializer
+from api.serializers.fields import Choice, JsonModelSerializer, Text
 from visits.fields import language_choices
 
 # Programmes are planned years ahead at most, and kept for some years after; dates far outside would only
@@ -43,6 +44,37 @@ class LanguageList(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(child=Choice(choices=language_choices()), **kwargs)
+
+
+class Translations(serializers.DictField):
+    """A text in other languages (visits.wording): {"sv": "…", "lv": "…"}, by ISO 639-1 code; the base field
+    beside it is the English. Codes and lengths are checked by the model field, naming the language."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            'The text in other languages, by ISO 639-1 code, such as {"sv": "…", "lv": "…"}. '
+            "Readers get the text in their own language, else the English one, else the base field.",
+        )
+        self.text_max_length = max_length
+        super().__init__(child=Text(max_length=max_length, allow_blank=True), **kwargs)
+
+
+class TranslationsExtension(OpenApiSerializerFieldExtension):
+    """The schema of Translations: an object whose keys are language codes and whose values are texts."""
+
+    target_class = Translations
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        text: dict[str, Any] = {"type": "string"}
+        if self.target.text_max_length is not None:
+            text["maxLength"] = self.target.text_max_length
+        return {
+            "type": "object",
+            "propertyNames": {"enum": [code for code, _name in language_choices()]},
+            "additionalProperties": text,
+        }
 
 
 class ModelValidatedSerializer(JsonModelSerializer):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from api.errors import django_errors
-from api.serializers.base import LanguageList, ModelValidatedSerializer, user_of
+from api.serializers.base import LanguageList, ModelValidatedSerializer, Translations, user_of
 from api.serializers.fields import Choice, Integer, PrimaryKey
 from visits.access import delegations_for_user, people_to_choose, visits_for_user
 from visits.models import (
@@ -25,6 +25,7 @@ from visits.services import check_transition
 
 
 class VisitSerializer(ModelValidatedSerializer):
+    title_translations = Translations(max_length=200)
     programme_languages = LanguageList()
     coordinators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
     status = Choice(
@@ -39,6 +40,7 @@ class VisitSerializer(ModelValidatedSerializer):
             "id",
             "kind",
             "title",
+            "title_translations",
             "delegation",
             "audience",
             "target_group",
@@ -127,6 +129,8 @@ class InterpreterSerializer(serializers.Serializer):
 
 
 class SessionSerializer(ModelValidatedSerializer):
+    title_translations = Translations(max_length=300)
+    description_translations = Translations()
     experts = PrimaryKey(
         many=True,
         queryset=Person.objects.all(),
@@ -172,7 +176,9 @@ class SessionSerializer(ModelValidatedSerializer):
             "visit",
             "kind",
             "title",
+            "title_translations",
             "description",
+            "description_translations",
             "starts_at",
             "ends_at",
             "outside_visit_dates",

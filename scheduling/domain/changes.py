@@ -8,7 +8,7 @@ cancellation to those people and nobody else (pretalx's schedule versions are th
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class Kind(StrEnum):
@@ -51,8 +51,10 @@ ROLES: tuple[tuple[str, str], ...] = (
 )
 TIME_FIELDS = ("starts_at", "ends_at")
 VENUE_FIELDS = ("venue_id", "venue_name")
-# What calendars show besides the time and the place.
-DETAIL_FIELDS = ("title", "description", "language")
+# What calendars show besides the time and the place: a changed translation (visits.wording) is a change too,
+# since some reader's calendar shows it. Snapshots published before translations existed have none: {}.
+DETAIL_FIELDS = ("title", "title_translations", "description", "description_translations", "language")
+DETAIL_DEFAULTS: Mapping[str, Any] = {"title_translations": {}, "description_translations": {}}
 
 
 class SessionSnapshot(TypedDict):
@@ -60,7 +62,10 @@ class SessionSnapshot(TypedDict):
 
     id: int
     title: str
+    # Not in snapshots published before translations were kept: read them with .get().
+    title_translations: NotRequired[dict[str, str]]
     description: str
+    description_translations: NotRequired[dict[str, str]]
     kind: str
     starts_at: str
     ends_at: str
@@ -199,7 +204,7 @@ def _changed(before: SessionSnapshot, after: SessionSnapshot) -> list[ChangeSpec
         found.append(
             (Kind.VENUE_CHANGED, _pick(before, VENUE_FIELDS), _pick(after, VENUE_FIELDS), everyone_now)
         )
-    details = [field for field in DETAIL_FIELDS if before[field] != after[field]]  # type: ignore[literal-required]
+    details = [field for field in DETAIL_FIELDS if _detail(before, field) != _detail(after, field)]
     if details:
         found.append((Kind.DETAILS_CHANGED, _pick(before, details), _pick(after, details), everyone_now))
 
@@ -222,8 +227,12 @@ def _changed(before: SessionSnapshot, after: SessionSnapshot) -> list[ChangeSpec
     ]
 
 
+def _detail(session: SessionSnapshot, field: str) -> Any:
+    return session.get(field, DETAIL_DEFAULTS.get(field))
+
+
 def _pick(session: SessionSnapshot, fields: Iterable[str]) -> dict[str, Any]:
-    return {field: session[field] for field in fields}  # type: ignore[literal-required]
+    return {field: session.get(field, DETAIL_DEFAULTS.get(field)) for field in fields}
 
 
 def _by_role(recipients: Sequence[Recipient]) -> dict[str, list[int]]:

@@ -23,6 +23,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from booklets.models import ParticipantStay
 from config.wsgi import application
 from notifications.models import OutboxMessage
 from scheduling.models import AvailabilityException, ExpertHours, TravelTime
@@ -176,6 +177,7 @@ def seeded(programme, bertil):
         person=expert, starts_on=dt.date(2027, 3, 25), ends_on=dt.date(2027, 3, 25)
     )
     OutboxMessageFactory(session=second, status=OutboxMessage.Status.FAILED)
+    ParticipantStay.objects.create(visit=visit, person=programme.members[0].person, hotel="Hotel Birger Jarl")
     EXISTING.clear()
     EXISTING.update(
         {
@@ -191,6 +193,7 @@ def seeded(programme, bertil):
             "travel-times": list(TravelTime.objects.values_list("pk", flat=True)),
             "delegations": [visit.delegation_id],
             "delegation-members": list(DelegationMember.objects.values_list("pk", flat=True)),
+            "stays": list(ParticipantStay.objects.values_list("pk", flat=True)),
         }
     )
     anna = visit.coordinators.get()

@@ -155,7 +155,9 @@ class TestFirstPublication:
         assert morning == {
             "id": p.morning.pk,
             "title": "How the police work",
+            "title_translations": {},
             "description": "",
+            "description_translations": {},
             "kind": "meeting",
             "starts_at": "2027-03-23T08:00:00+00:00",
             "ends_at": "2027-03-23T09:30:00+00:00",

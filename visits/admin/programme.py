@@ -138,7 +138,20 @@ class VisitAdmin(CoordinatedOnly, DomainAdmin):
     filter_horizontal = ["coordinators", "themes"]
     readonly_fields = ["first_published", "window"]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "status", "delegation", "audience", "target_group"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_translations",
+                    "kind",
+                    "status",
+                    "delegation",
+                    "audience",
+                    "target_group",
+                ]
+            },
+        ),
         (_("Dates and place"), {"fields": ["starts_on", "ends_on", "time_zone", "city", "country"]}),
         (_("Programme"), {"fields": ["programme_languages", "themes", "coordinators"]}),
         (_("Record"), {"fields": ["first_published", "window"], "classes": ["collapse"]}),
@@ -308,7 +321,21 @@ class SessionAdmin(CoordinatedOnly, DomainAdmin):
     autocomplete_fields = ["visit", "venue", "host_organisation"]
     readonly_fields = ["when", "sequence"]
     fieldsets = [
-        (None, {"fields": ["visit", "title", "kind", "status", "description", "seen_revision"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "visit",
+                    "title",
+                    "title_translations",
+                    "kind",
+                    "status",
+                    "description",
+                    "description_translations",
+                    "seen_revision",
+                ]
+            },
+        ),
         (
             _("Time and place"),
             {"fields": ["starts_at", "ends_at", "when", "outside_visit_dates", "venue", "host_organisation"]},

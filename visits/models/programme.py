@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from visits.fields import LanguageField, LanguageListField, TimeZoneField
+from visits.fields import LanguageField, LanguageListField, TimeZoneField, TranslationsField
 from visits.models.delegations import Delegation, DelegationMember
 from visits.models.deletion import PROTECT_IF_PUBLISHED, ExplainedDeletionMixin
 from visits.models.people import Organisation, Person
@@ -84,6 +84,11 @@ class Visit(ExplainedDeletionMixin, models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STUDY_VISIT)
     title = models.CharField(_("title"), max_length=200)
+    title_translations = TranslationsField(
+        _("title in other languages"),
+        text_max_length=200,
+        help_text=_("The title in the readers' languages, by language code; the title above is the English."),
+    )
     delegation = models.ForeignKey(
         Delegation,
         verbose_name=_("delegation"),
@@ -247,7 +252,16 @@ class Session(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
     title = models.CharField(_("title"), max_length=300)
+    title_translations = TranslationsField(
+        _("title in other languages"),
+        text_max_length=300,
+        help_text=_("The title in the readers' languages, by language code; the title above is the English."),
+    )
     description = models.TextField(_("description"), blank=True)
+    description_translations = TranslationsField(
+        _("description in other languages"),
+        help_text=_("The description in the readers' languages, by language code."),
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     outside_visit_dates = models.BooleanField(
