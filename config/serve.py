@@ -101,7 +101,9 @@ def main() -> int:
     children = [start([sys.executable, "manage.py", "runserver", f"{options.host}:{options.port}"])]
     if not settings.EMBEDDED_BROKER:
         celery = [sys.executable, "-m", "celery", "-A", "config"]
-        children.append(start([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]))
+        # As the production recipe runs it (README, Workers): threads, for sending is mostly waiting.
+        worker = ["worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", "8"]
+        children.append(start([*celery, *worker]))
         children.append(start([*celery, "beat", "--loglevel", "INFO"]))
     else:
         # No beat without a broker: this sweeps the outbox instead, so retries and late messages still go out.

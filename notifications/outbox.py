@@ -27,6 +27,7 @@ from notifications.compose import message_language
 from notifications.hooks import after_enqueue
 from notifications.models import OUTBOX_TRANSITIONS, MessageKind, OutboxMessage, OutboxStatus
 from scheduling.models import ChangeRecipient, ProgrammeChange, ProgrammeVersion
+from visits.bulk import bulk_insert
 from visits.models import Person, Visit
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def outbox_create(rows: Sequence[OutboxMessage], *, actor: audit_log.Who = None)
     try:
         # The new rows come back with their ids (INSERT ... RETURNING): no second read of every row.
         with transaction.atomic():
-            written = OutboxMessage.objects.bulk_create(new)
+            written = bulk_insert(OutboxMessage, new)
     except IntegrityError:
         # A key written by someone else since the read above: skip it and read the rows back (that row is
         # then logged twice, by its writer and here; the race is rare and the log keeps both).
@@ -234,7 +235,9 @@ class Planned:
         return session_message_key(self.session_key, self.person_id, self.sequence, str(self.method))
 
 
-def plan_for_changes(changes: Iterable[tuple[ProgrammeChange, list[ChangeRecipient]]]) -> list[Planned]:
+def plan_for_changes(
+    changes: Iterable[tuple[ProgrammeChange, Sequence[ChangeRecipient]]],
+) -> list[Planned]:
     """One calendar message per session and person: an update wins over a cancellation for the same session
     (a person whose role changed stays on it), and the highest SEQUENCE of the version is the one sent."""
     chosen: dict[tuple[int, int], Planned] = {}
@@ -260,11 +263,27 @@ def plan_for_changes(changes: Iterable[tuple[ProgrammeChange, list[ChangeRecipie
     return sorted(chosen.values(), key=lambda p: (p.session_key or 0, p.person_id))
 
 
-def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
-    """Write the rows a published version calls for. Idempotent: the unique key skips rows already there."""
-    changes = list(ProgrammeChange.objects.filter(version=version).prefetch_related("recipients__person"))
-    planned = plan_for_changes((c, list(c.recipients.all())) for c in changes)
-    people = {r.person_id: r.person for c in changes for r in c.recipients.all()}
+def enqueue_for_version(
+    version: ProgrammeVersion,
+    changes: Sequence[tuple[ProgrammeChange, Sequence[ChangeRecipient]]] | None = None,
+) -> list[OutboxMessage]:
+    """Write the rows a published version calls for. Idempotent: the unique key skips rows already there.
+
+    `changes`: the version's changes with their recipients as the publish has just written them (so they are
+    not read back inside the visit's lock); read from the database when not given."""
+    if changes is None:
+        changes = [
+            (change, list(change.recipients.all()))
+            for change in ProgrammeChange.objects.filter(version=version).prefetch_related("recipients")
+        ]
+    planned = plan_for_changes(changes)
+    # Only what a row needs of each person: their address and language (no Person instances for 10,000).
+    people = {
+        pk: (email, language)
+        for pk, email, language in Person.objects.filter(
+            pk__in={r.person_id for _, recipients in changes for r in recipients}
+        ).values_list("pk", "email", "preferred_language")
+    }
     previous = (
         ProgrammeVersion.objects.filter(visit_id=version.visit_id, number=version.number - 1)
         .values_list("snapshot", flat=True)
@@ -285,10 +304,13 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
         for person_id in participants
     ]
     now = timezone.now()
-    live = live_sessions(changes)
+    live = live_sessions(change for change, _ in changes)
+    languages: dict[str | None, str] = {}
     rows = []
     for plan in planned:
-        person = people[plan.person_id]
+        email, preferred = people[plan.person_id]
+        if preferred not in languages:
+            languages[preferred] = message_language(preferred)
         snapshot = None
         # A row for a live session composes from the session; should it be deleted before the row is sent,
         # compose reads the published version's snapshot (notifications.compose._facts_of). A session gone
@@ -302,23 +324,23 @@ def enqueue_for_version(version: ProgrammeVersion) -> list[OutboxMessage]:
                 idempotency_key=plan.key,
                 kind=plan.kind,
                 visit_id=version.visit_id,
-                person=person,
+                person_id=plan.person_id,
                 session_id=plan.session_key if plan.session_key in live else None,
                 session_key=plan.session_key,
                 sequence=plan.sequence,
                 role=plan.role,
                 snapshot=snapshot,
                 version_number=version.number,
-                to_email=person.email,
-                language=message_language(person.preferred_language),
+                to_email=email,
+                language=languages[preferred],
                 send_at=now,
                 message_id=new_message_id(),
             )
         )
     created = outbox_create(rows, actor=version.published_by)
-    make_tokens_on_commit(people.values())
+    make_tokens_on_commit(people)
     dispatch_on_commit([m.pk for m in created if m.status == OutboxStatus.QUEUED])
-    after_enqueue(version, changes, created)
+    after_enqueue(version, [change for change, _ in changes], created)
     return created
 
 
@@ -396,17 +418,17 @@ def live_sessions(changes: Iterable[ProgrammeChange]) -> set[int]:
     return {c.session_key for c in changes if c.session_id is not None}
 
 
-def make_tokens_on_commit(people: Iterable[Person]) -> None:
+def make_tokens_on_commit(people: Iterable[int]) -> None:
     """Make the personal tokens the messages link to (the programme page) once the transaction commits, before
     their delivery is queued: not inside the visit's lock, and not in the worker, which then only reads them.
     Should this fail, the worker makes what is missing (notifications.tokens.person_tokens)."""
     wanted = list(people)
 
     def make() -> None:
-        from notifications.tokens import person_tokens
+        from notifications.tokens import tokens_of
 
         try:
-            person_tokens(wanted)
+            tokens_of(wanted)
         except Exception as error:
             log.warning("Could not make personal tokens at publish (%s); the worker will.", error)
 

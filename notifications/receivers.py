@@ -7,5 +7,6 @@ from scheduling.models import ProgrammeVersion
 
 
 def on_programme_published(sender: Any, version: ProgrammeVersion, **kwargs: Any) -> None:
-    # Inside the publishing transaction: the messages exist exactly when the version does.
-    enqueue_for_version(version)
+    # Inside the publishing transaction: the messages exist exactly when the version does. The publish sends
+    # the changes it has just written, with their recipients (`changes`), so that they are not read back.
+    enqueue_for_version(version, kwargs.get("changes"))

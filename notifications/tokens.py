@@ -38,7 +38,12 @@ def person_token(person: Person) -> PersonalToken:
 
 def person_tokens(people: Iterable[Person]) -> dict[int, PersonalToken]:
     """Live tokens for many people at once (a delivery batch): two or three queries, not one per person."""
-    ids = {person.pk for person in people}
+    return tokens_of(person.pk for person in people)
+
+
+def tokens_of(person_ids: Iterable[int]) -> dict[int, PersonalToken]:
+    """person_tokens, by the people's ids (a publish, which has their ids only)."""
+    ids = set(person_ids)
     live = {
         t.person_id: t
         for t in PersonalToken.objects.filter(

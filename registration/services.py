@@ -437,6 +437,6 @@ def _message(
         payload=payload,
     )
     created = outbox_create([row], actor=None)
-    make_tokens_on_commit([person])
+    make_tokens_on_commit([person.pk])
     dispatch_on_commit([m.pk for m in created if m.status == OutboxMessage.Status.QUEUED])
     return created[0]

@@ -29,6 +29,7 @@ from notifications.models import OutboxMessage
 from notifications.outbox import coordinators_of, dispatch_on_commit, notice_row, outbox_create
 from responses.models import Door, ExpertAnswer, ProposedTime
 from responses.reminders import withdraw_waiting
+from visits.bulk import bulk_insert
 from visits.models import ANSWERS, AWAITING_ANSWER, EXPERT_ANSWER_TRANSITIONS, Person, SessionExpert
 from visits.selectors import session_cancelled
 from visits.services import InvalidTransition, check_transition
@@ -36,6 +37,7 @@ from visits.services import InvalidTransition, check_transition
 # Doors through which the expert answers: a move through them counts as an answer of theirs. A calendar reply
 # is an iMIP REPLY with the expert's PARTSTAT (responses.calendar_replies).
 ANSWERING_DOORS = frozenset({Door.LINK, Door.PHONE, Door.API, Door.CALENDAR})
+JOINED_UP_TO = 100
 
 
 class AnswerRefused(ValidationError):
@@ -76,12 +78,14 @@ def answer_move(
         raise ValueError(f"An answer through {door} must be one of {sorted(ANSWERS)}, not {to!r}")
     if (proposals or colleague) and len(expert_ids) != 1:
         raise ValueError("Proposed times and a colleague belong to one expert's answer")
-    experts = list(
-        SessionExpert.objects.select_for_update(of=("self",))
-        .select_related("session__visit", "person__organisation")
-        .filter(pk__in=list(expert_ids))
-        .order_by("pk")
+    rows = (
+        SessionExpert.objects.select_for_update(of=("self",)).filter(pk__in=list(expert_ids)).order_by("pk")
     )
+    # One expert's answer: joined, one query. A publish moving 10,000 experts of 40 sessions: prefetched, so
+    # that each session and the visit are made once, not once per row.
+    related = ("session__visit", "person__organisation")
+    joined = len(expert_ids) <= JOINED_UP_TO
+    experts = list(rows.select_related(*related) if joined else rows.prefetch_related(*related))
     if not answering and not tentative:
         experts = [e for e in experts if e.response != to]
     for expert in experts:
@@ -117,18 +121,21 @@ def answer_move(
         )
         for expert in experts
     )
-    answers = ExpertAnswer.history.bulk_create(
-        ExpertAnswer(
-            expert=expert,
-            response=to,
-            note=note or "",
-            channel=door,
-            is_answer=answering,
-            recorded_by=actor if actor is not None and actor.pk else None,
-            sequence=expert.session.sequence,
-            colleague=colleague,
-        )
-        for expert in experts
+    answers = bulk_insert(
+        ExpertAnswer,
+        [
+            ExpertAnswer(
+                expert=expert,
+                response=to,
+                note=note or "",
+                channel=door,
+                is_answer=answering,
+                recorded_by=actor if actor is not None and actor.pk else None,
+                sequence=expert.session.sequence,
+                colleague=colleague,
+            )
+            for expert in experts
+        ],
     )
     ProposedTime.objects.bulk_create(
         ProposedTime(answer=answers[0], starts_at=p.starts_at, ends_at=p.ends_at) for p in proposals

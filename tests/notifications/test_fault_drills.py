@@ -87,8 +87,10 @@ def test_redis_stopped_mid_delivery_loses_nothing(tmp_path, settings):
     assert_each_delivered_once(counts, 200)
 
 
+# Both pools the README names: prefork, and threads (the documented default, bench/RESULTS.md).
+@pytest.mark.parametrize("pool", ["prefork", "threads"])
 def test_a_worker_killed_mid_batch_has_its_batch_sent_again_soon_repeating_at_most_the_unmarked(
-    tmp_path, settings
+    tmp_path, settings, pool
 ):
     """SIGKILL the whole worker while a batch of 50 is half sent. Its rows stay "sending"; only their
     heartbeat going quiet (OUTBOX_STUCK_SECONDS stays at six minutes) lets the sweep send them again, and what
@@ -113,8 +115,9 @@ def test_a_worker_killed_mid_batch_has_its_batch_sent_again_soon_repeating_at_mo
             "OUTBOX_MARK_SENT_EVERY": str(settings.OUTBOX_MARK_SENT_EVERY),
             "OUTBOX_HEARTBEAT_SECONDS": "2",
         }
-        first = WorkerProcess(env, tmp_path / "worker-1.log").start()
-        second = WorkerProcess(env, tmp_path / "worker-2.log")
+        # One task at a time (one process, or one thread), so that one batch is killed.
+        first = WorkerProcess(env, tmp_path / "worker-1.log", pool=pool).start()
+        second = WorkerProcess(env, tmp_path / "worker-2.log", pool=pool)
         try:
             programme_publish(visit=visit, actor=None)
 

@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('notifications', '0006_outbox_visit_optional'),
         ('notifications', '0006_survey_messages'),
+        ('notifications', '0006_feed_expert_updates_per_statement'),
     ]
 
     operations = [
