@@ -13,7 +13,10 @@ class RequestNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VisitRequestSerializer(serializers.ModelSerializer):
+class IntakeRequestSerializer(serializers.ModelSerializer):
+    """Not "VisitRequestSerializer": drf-spectacular would name it VisitRequest, the name it gives the body of
+    a request that writes a visit (VisitSerializer's), and one would replace the other in the schema."""
+
     country = CountryField(read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)

@@ -4,14 +4,14 @@ entry rule already). Read only; accepting, asking for more and declining are the
 from django.db.models import QuerySet
 from rest_framework import mixins
 
-from api.serializers.intake import VisitRequestSerializer
+from api.serializers.intake import IntakeRequestSerializer
 from api.views.base import GenericViewSet
 from intake.models import VisitRequest
 from visits.access import may_triage_requests
 
 
 class VisitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
-    serializer_class = VisitRequestSerializer
+    serializer_class = IntakeRequestSerializer
 
     def get_queryset(self) -> QuerySet[VisitRequest]:
         if not may_triage_requests(self.request.user):
