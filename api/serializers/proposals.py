@@ -54,7 +54,9 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
 
 class ProposeSerializer(serializers.Serializer[Any]):
     repair_of = serializers.IntegerField(
-        required=False, help_text="The proposal to start from (to pin some of its sessions, or to repair it)."
+        required=False,
+        min_value=1,
+        help_text="The proposal to start from (to pin some of its sessions, or to repair it).",
     )
     pinned = serializers.ListField(
         child=serializers.CharField(), required=False, default=list, help_text="Keys of `repair_of` to keep."
