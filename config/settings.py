@@ -563,5 +563,6 @@ SPECTACULAR_SETTINGS = {
         "VisitStatusEnum": "visits.models.programme.VisitStatus",
         "SessionStatusEnum": "visits.models.programme.SessionStatus",
         "OutboxStatusEnum": "notifications.models.OutboxStatus",
+        "VisitRequestStatusEnum": "intake.models.RequestStatus",
     },
 }
