@@ -1,7 +1,7 @@
 """What apps that build on notifications add to the outbox's work, registered in their AppConfig.ready() (as
 responses does), so that notifications never imports them:
 
-- after the rows a published version calls for are written, inside the publishing transaction
+- after the rows a published version calls for are written, in the same transaction (the publish's second)
   (`register_after_enqueue`: responses invites the experts and writes their first reminders, on behalf of
   whoever published the version);
 - before a delivery batch is sent, which of its messages are no longer wanted and are withdrawn instead

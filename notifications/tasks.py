@@ -21,6 +21,7 @@ from notifications.models import OutboxMessage, OutboxStatus, PeriodicRun
 from notifications.outbox import due, outbox_move
 from notifications.pipelining import ConnectionLost, Envelope, Pipeline
 from notifications.wire import WireError, envelope_of, wire_bytes
+from scheduling.publishing import write_all_pending_messages
 
 log = logging.getLogger(__name__)
 
@@ -220,11 +221,15 @@ def fail(message: OutboxMessage, error: str) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
-    """Requeue messages stuck in sending (their worker died: its heartbeat went quiet), and send queued ones
-    that are due but were never dispatched (the broker was down at publish time). Runs from beat; safe to run
-    twice at once. Records that it ran, for `manage.py health` and the metrics."""
+    """Write the messages of published versions that have none yet (their publisher died between its two
+    transactions), requeue messages stuck in sending (their worker died: its heartbeat went quiet), and send
+    queued ones that are due but were never dispatched (the broker was down at publish time). Runs from
+    beat; safe to run twice at once. Records that it ran, for `manage.py health` and the metrics."""
     now = timezone.now()
     PeriodicRun.objects.update_or_create(task="sweep_outbox", defaults={"last_run_at": now})
+    # A version whose publisher died after storing it has no messages yet: they are written (and
+    # dispatched on commit) first.
+    write_all_pending_messages()
     stuck = list(OutboxMessage.objects.filter(stale_claims(now)).values_list("pk", flat=True))
     if stuck:
         outbox_move(

@@ -1,5 +1,5 @@
 """What publishing means for experts' answers (called by notifications once a version's rows are written,
-through notifications.hooks, inside the publishing transaction):
+through notifications.hooks, in the transaction that writes them):
 
 - an expert invited for the first time moves from "not asked" to "invited";
 - an expert who had confirmed or proposed another time for a session that has since moved (a new SEQUENCE)

@@ -204,12 +204,20 @@ class ProgrammeVersion(models.Model):
     )
     # {session id: the session as published}; see scheduling.domain.changes.SessionSnapshot.
     snapshot = models.JSONField(_("programme"))
+    # True from the publish's commit until the messages the version calls for are written, in a transaction
+    # of their own (scheduling.publishing.write_pending_messages); the outbox sweep completes one left so.
+    messages_pending = models.BooleanField(_("messages not yet written"), default=False, editable=False)
 
     class Meta:
         ordering = ["visit", "-number"]
         verbose_name = _("published version")
         verbose_name_plural = _("published versions")
         constraints = [models.UniqueConstraint("visit", "number", name="programme_version_unique")]
+        indexes = [
+            models.Index(
+                fields=["visit"], condition=models.Q(messages_pending=True), name="version_messages_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.visit.title} v{self.number}"

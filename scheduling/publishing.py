@@ -4,10 +4,18 @@ The change set is computed by the pure `scheduling.domain.changes` from two snap
 edge: `programme_snapshot` reads the programme (who is on each session from the roster, visits.roster) in a
 fixed number of queries, and `programme_publish` stores the version, its changes and their recipients in one
 transaction that holds the visit's row lock, so two coordinators publishing at once make one version.
+
+What the version calls for downstream (the outbox's messages, the experts' answers and reminders) is written
+in a second transaction, after the lock is released (`write_pending_messages`): at 10,000 invitations those
+writes took three quarters of the time the lock was held (bench/publish.py), and nothing in them needs the
+visit locked. A version is stored as pending until its messages are written; the versions' own row locks keep
+two publishers' messages in version order, and the outbox sweep writes those of a version whose publisher
+died between the two transactions (`write_all_pending_messages`). Every write downstream is idempotent.
 The versions as the coordinators' pages read them are in `scheduling.selectors`.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -35,6 +43,11 @@ from visits.wording import translations_of
 
 if TYPE_CHECKING:
     from scheduling.conflicts import Conflict
+
+log_errors = logging.getLogger(__name__)
+
+# A change as the publish has just written it, with its recipients.
+StoredChanges = list[tuple[ProgrammeChange, list[ChangeRecipient]]]
 
 NOTHING_TO_PUBLISH = _("Nothing to publish yet: the programme has no sessions, or only cancelled ones.")
 
@@ -129,6 +142,7 @@ def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion |
             number=previous.number + 1 if previous is not None else 1,
             published_by=actor,
             snapshot=as_published(current, changes),
+            messages_pending=True,
         )
         stored = _store_changes(version, changes, existing={int(key) for key in current})
         log.record(
@@ -139,17 +153,71 @@ def programme_publish(*, visit: Visit, actor: User | None) -> ProgrammeVersion |
             visit_id=locked.pk,
             delegation_id=locked.delegation_id,
         )
-        programme_published.send(sender=ProgrammeVersion, version=version, changes=stored)
-
         if locked.status in (VisitStatus.DRAFT, VisitStatus.PLANNED):
             published = visit_change_status(visit=locked, status=VisitStatus.PUBLISHED, actor=actor)
             visit.status, visit.first_published_at = published.status, published.first_published_at
+    _write_after_publish(version, stored)
     return version
+
+
+def _write_after_publish(version: ProgrammeVersion, stored: StoredChanges) -> None:
+    """The publisher's second transaction. Should it fail, the version stands (it is published) and the
+    outbox sweep writes its messages; the failure is logged, not shown to the coordinator as a failed
+    publish."""
+    try:
+        write_pending_messages(version.visit_id, written={version.pk: stored})
+    except Exception:
+        log_errors.exception(
+            "Version %s of visit %s is published; its messages will be written by the outbox sweep.",
+            version.number,
+            version.visit_id,
+        )
+
+
+def write_pending_messages(visit_id: int, *, written: dict[int, StoredChanges] | None = None) -> int:
+    """Tell the apps downstream (scheduling.signals.programme_published) of each version of the visit whose
+    messages are not written yet, in version order, in one transaction; return how many versions.
+
+    The pending versions' rows are locked (in number order) while their messages are written, so a second
+    writer for the same visit (the next publisher, or the sweep) waits and then finds them written: the
+    messages of version 5 are never written after those of version 6. `written`: changes with their
+    recipients as a publisher has just stored them, by version id (read back for any other version)."""
+    with transaction.atomic():
+        pending = list(
+            ProgrammeVersion.objects.select_for_update()
+            .filter(visit_id=visit_id, messages_pending=True)
+            .defer("snapshot")
+            .order_by("number")
+        )
+        for version in pending:
+            changes = (written or {}).get(version.pk)
+            programme_published.send(sender=ProgrammeVersion, version=version, changes=changes)
+        if pending:
+            ProgrammeVersion.objects.filter(pk__in=[v.pk for v in pending]).update(messages_pending=False)
+    return len(pending)
+
+
+def write_all_pending_messages() -> int:
+    """For the outbox sweep: write the messages of every version still pending (its publisher died, or its
+    second transaction failed, after the version was stored). Returns how many versions were completed."""
+    completed = 0
+    visits = (
+        ProgrammeVersion.objects.filter(messages_pending=True)
+        .order_by("visit_id")
+        .values_list("visit_id", flat=True)
+        .distinct()
+    )
+    for visit_id in list(visits):
+        try:
+            completed += write_pending_messages(visit_id)
+        except Exception:
+            log_errors.exception("Could not write the messages of visit %s's published versions.", visit_id)
+    return completed
 
 
 def _store_changes(
     version: ProgrammeVersion, changes: Sequence[ChangeSpec], *, existing: set[int]
-) -> list[tuple[ProgrammeChange, list[ChangeRecipient]]]:
+) -> StoredChanges:
     """Write the version's changes and their recipients; returns them as written, each change with its
     recipients (for the signal's receivers, which then need not read them back)."""
     rows = ProgrammeChange.objects.bulk_create(
@@ -214,6 +282,7 @@ def session_publish(*, session: Session, actor: User | None) -> ProgrammeVersion
             number=previous.number + 1,
             published_by=actor,
             snapshot=as_published(current, changes),
+            messages_pending=True,
         )
         stored = _store_changes(version, changes, existing={int(k) for k in current})
         log.record(
@@ -224,5 +293,5 @@ def session_publish(*, session: Session, actor: User | None) -> ProgrammeVersion
             visit_id=locked.pk,
             delegation_id=locked.delegation_id,
         )
-        programme_published.send(sender=ProgrammeVersion, version=version, changes=stored)
+    _write_after_publish(version, stored)
     return version
