@@ -8,9 +8,11 @@ Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres CELERY_BROKER_URL
       .venv/bin/python bench/fanout.py
 It works in a database of its own that it creates and drops: BENCH_DATABASE, or a unique name (never one
 that exists already). It runs FANOUT_ROUNDS rounds (default 5), each ours then the baseline, and reports the
-median ratio with the lowest and highest; then one round of 10,000 invitations through a fresh worker, for
-the worker's memory (its peak RSS against the 2,000 rounds': flat is about 1) and the time the publish holds
-the visit's row lock. The last line is one JSON object.
+median ratio with the lowest and highest, the worker as the README runs it (the threads pool, 8; FANOUT_POOL
+and FANOUT_CONCURRENCY for another); then one round of 10,000 invitations through a fresh worker, for the
+worker's memory (its peak RSS against the 2,000 rounds': flat is about 1) and the time the publish holds the
+visit's row lock. FANOUT_COMPARE="threads:8,prefork:2" instead compares pools round by round in one run.
+The last line is one JSON object.
 """
 
 import datetime as dt
@@ -46,9 +48,16 @@ from visits.models import Delegation, Person, Session, SessionExpert, Venue, Vis
 SESSIONS, RECIPIENTS = 40, 50
 # Rounds, each ours then the baseline; the figures reported are the median round's (the machine is noisy).
 ROUNDS = int(os.environ.get("FANOUT_ROUNDS", "5"))
-# The worker as the README's production section runs it (FANOUT_POOL, FANOUT_CONCURRENCY to compare others).
-POOL = os.environ.get("FANOUT_POOL", "prefork")
-CONCURRENCY = int(os.environ.get("FANOUT_CONCURRENCY", "2"))
+# The worker as the README's production section runs it (FANOUT_POOL, FANOUT_CONCURRENCY to run another).
+POOL = os.environ.get("FANOUT_POOL", "threads")
+CONCURRENCY = int(os.environ.get("FANOUT_CONCURRENCY", "8"))
+# FANOUT_COMPARE="threads:8,prefork:2": instead, compare pools round by round in one run (each round runs
+# every pool, each followed by its own baseline, the pools' order turned each round), so that both meet the
+# same machine; the last line then has each pool's figures and their ratios to the first pool's.
+COMPARE = [
+    (name, int(size))
+    for name, size in (part.split(":") for part in os.environ.get("FANOUT_COMPARE", "").split(",") if part)
+]
 # The memory round: 40 sessions of 250 recipients, 10,000 invitations.
 LARGE_RECIPIENTS = int(os.environ.get("FANOUT_LARGE_RECIPIENTS", "250"))
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -160,6 +169,11 @@ def main() -> None:
                 # As in production: cached templates, no query log.
                 "DEBUG": "false",
             }
+            if COMPARE:
+                compared = compare_pools(env, log, server.port)
+                drop_bench_database(test_db)
+                print(json.dumps(compared))
+                return
             for number in range(ROUNDS):
                 rounds.append(one_round(number, env, log, server.port))
             # Memory at five times the invitations, through a fresh worker: the same peak means flat.
@@ -168,8 +182,10 @@ def main() -> None:
                 large = one_round(ROUNDS, env, log, server.port, recipients=LARGE_RECIPIENTS, baseline=False)
             else:
                 large = {**rounds[-1], "lock": 0.0}
-    finally:
+    except BaseException:
         drop_bench_database(test_db)
+        raise
+    drop_bench_database(test_db)
 
     for number, figures in enumerate(rounds, 1):
         print(
@@ -215,6 +231,51 @@ def main() -> None:
     )
 
 
+def compare_pools(env: dict[str, str], log: Path, port: int) -> dict[str, Any]:
+    """FANOUT_COMPARE: every pool in every round, in turned order; figures per pool, medians of the rounds."""
+    results: dict[str, list[dict[str, float]]] = {f"{name}:{size}": [] for name, size in COMPARE}
+    for number in range(ROUNDS):
+        order = COMPARE[number % len(COMPARE) :] + COMPARE[: number % len(COMPARE)]
+        for index, (name, size) in enumerate(order):
+            figures = one_round(number * 10 + index, env, log, port, pool=name, concurrency=size)
+            results[f"{name}:{size}"].append(figures)
+            print(
+                f"round {number + 1}, {name}:{size}: Visitplan {figures['ours']:.0f}/s (publishing "
+                f"{figures['publish']:.2f} s), plain smtplib {figures['plain']:.0f}/s, ratio "
+                f"{figures['ours'] / figures['plain']:.3f}, delivery alone "
+                f"{figures['messages'] / (figures['ours_seconds'] - figures['publish']):.0f}/s, "
+                f"{figures['failed']:.0f} failed, worker peak RSS {figures['peak_kib'] / 1024:.0f} MiB"
+            )
+    pools: dict[str, dict[str, float]] = {}
+    for key, rounds in results.items():
+        pools[key] = {
+            "ratio_ours_over_plain": round(statistics.median(r["ours"] / r["plain"] for r in rounds), 3),
+            "delivery_ratio_over_plain": round(
+                statistics.median(
+                    r["messages"] / (r["ours_seconds"] - r["publish"]) / r["plain"] for r in rounds
+                ),
+                3,
+            ),
+            "delivery_messages_per_s": round(
+                statistics.median(r["messages"] / (r["ours_seconds"] - r["publish"]) for r in rounds), 1
+            ),
+            "worker_rss_mib": round(statistics.median(r["peak_kib"] for r in rounds) / 1024, 1),
+            "failed": int(sum(r["failed"] for r in rounds)),
+        }
+    first = pools[f"{COMPARE[0][0]}:{COMPARE[0][1]}"]
+    return {
+        "messages": RECIPIENTS * SESSIONS,
+        "rounds": ROUNDS,
+        "pools": pools,
+        # Each pool's median delivery ratio over the first pool's: above 1, that pool delivered faster.
+        "delivery_ratio_over_first": {
+            key: round(figures["delivery_ratio_over_plain"] / first["delivery_ratio_over_plain"], 3)
+            for key, figures in pools.items()
+        },
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
 def one_round(
     number: int,
     env: dict[str, str],
@@ -223,9 +284,11 @@ def one_round(
     *,
     recipients: int = RECIPIENTS,
     baseline: bool = True,
+    pool: str = POOL,
+    concurrency: int = CONCURRENCY,
 ) -> dict[str, float]:
     """Publish a fresh visit through a fresh worker, then send the same messages with plain smtplib."""
-    worker = WorkerProcess(env, log, concurrency=CONCURRENCY, pool=POOL).start()
+    worker = WorkerProcess(env, log, concurrency=concurrency, pool=pool).start()
     try:
         visit = build_visit(number, recipients)
         began = time.perf_counter()
