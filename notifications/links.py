@@ -19,9 +19,10 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int, int_to_base36
 
+from config import signing
 from visits.models import SessionExpert, SessionInterpreter
 
 # The row a link answers for: an expert's on a session, or an interpreter's booking.
@@ -53,7 +54,6 @@ class CheckedLink(Generic[Row]):
 
 class LinkGenerator(Generic[Row]):
     key_salt = "visitplan.notifications.links.ExpertLinkGenerator"
-    algorithm = "sha256"
     model: type[Row]
 
     def make_token(self, expert: Row, *, sequence: int | None = None) -> str:
@@ -114,15 +114,14 @@ class LinkGenerator(Generic[Row]):
             return None
 
     def _matches(self, token: str, expert: Row, sequence: int, stamp: int, answers: int) -> bool:
-        secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
         return any(
             constant_time_compare(self._token(expert, sequence, stamp, answers, secret), token)
-            for secret in secrets
+            for secret in signing.secrets()
         )
 
     def _token(self, expert: Row, sequence: int, stamp: int, answers: int, secret: str) -> str:
         value = f"{expert.pk}:{expert.session_id}:{expert.person_id}:{sequence}:{stamp}:{answers}"
-        digest = salted_hmac(self.key_salt, value, secret=secret, algorithm=self.algorithm).hexdigest()[::2]
+        digest = signing.digest(self.key_salt, value, secret=secret)
         return f"{int_to_base36(expert.pk)}-{int_to_base36(sequence)}-{int_to_base36(stamp)}-{digest}"
 
     @staticmethod

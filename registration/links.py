@@ -13,9 +13,10 @@ from enum import StrEnum
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int, int_to_base36
 
+from config import signing
 from notifications.tokens import absolute
 from registration.models import HOLDING, Registration, RegistrationStatus
 
@@ -46,8 +47,7 @@ class RegistrationLinks:
             registration.offered_at.isoformat() if self.purpose == "offer" and registration.offered_at else ""
         )
         value = f"{registration.pk}:{registration.person_id}:{registration.visit_id}:{offered}"
-        digest = salted_hmac(self.key_salt, value, secret=secret, algorithm="sha256").hexdigest()[::2]
-        return f"{int_to_base36(registration.pk)}-{digest}"
+        return f"{int_to_base36(registration.pk)}-{signing.digest(self.key_salt, value, secret=secret)}"
 
     def find(self, token: str) -> Registration | None:
         """The registration the token was made for, or None: altered, unknown or not one of ours."""
@@ -61,8 +61,7 @@ class RegistrationLinks:
         registration = Registration.objects.select_related("visit", "person").filter(pk=pk).first()
         if registration is None:
             return None
-        secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-        if not any(constant_time_compare(self._token(registration, s), token) for s in secrets_):
+        if not any(constant_time_compare(self._token(registration, s), token) for s in signing.secrets()):
             return None
         return registration
 

@@ -269,3 +269,20 @@ def test_a_submission_token_is_used_once_even_by_the_service(themes):
     first, made = request_submit(data=data, themes=themes, submission=submission)
     again, made_again = request_submit(data=data, themes=themes, submission=submission)
     assert made and not made_again and first.pk == again.pk
+
+
+def test_a_link_sent_before_the_key_was_rotated_still_opens_with_the_old_key_as_a_fallback(
+    themes, signed_in, settings
+):
+    visit_request = submitted(themes)
+    signed_in.post(
+        reverse("intake_triage:detail", args=[visit_request.pk]), {"action": "more", "message": "Dates?"}
+    )
+    visit_request.refresh_from_db()
+    url = reverse("intake:more", args=[visit_request.pk, tokens.make_token(visit_request)])
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-after-rotation-" + "x" * 40
+    # Without the old key, the link is not ours; with it among the fallbacks, it opens.
+    assert Client().get(url).status_code == 404
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert Client().get(url).status_code == 200

@@ -258,3 +258,14 @@ def test_a_new_address_registering_for_two_seminars_at_once_is_one_person_in_bot
         assert not errors, errors
         assert Person.objects.filter(email__iexact=email).count() == 1
         assert Registration.objects.filter(email=email).count() == 2
+
+
+def test_a_cancel_link_sent_before_the_key_was_rotated_opens_only_with_the_old_key_as_a_fallback(
+    client, full, settings
+):
+    url = cancel_url(registration_of(1))
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-after-rotation-" + "y" * 40
+    assert client.get(url).status_code != 200
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert client.get(url).status_code == 200
