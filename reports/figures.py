@@ -336,18 +336,42 @@ def visits_by_country(scope: Scope) -> Section:
     )
 
 
-def visits_by_target_group(scope: Scope) -> Section:
-    labels = dict(TargetGroup.choices)
-    rows = scope.visits.values_list("kind", "target_group").annotate(n=Count("pk"))
-    counts = [(str(labels.get(group, "")) or not_stated(), kind, n) for kind, group, n in rows]
+def by_choice(
+    *,
+    key: str,
+    title: str,
+    sheet: str,
+    explanation: str,
+    label_heading: str,
+    choices: Sequence[tuple[Any, Any]],
+    counts: Iterable[tuple[str, str | None, int]],
+) -> Section:
+    """A section counting by one field with choices, from (visit kind, stored value, count) triples: a row
+    per choice, in the choices' order, then "not stated" (no value, or one no longer among the choices)."""
+    labels = {value: str(label) for value, label in choices}
     return Section(
+        key=key,
+        title=title,
+        sheet=sheet,
+        explanation=explanation,
+        label_heading=label_heading,
+        columns=kind_columns(),
+        rows=by_kind(
+            [(labels.get(value or "", "") or not_stated(), kind, n) for kind, value, n in counts],
+            order=[*labels.values(), not_stated()],
+        ),
+    )
+
+
+def visits_by_target_group(scope: Scope) -> Section:
+    return by_choice(
         key="target-groups",
         title=gettext("Visits and seminars by target group"),
         sheet=gettext("Target groups"),
         explanation=gettext("Whom each visit or seminar is for, as its coordinators set it."),
         label_heading=gettext("Target group"),
-        columns=kind_columns(),
-        rows=by_kind(counts, order=[str(label) for label in labels.values()] + [not_stated()]),
+        choices=TargetGroup.choices,
+        counts=scope.visits.values_list("kind", "target_group").annotate(n=Count("pk")),
     )
 
 
@@ -371,12 +395,7 @@ def visits_by_theme(scope: Scope) -> Section:
 
 
 def visits_by_sector(scope: Scope) -> Section:
-    labels = dict(OrganisationKind.choices)
-    rows = scope.visits.values_list("kind", "delegation__organisations__kind").annotate(
-        n=Count("pk", distinct=True)
-    )
-    counts = [(str(labels.get(sector or "", "")) or not_stated(), kind, n) for kind, sector, n in rows]
-    return Section(
+    return by_choice(
         key="sectors",
         title=gettext("Visits and seminars by sector"),
         sheet=gettext("Sectors"),
@@ -385,18 +404,15 @@ def visits_by_sector(scope: Scope) -> Section:
             "…); a visit counts once under each kind among them."
         ),
         label_heading=gettext("Sector"),
-        columns=kind_columns(),
-        rows=by_kind(counts, order=[str(label) for label in labels.values()] + [not_stated()]),
+        choices=OrganisationKind.choices,
+        counts=scope.visits.values_list("kind", "delegation__organisations__kind").annotate(
+            n=Count("pk", distinct=True)
+        ),
     )
 
 
 def participants_by_gender(scope: Scope) -> Section:
-    labels = dict(Gender.choices)
-    counts = [
-        (str(labels.get(gender, "")) or not_stated(), kind, n)
-        for kind, _group, gender, n in participant_rows(scope)
-    ]
-    return Section(
+    return by_choice(
         key="gender",
         title=gettext("Participants by gender"),
         sheet=gettext("Gender"),
@@ -405,25 +421,20 @@ def participants_by_gender(scope: Scope) -> Section:
             "per visit."
         ),
         label_heading=gettext("Gender"),
-        columns=kind_columns(),
-        rows=by_kind(counts, order=[str(label) for label in labels.values()] + [not_stated()]),
+        choices=Gender.choices,
+        counts=[(kind, gender, n) for kind, _group, gender, n in participant_rows(scope)],
     )
 
 
 def participants_by_target_group(scope: Scope) -> Section:
-    labels = dict(TargetGroup.choices)
-    counts = [
-        (str(labels.get(group, "")) or not_stated(), kind, n)
-        for kind, group, _gender, n in participant_rows(scope)
-    ]
-    return Section(
+    return by_choice(
         key="participant-target-groups",
         title=gettext("Participants by target group"),
         sheet=gettext("Participants"),
         explanation=gettext("Each participant counts under the target group of the visit they took part in."),
         label_heading=gettext("Target group"),
-        columns=kind_columns(),
-        rows=by_kind(counts, order=[str(label) for label in labels.values()] + [not_stated()]),
+        choices=TargetGroup.choices,
+        counts=[(kind, group, n) for kind, group, _gender, n in participant_rows(scope)],
     )
 
 
