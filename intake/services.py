@@ -18,10 +18,11 @@ from audit.models import Action, ActorKind
 from intake.models import REQUEST_TRANSITIONS, NoteAuthor, RequestNote, RequestStatus, VisitRequest
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus
 from notifications.outbox import dispatch_on_commit, new_message_id, outbox_create
-from visits.models import Delegation, Organisation, Person, Theme
+from visits.models import Delegation, Organisation, Theme
 from visits.models.delegations import MemberRole
 from visits.models.people import OrganisationSide
 from visits.models.programme import VisitKind
+from visits.selectors import person_with_email
 from visits.services import (
     Refused,
     delegation_register,
@@ -182,7 +183,7 @@ def request_accept(*, visit_request: VisitRequest, message: str = "", actor: Use
     locked = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
     if RequestStatus.ACCEPTED not in REQUEST_TRANSITIONS[locked.status]:
         raise InvalidRequestMove(f"{locked.status} → {RequestStatus.ACCEPTED}")
-    contact = Person.objects.filter(email__iexact=locked.contact_email.strip()).first()
+    contact = person_with_email(locked.contact_email)
     if contact is not None:
         refusal = membership_refusal(contact, actor=actor)
         if refusal is not None:

@@ -32,7 +32,8 @@ from registration.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from visits.models import Delegation, DelegationMember, Person, Session, Visit
+from visits.models import Delegation, DelegationMember, Session, Visit
+from visits.selectors import person_with_email
 from visits.services.base import Refused, audit_write, model_create, model_delete, model_update
 from visits.services.directory import person_create
 
@@ -176,7 +177,7 @@ def _submit(settings_pk: int, answers: Answers, now: dt.datetime) -> tuple[Regis
     found = _active(visit.pk, answers.email)
     if found is not None:
         return found, False
-    person = Person.objects.filter(email__iexact=answers.email).first()
+    person = person_with_email(answers.email)
     if person is None:
         # A new person, from what they say. An existing one (an expert, a former participant) is not changed
         # from a public form: what they type here is kept on the registration.

@@ -25,8 +25,8 @@ from responses.interpreters import interpreter_answer, interpreter_pass, invite_
 from responses.models import Door
 from responses.services import FRESH_LINK_EVERY
 from responses.views import _as_published, _base, _called_off, _coordinator_names, _page
-from visits.models import Person, Session, SessionInterpreter
-from visits.selectors import session_cancelled
+from visits.models import Session, SessionInterpreter
+from visits.selectors import person_with_email, session_cancelled
 from visits.wording import reading
 
 ANSWERS_BY_ACTION = {
@@ -82,7 +82,7 @@ def interpreter_fresh_link_view(request: HttpRequest, token: str) -> HttpRespons
                 context = {"status": checked.status.value, "email_error": True, "token": token}
                 context["fresh_action"] = reverse("responses:interpreter_fresh_link", args=[token])
                 return _page(request, "responses/problem.html", _base(context), language, 400)
-            person = Person.objects.filter(email__iexact=email).first()
+            person = person_with_email(email)
             if person is not None:
                 waiting = SessionInterpreter.objects.select_related("session__visit", "person").filter(
                     person=person,

@@ -47,7 +47,7 @@ from visits.models import (
     Person,
     SessionInterpreter,
 )
-from visits.selectors import session_cancelled
+from visits.selectors import person_with_email, session_cancelled
 from visits.services import InvalidTransition, check_transition, person_create, session_interpreter_add
 
 NOTE_MAX = 2000
@@ -172,7 +172,7 @@ def interpreter_pass(
         session = row.session
         if session_cancelled(session):
             raise AnswerRefused({"action": _("This session has been cancelled: there is nothing to answer.")})
-        colleague = Person.objects.filter(email__iexact=email).first()
+        colleague = person_with_email(email)
         if colleague is not None and colleague.pk == row.person_id:
             raise AnswerRefused({"colleague_email": _("That is your own address: give your colleague's.")})
         if colleague is not None and session.session_interpreters.filter(person=colleague).exists():

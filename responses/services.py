@@ -28,8 +28,8 @@ from responses.answers import AnswerRefused, Proposal, answer_move
 from responses.models import Door, ExpertAnswer
 from responses.reminders import reminder_row
 from scheduling.models import ChangeRecipient
-from visits.models import Person, SessionExpert
-from visits.selectors import session_cancelled
+from visits.models import SessionExpert
+from visits.selectors import person_with_email, session_cancelled
 from visits.services import person_create, session_expert_add
 
 NOTE_MAX = 2000
@@ -105,7 +105,7 @@ def expert_pass(
         session = expert.session
         if session_cancelled(session):
             raise AnswerRefused({"action": _("This session has been cancelled: there is nothing to answer.")})
-        colleague = Person.objects.filter(email__iexact=email).first()
+        colleague = person_with_email(email)
         if colleague is not None and colleague.pk == expert.person_id:
             raise AnswerRefused({"colleague_email": _("That is your own address: give your colleague's.")})
         if colleague is not None and session.session_experts.filter(person=colleague).exists():

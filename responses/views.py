@@ -27,7 +27,8 @@ from responses.models import TakenOff
 from responses.services import expert_answer, expert_pass, fresh_link
 from responses.taken_off import taken_off_by_link
 from scheduling.models import ProgrammeVersion
-from visits.models import AWAITING_ANSWER, Person, Session, SessionExpert, VisitStatus
+from visits.models import AWAITING_ANSWER, Session, SessionExpert, VisitStatus
+from visits.selectors import person_with_email
 from visits.wording import reading
 
 ANSWERS_BY_ACTION = {
@@ -109,7 +110,7 @@ def _answer(expert: SessionExpert, form: AnswerForm) -> None:
 
 
 def _fresh_links_for_address(email: str) -> None:
-    person = Person.objects.filter(email__iexact=email).first()
+    person = person_with_email(email)
     if person is None:
         return
     waiting = SessionExpert.objects.select_related("session__visit", "person").filter(

@@ -1,5 +1,5 @@
-"""Reads that are reused: which visits a person takes part in, whether a session is on. What a user may see is
-visits.access; who is on a session, visits.roster."""
+"""Reads that are reused: which visits a person takes part in, whether a session is on, who a typed e-mail
+address is. What a user may see is visits.access; who is on a session, visits.roster."""
 
 from typing import Any
 
@@ -22,6 +22,17 @@ def visits_taking_part(person: Person | OuterRef) -> QuerySet[Visit]:
         | Q(pk__in=Session.objects.filter(session_experts__person=who).values("visit_id"))
         | Q(pk__in=Session.objects.filter(session_interpreters__person=who).values("visit_id"))
     )
+
+
+def person_with_email(email: str) -> Person | None:
+    """The person an address names, as every form that takes an address finds them (a public registration,
+    a request's contact, a colleague an expert names, a member a coordinator adds): the address as typed,
+    spaces trimmed, compared without regard to case; the oldest such person should there be several. None
+    for an empty address. Whether a found person may be changed from the form is the caller's rule."""
+    email = email.strip()
+    if not email:
+        return None
+    return Person.objects.filter(email__iexact=email).order_by("pk").first()
 
 
 def session_cancelled(session: Session) -> bool:

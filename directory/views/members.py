@@ -17,7 +17,8 @@ from visits import services
 from visits.access import access_delegation, access_member, coordinator_required
 from visits.fields import language_name
 from visits.forms import model_data
-from visits.models import Delegation, DelegationMember, Person
+from visits.models import Delegation, DelegationMember
+from visits.selectors import person_with_email
 from visits.services import Refused, member_is_on_record, member_remove, member_update, membership_refusal
 
 
@@ -46,7 +47,7 @@ def member_add(request: HttpRequest, delegation_id: int) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, delegation, PersonForm(reader=request.user), MembershipForm())
     # People are shared: an address already in the directory adds that person, with the details given here.
-    existing = Person.objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+    existing = person_with_email(request.POST.get("email", ""))
     person_form = PersonForm(request.POST, instance=existing, reader=request.user)
     membership_form = MembershipForm(request.POST)
     valid = person_form.is_valid() & membership_form.is_valid()
