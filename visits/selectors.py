@@ -27,8 +27,9 @@ def visits_taking_part(person: Person | OuterRef) -> QuerySet[Visit]:
 def person_with_email(email: str) -> Person | None:
     """The person an address names, as every form that takes an address finds them (a public registration,
     a request's contact, a colleague an expert names, a member a coordinator adds): the address as typed,
-    spaces trimmed, compared without regard to case; the oldest such person should there be several. None
-    for an empty address. Whether a found person may be changed from the form is the caller's rule."""
+    spaces trimmed, compared without regard to case (person_email_unique_ci keeps them unique so). None for
+    a blank address, which names nobody. Whether a found person may be changed from the form is the
+    caller's rule."""
     email = email.strip()
     if not email:
         return None

@@ -1,10 +1,11 @@
-"""The reused reads: which sessions a participant is on, and whether a session counts as cancelled."""
+"""The reused reads: which sessions a participant is on, whether a session counts as cancelled, and who a
+typed e-mail address names."""
 
 import pytest
 
 from tests.factories import DelegationMemberFactory, PersonFactory, SessionFactory, VisitFactory
 from visits.models import ChosenMember, Session, VisitStatus
-from visits.selectors import session_cancelled
+from visits.selectors import person_with_email, session_cancelled
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +35,12 @@ def test_a_session_is_cancelled_by_its_own_status_or_by_its_visit():
     session.status = Session.Status.CONFIRMED
     session.visit.status = VisitStatus.CANCELLED
     assert session_cancelled(session)
+
+
+def test_a_typed_address_names_its_person_trimmed_and_in_any_case_and_a_blank_names_nobody():
+    anna = PersonFactory(email="Anna.Berg@polisen.example")
+    PersonFactory(email="")
+    assert person_with_email("  ANNA.BERG@polisen.example ") == anna
+    assert person_with_email("someone.else@polisen.example") is None
+    # A blank address names nobody, not the people who have none.
+    assert person_with_email("   ") is None
