@@ -18,6 +18,7 @@ from kombu import Connection
 
 from notifications.models import OutboxMessage, OutboxStatus, PeriodicRun
 from notifications.outbox import due
+from scheduling.models import ProgrammeVersion
 
 SWEEP_TASK = "sweep_outbox"  # what notifications.tasks.sweep_outbox records in PeriodicRun
 
@@ -74,6 +75,16 @@ def oldest_due_age(now: dt.datetime) -> float | None:
     return None if oldest is None else max(0.0, (now - oldest).total_seconds())
 
 
+def pending_versions(now: dt.datetime) -> tuple[int, float | None]:
+    """Published versions whose messages are not written yet (scheduling.publishing: a second of it is
+    normal; longer, the outbox sweep writes them), and seconds since the oldest of them was published."""
+    found = ProgrammeVersion.objects.filter(messages_pending=True).aggregate(
+        n=Count("pk"), oldest=Min("published_at")
+    )
+    oldest = found["oldest"]
+    return found["n"], None if oldest is None else max(0.0, (now - oldest).total_seconds())
+
+
 def sweep_age(now: dt.datetime) -> float | None:
     """Seconds since beat's outbox sweep last ran, or None when it never ran."""
     last = PeriodicRun.objects.filter(task=SWEEP_TASK).values_list("last_run_at", flat=True).first()
@@ -85,6 +96,13 @@ class Unhealthy(Exception):
 
 
 def check_queue(now: dt.datetime) -> str:
+    pending, pending_age = pending_versions(now)
+    if pending_age is not None and pending_age > settings.HEALTH_MAX_QUEUED_AGE_SECONDS:
+        raise Unhealthy(
+            f"{pending} published version(s) have had no messages written for up to {pending_age:.0f} s; the "
+            f"outbox sweep writes them: is beat running? "
+            f"(HEALTH_MAX_QUEUED_AGE_SECONDS={settings.HEALTH_MAX_QUEUED_AGE_SECONDS})"
+        )
     age = oldest_due_age(now)
     if age is None:
         return "nothing waiting"
@@ -149,10 +167,11 @@ class OutboxFigures:
     sent_last_minute: int
     failed_last_minute: int
     sweep_age: float | None
+    versions_pending: int  # published versions whose messages are not written yet
 
 
 def outbox_figures(now: dt.datetime | None = None) -> OutboxFigures:
-    """What /metrics shows: four queries, whatever the size of the table."""
+    """What /metrics shows: five queries, whatever the size of the tables."""
     now = now or timezone.now()
     counts = dict(
         OutboxMessage.objects.order_by()
@@ -174,4 +193,5 @@ def outbox_figures(now: dt.datetime | None = None) -> OutboxFigures:
         sent_last_minute=recent["sent"],
         failed_last_minute=recent["failed"],
         sweep_age=sweep_age(now),
+        versions_pending=pending_versions(now)[0],
     )

@@ -1,7 +1,8 @@
 """/metrics for Prometheus: the outbox's queue depth, the oldest due message's age, sent and failed in the
-last minute, and how long ago beat's sweep ran, computed from the table at each scrape (so every web process
-answers the same, with no state of its own). Reached with the METRICS_TOKEN bearer token only
-(visits.access.may_read_metrics); without it, as if there were no such page."""
+last minute, how long ago beat's sweep ran and how many published versions wait for their messages, computed
+from the tables at each scrape (so every web process answers the same, with no state of its own). Reached
+with the METRICS_TOKEN bearer token only (visits.access.may_read_metrics); without it, as if there were no
+such page."""
 
 from collections.abc import Iterator
 
@@ -48,6 +49,11 @@ class OutboxCollector(Collector):
             "visitplan_outbox_sweep_age_seconds",
             "Seconds since beat's outbox sweep last ran (NaN: never).",
             value=NOT_YET if figures.sweep_age is None else figures.sweep_age,
+        )
+        yield GaugeMetricFamily(
+            "visitplan_versions_pending",
+            "Published versions whose messages are not written yet (the outbox sweep writes them).",
+            value=figures.versions_pending,
         )
 
 
