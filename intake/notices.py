@@ -1,5 +1,6 @@
 """The requester's e-mails: received, asked for more (with the link to answer), accepted, declined. Composed
-when sent, in the language the requester chose (notifications.compose sets it from the row)."""
+when sent, in the language the requester chose (notifications.compose sets it from the row). And the
+coordinators' notice that a request waits for triage, to their mailbox."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -7,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from intake.models import RequestNote, RequestStatus, VisitRequest
-from intake.services import NOTICE
+from intake.services import NOTICE, WAITING
 from intake.tokens import make_token
 from notifications.models import OutboxMessage
 from notifications.notices import Composed, ComposeError
 
-__all__ = ["NOTICE", "compose_request_notice"]
+__all__ = ["NOTICE", "WAITING", "compose_coordinators_notice", "compose_request_notice"]
 
 
 def _subject(step: str, visit_request: VisitRequest) -> str:
@@ -60,4 +61,32 @@ def compose_request_notice(message: OutboxMessage) -> Composed:
         subject=_subject(step, visit_request),
         text=render_to_string("intake/email/request.txt", context),
         html=render_to_string("intake/email/request.html", context),
+    )
+
+
+def compose_coordinators_notice(message: OutboxMessage) -> Composed:
+    payload = message.payload or {}
+    step, request_id = payload.get("step"), payload.get("request")
+    visit_request = (
+        VisitRequest.objects.filter(pk=request_id).first() if isinstance(request_id, int) else None
+    )
+    if visit_request is None or step not in {"new", "answered"}:
+        raise ComposeError(f"Outbox message {message.pk}: no request {request_id!r} or step {step!r}")
+    if step == "new":
+        subject = gettext("New request for a study visit: %(organisation)s") % {
+            "organisation": visit_request.organisation
+        }
+    else:
+        subject = gettext("A requester has answered: %(organisation)s") % {
+            "organisation": visit_request.organisation
+        }
+    context = {
+        "step": step,
+        "request": visit_request,
+        "triage_url": settings.SITE_URL + reverse("intake_triage:detail", args=[visit_request.pk]),
+    }
+    return Composed(
+        subject=subject,
+        text=render_to_string("intake/email/coordinators.txt", context),
+        html=render_to_string("intake/email/coordinators.html", context),
     )

@@ -33,6 +33,9 @@ from visits.services import (
 )
 
 NOTICE = "visit_request"
+# The coordinators' notice that a request waits for triage (new, or answered by its requester): to their
+# mailbox, ORGANIZER_EMAIL. Nothing personal in it, so erasing a request leaves it alone.
+WAITING = "visit_request_waiting"
 
 # Who acts on the public page and through the requester's link: nobody signed in, so the system, named.
 REQUESTER = audit_log.Actor(ActorKind.SYSTEM, label="requester (public page)")
@@ -103,6 +106,28 @@ def _notify(
     dispatch_on_commit([m.pk for m in written if m.status == OutboxStatus.QUEUED])
 
 
+def _tell_coordinators(visit_request: VisitRequest, *, step: str, note: RequestNote | None = None) -> None:
+    """A notice to the coordinators' mailbox that the request waits for them (`step`: "new", or "answered"
+    when its requester has added what was asked), with a link to it in triage; its delivery queued on
+    commit. It names the organisation, country, dates and group size only: the contact's details are read
+    behind the sign-in."""
+    written = outbox_create(
+        [
+            OutboxMessage(
+                idempotency_key=f"{WAITING}:{visit_request.pk}:{step}:{note.pk if note else 0}",
+                kind=MessageKind.NOTICE,
+                to_email=settings.ORGANIZER_EMAIL,
+                language=settings.LANGUAGE_CODE,
+                send_at=timezone.now(),
+                message_id=new_message_id(),
+                payload={"notice": WAITING, "request": visit_request.pk, "step": step},
+            )
+        ],
+        actor=REQUESTER,
+    )
+    dispatch_on_commit([m.pk for m in written if m.status == OutboxStatus.QUEUED])
+
+
 # --- The requester ---
 
 
@@ -130,6 +155,7 @@ def request_submit(
                 changes=audit_log.diff({}, {"status": visit_request.status}),
             )
             _notify(visit_request, step="received", actor=REQUESTER)
+            _tell_coordinators(visit_request, step="new")
     except IntegrityError:
         # The same form sent twice at once: the other post saved it.
         again = VisitRequest.objects.filter(submission=submission).first()
@@ -143,9 +169,10 @@ def request_submit(
 def request_answer(*, visit_request: VisitRequest, text: str) -> VisitRequest:
     """What the requester adds through the link of an "ask for more" e-mail: back to triage."""
     moved = request_move(visit_request=visit_request, to_status=RequestStatus.TRIAGE, actor=REQUESTER)
-    RequestNote.objects.create(
+    note = RequestNote.objects.create(
         request=moved, author=NoteAuthor.REQUESTER, step=RequestStatus.TRIAGE, text=text
     )
+    _tell_coordinators(moved, step="answered", note=note)
     return moved
 
 

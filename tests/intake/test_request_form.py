@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from intake.models import RequestStatus, VisitRequest
+from intake.services import NOTICE, WAITING
 from notifications.compose import compose_message
 from notifications.models import OutboxMessage
 from tests.intake.conftest import form_data
@@ -51,7 +52,7 @@ def test_a_request_is_saved_and_acknowledged_in_the_chosen_language(client, them
     assert saved.languages == ["lv", "en"]
     assert saved.group_size == 8
     assert saved.consented_at is not None and saved.retention_days > 0
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(payload__notice=NOTICE)
     assert (message.to_email, message.language, message.visit_id) == ("ilze.testa@example.org", "sv", None)
     assert message.payload == {
         "notice": "visit_request",
@@ -147,7 +148,9 @@ def test_a_double_submit_makes_one_request_and_one_email(client, themes):
     first, second = client.post(URL, data), client.post(URL, data)
     assert first.status_code == second.status_code == 302
     assert VisitRequest.objects.count() == 1
-    assert OutboxMessage.objects.count() == 1
+    # One acknowledgement to the requester, one notice to the coordinators' mailbox.
+    assert OutboxMessage.objects.filter(payload__notice=NOTICE).count() == 1
+    assert OutboxMessage.objects.filter(payload__notice=WAITING).count() == 1
     # A new form (a new token) is a new request.
     client.post(
         URL, form_data(themes, submission=None) | {"submission": "6f1f7c1e-0000-4000-8000-000000000001"}

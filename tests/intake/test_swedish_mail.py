@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from intake.services import NOTICE
 from notifications.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.intake.test_triage import submitted
@@ -23,7 +24,9 @@ def test_each_step_is_all_swedish(themes, decision):
     organisation = visit_request.organisation
     data = [organisation, *organisation.replace(")", "").split(" ("), visit_request.contact_name, "Tack!"]
     data.append("Visitplan coordinators")
-    messages = list(OutboxMessage.objects.filter(payload__request=visit_request.pk).order_by("pk"))
+    messages = list(
+        OutboxMessage.objects.filter(payload__notice=NOTICE, payload__request=visit_request.pk).order_by("pk")
+    )
     assert len(messages) == 2  # the acknowledgement, and the decision's
     for message in messages:
         english, swedish = rendered(message, "en"), rendered(message, "sv")

@@ -286,3 +286,38 @@ def test_a_link_sent_before_the_key_was_rotated_still_opens_with_the_old_key_as_
     assert Client().get(url).status_code == 404
     settings.SECRET_KEY_FALLBACKS = [old]
     assert Client().get(url).status_code == 200
+
+
+def test_the_coordinators_mailbox_is_told_of_a_new_request_and_of_an_answer_with_nothing_personal(
+    signed_in, themes, settings
+):
+    settings.ORGANIZER_EMAIL = "visits@agency.example"
+    visit_request = submitted(themes, language="sv")
+    message, email = last_email(visit_request, "new")
+    assert (message.to_email, message.person_id, message.visit_id) == ("visits@agency.example", None, None)
+    assert email.to == ["visits@agency.example"]
+    assert visit_request.organisation in email.subject
+    triage = reverse("intake_triage:detail", args=[visit_request.pk])
+    assert triage in email.body
+    html = email.alternatives[0][0]
+    assert triage in html
+    # The contact's details stay behind the sign-in.
+    for personal in (visit_request.contact_name, visit_request.contact_email, visit_request.contact_phone):
+        if personal:
+            assert personal not in email.body and personal not in html
+    # The link opens the request for a coordinator; signed out, the sign-in page.
+    assert signed_in.get(triage).status_code == 200
+    assert Client().get(triage).status_code == 302
+
+    # The requester answers what was asked: the mailbox is told once more, for that answer.
+    signed_in.post(triage, {"action": "more", "message": "Which agencies?"})
+    visit_request.refresh_from_db()
+    link = tokens.make_token(visit_request)
+    assert (
+        Client().post(reverse("intake:more", args=[visit_request.pk, link]), {"text": "Police"}).status_code
+        == 200
+    )
+    message, email = last_email(visit_request, "answered")
+    assert message.to_email == "visits@agency.example"
+    assert "back in triage" in email.body and triage in email.body
+    assert OutboxMessage.objects.filter(to_email="visits@agency.example").count() == 2
