@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -65,8 +66,12 @@ def test_an_embassy_asks_for_a_study_visit_and_a_coordinator_accepts_it(live_ser
     visit_request = VisitRequest.objects.get()
     assert (visit_request.language, visit_request.group_size) == ("sv", 7)
     assert sorted(visit_request.languages) == ["en", "lv"]  # in the order the list offers them
-    (received,) = mail.handler.received
-    assert "Vi har tagit emot" in received.message["Subject"]
+    # The requester's acknowledgement, and the notice to the coordinators' mailbox.
+    to_requester = [r for r in mail.handler.received if r.message["To"] == visit_request.contact_email]
+    to_mailbox = [r for r in mail.handler.received if r.message["To"] == settings.ORGANIZER_EMAIL]
+    assert len(to_requester) == 1 and len(to_mailbox) == 1
+    assert "Vi har tagit emot" in to_requester[0].message["Subject"]
+    assert "Fictional Embassy of Latvia" in to_mailbox[0].message["Subject"]
 
     coordinator_named("maria")
     page.context.clear_cookies()
@@ -79,4 +84,4 @@ def test_an_embassy_asks_for_a_study_visit_and_a_coordinator_accepts_it(live_ser
     visit_request.refresh_from_db()
     assert visit_request.status == RequestStatus.ACCEPTED
     assert Visit.objects.get().starts_on == first
-    assert len(mail.handler.received) == 2
+    assert len(mail.handler.received) == 3
