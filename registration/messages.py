@@ -5,6 +5,11 @@ a freed place with the link to take it up; the offer lapsed; cancelled, with the
 The calendar is the one a published programme sends: each session's UID and SEQUENCE (notifications.sessions),
 so a later update or cancellation from the planner replaces these events in place. Until the seminar's
 programme is published there is no calendar: the invitations come with its publication.
+
+One e-mail carries one session's calendar: an iTIP REQUEST or CANCEL holds one UID (RFC 5546), and calendar
+programs given several import the first only. A registrant on several sessions gets the confirmation (or
+cancellation) naming them all, and then one e-mail per session with its calendar (events "session" and
+"session-cancelled", written by registration.services beside the confirmation).
 """
 
 import datetime as dt
@@ -32,11 +37,16 @@ SUBJECTS = {
         gettext("The place offered at %(title)s has gone to the next") % {"title": title}
     ),
     "cancelled": lambda title: gettext("Your registration for %(title)s is cancelled") % {"title": title},
+    # One session's calendar, of several (the title is the session's).
+    "session": lambda title: gettext("Invitation for your calendar: %(title)s") % {"title": title},
+    "session-cancelled": lambda title: gettext("Cancelled in your calendar: %(title)s") % {"title": title},
 }
+# The events whose e-mail is one session's calendar.
+SESSION_EVENTS = {"session", "session-cancelled"}
 
 
 def _sessions(registration: Registration, payload: dict[str, object], event: str) -> list[Session]:
-    if event == "cancelled":
+    if event in {"cancelled", *SESSION_EVENTS}:
         ids = payload.get("sessions") or []
         return list(with_facts(Session.objects.filter(pk__in=ids if isinstance(ids, list) else [])))
     if event != "confirmed" or not registration.visit.is_published:
@@ -85,10 +95,12 @@ def compose_registration_message(message: OutboxMessage) -> Composed:
     visit = registration.visit
     url = programme_url_of(person_token(registration.person))
     sessions = _sessions(registration, payload, event)
-    method = calendar.CANCEL if event == "cancelled" else calendar.REQUEST
+    method = calendar.CANCEL if event in {"cancelled", "session-cancelled"} else calendar.REQUEST
+    # Several sessions: each one's calendar comes in an e-mail of its own (see the module's docstring).
+    split = len(sessions) > 1
     ics = (
         registration_calendar(registration, sessions, method=method, url=url, stamp=timezone.now())
-        if sessions
+        if sessions and not split
         else b""
     )
     context = {
@@ -103,11 +115,13 @@ def compose_registration_message(message: OutboxMessage) -> Composed:
         "offer_expires": offer_deadline_text(registration),
         "sessions": [facts_of_session(s) for s in sessions],
         "has_calendar": bool(ics),
+        "split": split,
         "organizer_email": settings.ORGANIZER_EMAIL,
         "organizer_name": settings.ORGANIZER_NAME,
     }
     text = render_to_string("registration/email/registration.txt", context)
     html = render_to_string("registration/email/registration.html", context)
+    title = sessions[0].title if event in SESSION_EVENTS and sessions else visit.title
     return Composed(
-        SUBJECTS[event](visit.title), text, html, ics, method if ics else "", "invite.ics" if ics else ""
+        SUBJECTS[event](title), text, html, ics, method if ics else "", "invite.ics" if ics else ""
     )

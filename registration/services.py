@@ -437,7 +437,44 @@ def _message(
         message_id=new_message_id(),
         payload=payload,
     )
-    created = outbox_create([row], actor=None)
+    rows = [row]
+    # One e-mail per session's calendar when there are several (registration.messages says why): the
+    # confirmation or cancellation names them all and carries none; each session's follows it.
+    calendar_sessions = list(sessions) if event == "cancelled" else _calendar_sessions(registration, event)
+    if len(calendar_sessions) > 1:
+        rows += [
+            OutboxMessage(
+                idempotency_key=f"registration:{registration.pk}:{registration.moves}:{event}:{session_id}",
+                kind=MessageKind.NOTICE,
+                visit_id=registration.visit_id,
+                to_email=person.email,
+                language=row.language,
+                send_at=now,
+                message_id=new_message_id(),
+                payload={
+                    "notice": "registration",
+                    "registration": registration.pk,
+                    "event": "session-cancelled" if event == "cancelled" else "session",
+                    "sessions": [session_id],
+                },
+            )
+            for session_id in calendar_sessions
+        ]
+    created = outbox_create(rows, actor=None)
     make_tokens_on_commit([person.pk])
     dispatch_on_commit([m.pk for m in created if m.status == OutboxMessage.Status.QUEUED])
-    return created[0]
+    return next(m for m in created if m.idempotency_key == row.idempotency_key)
+
+
+def _calendar_sessions(registration: Registration, event: str) -> list[int]:
+    """The sessions a confirmation's calendar invites to: the registrant's, once the programme is published
+    (the same as registration.messages reads when composing it)."""
+    if event != "confirmed" or not registration.visit.is_published:
+        return []
+    return list(
+        Session.objects.with_participant(registration.person)
+        .filter(visit=registration.visit)
+        .active()
+        .order_by("starts_at", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -2,6 +2,7 @@
 the real calendar invitation of the seminar's sessions (UID and SEQUENCE of the published programme) and the
 link to their personal page, which shows the seminar; the cancellation's calendar cancels the same events."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from notifications.models import OutboxMessage
 from notifications.sessions import session_uid
 from notifications.tasks import deliver_outbox
 from registration.models import Registration
+from tests.factories import SessionFactory
 from tests.notifications.conftest import parse_ics, publish
 from tests.registration.conftest import form_data, register, registration_of
 
@@ -116,3 +118,52 @@ def test_a_swedish_registrant_is_written_to_in_swedish(client, seminar, smtp):
     client.post(seminar.url, form_data(), HTTP_ACCEPT_LANGUAGE="sv", REMOTE_ADDR="192.0.2.1")
     (message,) = sent(smtp, "registrant1@ngo.example.org")
     assert message["Subject"] == "Din plats på Seminar in Vilnius är bekräftad"
+
+
+def test_with_two_sessions_each_comes_as_its_own_invitation_and_its_own_cancellation(
+    client, seminar, smtp, django_capture_on_commit_callbacks
+):
+    """An iTIP REQUEST holds one UID (RFC 5546; calendar programs given several import the first only): the
+    confirmation names both sessions and carries no calendar, and each session's invitation follows alone;
+    cancelling sends one CANCEL per session the same way."""
+    afternoon = SessionFactory.create(
+        visit=seminar.visit,
+        venue=None,
+        kind=seminar.session.kind,
+        title="Supporting victims",
+        starts_at=seminar.session.starts_at + dt.timedelta(hours=3),
+        ends_at=seminar.session.ends_at + dt.timedelta(hours=3),
+    )
+    publish(seminar.visit)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert register(client, seminar).status_code == 302
+    messages = sent(smtp, "registrant1@ngo.example.org")
+    assert len(messages) == 3
+    confirmation, *invitations = messages
+    assert confirmation["Subject"] == "Your place at Seminar in Vilnius is confirmed"
+    assert not [p for p in confirmation.walk() if p.get_content_type() == "text/calendar"]
+    text = confirmation.get_body(("plain",)).get_content()
+    assert "Cooperation against trafficking" in text and "Supporting victims" in text
+    uids = set()
+    for invitation in invitations:
+        calendar = parse_ics(calendar_part(invitation).get_content())
+        assert str(calendar["METHOD"]) == "REQUEST"
+        (event,) = calendar.walk("VEVENT")
+        uids.add(str(event["UID"]))
+        assert str(event["SUMMARY"]).split(" (")[0] in invitation["Subject"]
+    assert uids == {session_uid(seminar.session.pk), session_uid(afternoon.pk)}
+
+    cancel = next(link for link in LINK.findall(text) if "/registration/cancel/" in link)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Client().post("/" + cancel.split("://", 1)[1].split("/", 1)[1]).status_code == 302
+    cancelled, *cancellations = sent(smtp, "registrant1@ngo.example.org")[3:]
+    assert cancelled["Subject"] == "Your registration for Seminar in Vilnius is cancelled"
+    assert not [p for p in cancelled.walk() if p.get_content_type() == "text/calendar"]
+    gone = set()
+    for cancellation in cancellations:
+        calendar = parse_ics(calendar_part(cancellation).get_content())
+        assert str(calendar["METHOD"]) == "CANCEL"
+        (event,) = calendar.walk("VEVENT")
+        assert str(event["STATUS"]) == "CANCELLED"
+        gone.add(str(event["UID"]))
+    assert gone == uids
