@@ -77,7 +77,8 @@ def outbox_move(
         # A value computed by the database (attempts + 1) is not known here: the log names what it knows.
         known = {name: value for name, value in fields.items() if not hasattr(value, "resolve_expression")}
         audit_log.record_many(
-            _move_entry(before[pk], {"status": to_status, **known}, actor) for pk in moved if pk in before
+            (_move_entry(before[pk], {"status": to_status, **known}, actor) for pk in moved if pk in before),
+            ids=False,
         )
     return moved
 

@@ -7,11 +7,16 @@ from the table's sequence in one query and the rows go in one COPY, each value a
 writes str, int, bool, datetimes, lists and None itself; JSON is dumped once per value).
 
 Fewer than COPY_FROM rows, another database, or a model with a database default the row leaves to the
-database: `bulk_create`, as before (a delivery batch's dozen log entries keep their one INSERT).
+database: `bulk_create`, as before. Rows whose ids nobody reads back (`ids=False`: the audit entries of a
+delivery batch's claims and marks) go by COPY however few, the ids left to the table's default: a COPY of
+10 to 50 such rows took a third of `bulk_create`'s time (2.3 ms against 0.7 ms for 50 log entries), about a
+tenth of a worker's time per message. A COPY is logged with the queries Django logs (DEBUG, tests), one
+statement like the INSERT it replaces.
 """
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -46,18 +51,24 @@ _AS_IS = frozenset(
 )
 
 
-def bulk_insert(model: type[M], rows: Sequence[M]) -> list[M]:
-    """Insert `rows` (unsaved instances of `model`) and set their primary keys; returns them."""
+def bulk_insert(model: type[M], rows: Sequence[M], *, ids: bool = True) -> list[M]:
+    """Insert `rows` (unsaved instances of `model`) and set their primary keys; returns them. With
+    `ids=False` the primary keys are left unset: for rows nobody reads back."""
     rows = list(rows)
     if not rows:
         return rows
     connection = connections[router.db_for_write(model)]
-    if len(rows) < COPY_FROM or connection.vendor != "postgresql" or not _copyable(model, rows[0]):
+    if (
+        (ids and len(rows) < COPY_FROM)
+        or connection.vendor != "postgresql"
+        or not _copyable(model, rows[0])
+        or (not ids and any(row.pk is not None for row in rows))
+    ):
         return model._default_manager.bulk_create(rows)
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    fields = list(meta.concrete_fields)
+    fields = [field for field in meta.concrete_fields if ids or field is not pk]
     now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -66,7 +77,7 @@ def bulk_insert(model: type[M], rows: Sequence[M]) -> list[M]:
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
-        missing = [row for row in rows if row.pk is None]
+        missing = [row for row in rows if row.pk is None] if ids else []
         if missing:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -77,10 +88,14 @@ def bulk_insert(model: type[M], rows: Sequence[M]) -> list[M]:
         writers = [_writer(field, connection) for field in fields]
         columns = ", ".join(quote(field.column) for field in fields)
         # Only names from the model's meta are spliced in; the values travel as COPY data.
-        # Django's own error classes (IntegrityError for a key taken), as its cursor would raise them.
+        statement = f"COPY {table} ({columns}) FROM STDIN"
+        # Django's own error classes (IntegrityError for a key taken), as its cursor would raise them; and
+        # the statement in Django's query log where it keeps one (cursor.debug_sql), as its INSERT would be.
+        logged = getattr(cursor, "debug_sql", None)
         with (
+            logged(statement) if logged is not None else nullcontext(),
             connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            cursor.cursor.copy(statement) as copy,
         ):
             for row in rows:
                 copy.write_row(

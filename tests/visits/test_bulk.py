@@ -76,9 +76,10 @@ def test_many_rows_are_one_sequence_read_and_one_copy_and_a_new_row_after_them_g
     with CaptureQueriesContext(connection) as queries:
         written = bulk_insert(OutboxMessage, rows(visit, person, COPY_FROM))
     if connection.vendor == "postgresql":
-        # The ids from the sequence (the COPY itself is not a query Django records).
-        assert len(queries) == 1
+        # The ids from the sequence, then the COPY (in Django's query log as its INSERT would be).
+        assert len(queries) == 2
         assert "nextval" in queries[0]["sql"]
+        assert queries[1]["sql"].startswith('COPY "notifications_outboxmessage"')
     after = OutboxMessage.objects.create(
         idempotency_key="after",
         kind="invitation",
@@ -127,3 +128,28 @@ def test_audit_entries_in_bulk_keep_their_json_and_defaults():
     assert stored.object_repr == "Inbjudan 42"
     assert stored.redacted is False
     assert stored.at is not None
+
+
+def test_a_few_rows_whose_ids_nobody_wants_are_one_copy_on_postgresql_and_written_whole():
+    visit, person = VisitFactory(), PersonFactory()
+    few = rows(visit, person, 3)
+    with CaptureQueriesContext(connection) as queries:
+        written = bulk_insert(OutboxMessage, few, ids=False)
+    assert len(queries) == 1
+    if connection.vendor == "postgresql":
+        assert queries[0]["sql"].startswith('COPY "notifications_outboxmessage"')
+        assert all(row.pk is None for row in written)
+    stored = OutboxMessage.objects.filter(visit=visit).order_by("pk")
+    assert [row.idempotency_key for row in stored] == [row.idempotency_key for row in few]
+    # The ids come from the table's own default, in order, and the next row gets a fresh one.
+    ids = [row.pk for row in stored]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    after = OutboxMessage.objects.create(
+        idempotency_key="after-few",
+        kind="invitation",
+        visit=visit,
+        person=person,
+        to_email="a@example.org",
+        send_at=WHEN,
+    )
+    assert after.pk > max(ids)
