@@ -49,13 +49,9 @@ def _sessions(registration: Registration, payload: dict[str, object], event: str
     if event in {"cancelled", *SESSION_EVENTS}:
         ids = payload.get("sessions") or []
         return list(with_facts(Session.objects.filter(pk__in=ids if isinstance(ids, list) else [])))
-    if event != "confirmed" or not registration.visit.is_published:
+    if event != "confirmed":
         return []
-    return list(
-        with_facts(
-            Session.objects.with_participant(registration.person).filter(visit=registration.visit).active()
-        )
-    )
+    return list(with_facts(registration.invited_sessions()))
 
 
 def registration_calendar(

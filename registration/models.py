@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from visits.models import DelegationMember, Person, TargetGroup, Visit
+from visits.models import DelegationMember, Person, Session, TargetGroup, Visit
+from visits.models.programme import SessionQuerySet
 
 # What a registrant types in a free-text answer: a line, not a letter.
 TEXT_MAX_LENGTH = 200
@@ -154,3 +155,12 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.visit.title}"
+
+    def sessions(self) -> "SessionQuerySet":
+        """The seminar's sessions, not cancelled, that the registrant is on (as a member of its audience)."""
+        return Session.objects.with_participant(self.person).filter(visit_id=self.visit_id).active()
+
+    def invited_sessions(self) -> "SessionQuerySet":
+        """The sessions a confirmation's calendar invites to: the registrant's, once the seminar's programme
+        is published; none before (the invitations then come with the publication)."""
+        return self.sessions() if self.visit.is_published else Session.objects.none()

@@ -32,7 +32,7 @@ from registration.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from visits.models import Delegation, DelegationMember, Session, Visit
+from visits.models import Delegation, DelegationMember, Visit
 from visits.selectors import person_with_email
 from visits.services.base import Refused, audit_write, model_create, model_delete, model_update
 from visits.services.directory import person_create
@@ -287,12 +287,7 @@ def _leave(registration: Registration, who: log.Who) -> list[int]:
     they were on, for their calendar's cancellation."""
     if registration.member_id is None:
         return []
-    sessions = list(
-        Session.objects.with_participant(registration.person)
-        .filter(visit=registration.visit)
-        .active()
-        .values_list("pk", flat=True)
-    )
+    sessions = list(registration.sessions().values_list("pk", flat=True))
     member = DelegationMember.objects.filter(pk=registration.member_id).first()
     if member is not None:
         model_delete(member, actor=who)
@@ -422,59 +417,37 @@ def registration_check_in(*, registration: Registration, present: bool, actor: U
 def _message(
     registration: Registration, event: str, *, now: dt.datetime, sessions: Iterable[int] = ()
 ) -> OutboxMessage:
-    """The e-mail about this move (composed by registration.messages), written now, sent after commit."""
+    """The e-mail about this move (composed by registration.messages), written now, sent after commit. With
+    several sessions in its calendar, one e-mail more per session carries that session's (as
+    registration.messages says why): the confirmation or cancellation names them all and carries none."""
     person = registration.person
-    payload: dict[str, Any] = {"notice": "registration", "registration": registration.pk, "event": event}
-    if sessions:
-        payload["sessions"] = list(sessions)
-    row = OutboxMessage(
-        idempotency_key=f"registration:{registration.pk}:{registration.moves}:{event}",
-        kind=MessageKind.NOTICE,
-        visit_id=registration.visit_id,
-        to_email=person.email,
-        language=message_language(person.preferred_language),
-        send_at=now,
-        message_id=new_message_id(),
-        payload=payload,
-    )
-    rows = [row]
-    # One e-mail per session's calendar when there are several (registration.messages says why): the
-    # confirmation or cancellation names them all and carries none; each session's follows it.
-    calendar_sessions = list(sessions) if event == "cancelled" else _calendar_sessions(registration, event)
-    if len(calendar_sessions) > 1:
-        rows += [
-            OutboxMessage(
-                idempotency_key=f"registration:{registration.pk}:{registration.moves}:{event}:{session_id}",
-                kind=MessageKind.NOTICE,
-                visit_id=registration.visit_id,
-                to_email=person.email,
-                language=row.language,
-                send_at=now,
-                message_id=new_message_id(),
-                payload={
-                    "notice": "registration",
-                    "registration": registration.pk,
-                    "event": "session-cancelled" if event == "cancelled" else "session",
-                    "sessions": [session_id],
-                },
-            )
-            for session_id in calendar_sessions
-        ]
+    key = f"registration:{registration.pk}:{registration.moves}:{event}"
+    language = message_language(person.preferred_language)
+
+    def row(idempotency_key: str, payload: dict[str, Any]) -> OutboxMessage:
+        return OutboxMessage(
+            idempotency_key=idempotency_key,
+            kind=MessageKind.NOTICE,
+            visit_id=registration.visit_id,
+            to_email=person.email,
+            language=language,
+            send_at=now,
+            message_id=new_message_id(),
+            payload={"notice": "registration", "registration": registration.pk, **payload},
+        )
+
+    sessions = list(sessions)
+    rows = [row(key, {"event": event, "sessions": sessions} if sessions else {"event": event})]
+    if event == "cancelled":
+        calendar = sessions
+    elif event == "confirmed":
+        calendar = list(registration.invited_sessions().values_list("pk", flat=True))
+    else:
+        calendar = []
+    if len(calendar) > 1:
+        each = "session-cancelled" if event == "cancelled" else "session"
+        rows += [row(f"{key}:{pk}", {"event": each, "sessions": [pk]}) for pk in calendar]
     created = outbox_create(rows, actor=None)
     make_tokens_on_commit([person.pk])
     dispatch_on_commit([m.pk for m in created if m.status == OutboxMessage.Status.QUEUED])
-    return next(m for m in created if m.idempotency_key == row.idempotency_key)
-
-
-def _calendar_sessions(registration: Registration, event: str) -> list[int]:
-    """The sessions a confirmation's calendar invites to: the registrant's, once the programme is published
-    (the same as registration.messages reads when composing it)."""
-    if event != "confirmed" or not registration.visit.is_published:
-        return []
-    return list(
-        Session.objects.with_participant(registration.person)
-        .filter(visit=registration.visit)
-        .active()
-        .order_by("starts_at", "pk")
-        .values_list("pk", flat=True)
-    )
+    return next(m for m in created if m.idempotency_key == key)
