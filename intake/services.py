@@ -17,7 +17,7 @@ from audit import log as audit_log
 from audit.models import Action, ActorKind
 from intake.models import REQUEST_TRANSITIONS, NoteAuthor, RequestNote, RequestStatus, VisitRequest
 from notifications.models import MessageKind, OutboxMessage, OutboxStatus
-from notifications.outbox import dispatch_on_commit, new_message_id, outbox_create
+from notifications.outbox import dispatch_on_commit, new_message_id, notice_row, outbox_create
 from visits.models import Delegation, Organisation, Theme
 from visits.models.delegations import MemberRole
 from visits.models.people import OrganisationSide
@@ -113,13 +113,11 @@ def _tell_coordinators(visit_request: VisitRequest, *, step: str, note: RequestN
     behind the sign-in."""
     written = outbox_create(
         [
-            OutboxMessage(
-                idempotency_key=f"{WAITING}:{visit_request.pk}:{step}:{note.pk if note else 0}",
-                kind=MessageKind.NOTICE,
-                to_email=settings.ORGANIZER_EMAIL,
-                language=settings.LANGUAGE_CODE,
+            notice_row(
+                (None, settings.ORGANIZER_EMAIL),
+                key=f"{WAITING}:{visit_request.pk}:{step}:{note.pk if note else 0}",
+                visit_id=None,
                 send_at=timezone.now(),
-                message_id=new_message_id(),
                 payload={"notice": WAITING, "request": visit_request.pk, "step": step},
             )
         ],

@@ -393,13 +393,14 @@ def notice_row(
     recipient: Recipient,
     *,
     key: str,
-    visit_id: int,
+    visit_id: int | None,
     send_at: dt.datetime,
     payload: dict[str, Any],
     **fields: Any,
 ) -> OutboxMessage:
     """A notice (kind "notice", composed by the composer registered for it in notifications.notices) to one
-    coordinator, keyed `key:to:<who>`."""
+    coordinator, or to the coordinators' mailbox (no user), keyed `key:to:<who>`; about a visit, or about
+    none yet (a request for a visit)."""
     user_id, email = recipient
     return OutboxMessage(
         idempotency_key=notice_key(key, recipient),
