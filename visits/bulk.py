@@ -8,10 +8,10 @@ writes str, int, bool, datetimes, lists and None itself; JSON is dumped once per
 
 Fewer than COPY_FROM rows, another database, or a model with a database default the row leaves to the
 database: `bulk_create`, as before. Rows whose ids nobody reads back (`ids=False`: the audit entries of a
-delivery batch's claims and marks) go by COPY however few, the ids left to the table's default: a COPY of
-10 to 50 such rows took a third of `bulk_create`'s time (2.3 ms against 0.7 ms for 50 log entries), about a
-tenth of a worker's time per message. A COPY is logged with the queries Django logs (DEBUG, tests), one
-statement like the INSERT it replaces.
+delivery batch's claims and marks) go by COPY however few, the ids left to the table's default: a COPY of 10
+to 50 such rows took a third of `bulk_create`'s time (2.3 ms against 0.7 ms for 50 log entries), and a
+worker's CPU per message fell by about 6% (bench/RESULTS.md). A COPY is logged with the queries Django logs
+(DEBUG, tests), one statement like the INSERT it replaces.
 """
 
 import json
