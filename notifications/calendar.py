@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from icalendar import Calendar, Event, vCalAddress, vDuration
+from icalendar import Calendar, Component, Event, vCalAddress, vDuration
 
 PRODID: Final = "-//Visitplan//Visitplan//EN"
 
@@ -115,6 +115,47 @@ def clean_name(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# RFC 5545 3.1: content lines longer than 75 octets are folded; like icalendar, we keep each line's octets
+# (before its CRLF, after the folding space) to 74, and never cut a UTF-8 character.
+FOLD_OCTETS: Final = 74
+FOLD: Final = b"\r\n "
+CRLF: Final = b"\r\n"
+_UTF8_CONTINUATION: Final = 0b1100_0000
+
+
+def fold(line: str) -> bytes:
+    """One content line, folded as icalendar's serialiser folds it, byte for byte.
+
+    icalendar folds with a Python loop over every character, encoding each to count its octets: with the
+    five folded lines of an invitation that was the largest single cost of composing one (bench/RESULTS.md).
+    This cuts the encoded line instead, where icalendar would: after at most FOLD_OCTETS octets, never
+    inside a character, and never just after a backslash or caret (an escape, TEXT or RFC 6868, stays
+    whole on its next line, as icalendar issue #1501 has it). tests/notifications/test_calendar.py holds
+    it to icalendar's own output.
+    """
+    data = line.encode("utf-8")
+    end = len(data)
+    if end <= FOLD_OCTETS:
+        return data
+    pieces = []
+    start = 0
+    while end - start > FOLD_OCTETS:
+        cut = start + FOLD_OCTETS
+        while data[cut] & _UTF8_CONTINUATION == 0b1000_0000:  # inside a character: cut before it
+            cut -= 1
+        if data[cut - 1] in b"\\^" and cut - 1 > start:
+            cut -= 1
+        pieces.append(data[start:cut])
+        start = cut
+    pieces.append(data[start:])
+    return FOLD.join(pieces)
+
+
+def to_ical(component: Component) -> bytes:
+    """What `component.to_ical()` writes (its content lines, each folded and ended by CRLF), folded here."""
+    return b"".join(fold(line) + CRLF for line in component.content_lines() if line)
+
+
 def _utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"expected an aware datetime, got {moment!r}")
@@ -193,10 +234,10 @@ def _event_bytes(
     key = (shared, method, stamp)
     head = cache.get(key) if cache is not None else None
     if head is None:
-        head = _shared(shared, method=method, stamp=stamp).to_ical().removesuffix(END_EVENT)
+        head = to_ical(_shared(shared, method=method, stamp=stamp)).removesuffix(END_EVENT)
         if cache is not None:
             cache[key] = head
-    personal = _personal(event, method=method).to_ical().removeprefix(BEGIN_EVENT)
+    personal = to_ical(_personal(event, method=method)).removeprefix(BEGIN_EVENT)
     return head + personal
 
 
@@ -241,7 +282,7 @@ def stamp_line(stamp: dt.datetime) -> bytes:
     """The DTSTAMP line, as icalendar writes it."""
     component = Event()
     component.add("dtstamp", _utc(stamp))
-    return component.to_ical().removeprefix(BEGIN_EVENT).removesuffix(END_EVENT)
+    return to_ical(component).removeprefix(BEGIN_EVENT).removesuffix(END_EVENT)
 
 
 def assemble_calendar(
@@ -274,7 +315,7 @@ def _calendar_head(method: str, name: str | None, refresh: dt.timedelta | None) 
     if refresh is not None:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))  # the same, for Outlook
-    return calendar.to_ical().removesuffix(END_CALENDAR)
+    return to_ical(calendar).removesuffix(END_CALENDAR)
 
 
 def build_declinecounter(
@@ -298,4 +339,4 @@ def build_declinecounter(
     component.add("attendee", _address(attendee.email, attendee.name))
     if comment:
         component.add("comment", clean_text(comment))
-    return head + component.to_ical() + END_CALENDAR
+    return head + to_ical(component) + END_CALENDAR

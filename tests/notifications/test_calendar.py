@@ -252,3 +252,45 @@ def test_a_backslash_before_n_or_punctuation_stays_a_backslash(text):
     for name in ("SUMMARY", "DESCRIPTION", "LOCATION"):
         value = str(parsed[name])
         assert "\n" not in value and value.replace("\u2060", "") == text
+
+
+# --- Folding: ours against icalendar's own serialiser, byte for byte ---------------------------------------
+
+# Text that lands every kind of character on a fold: ASCII, two-, three- and four-octet UTF-8, and the
+# backslash and caret icalendar keeps off the end of a folded line.
+FOLD_ALPHABET = st.sampled_from(
+    ["a", " ", ",", ";", "\\", "^", "å", "ö", "–", "€", "ட", "😀", "\n", ":", '"']
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    summary=st.text(FOLD_ALPHABET, max_size=300),
+    description=st.text(FOLD_ALPHABET, max_size=400),
+    name=st.text(FOLD_ALPHABET, max_size=90),
+)
+def test_folding_is_icalendars_byte_for_byte(summary, description, name):
+    from icalendar import Event
+
+    from notifications.calendar import _address, fold, to_ical
+
+    component = Event()
+    component.add("summary", summary)
+    component.add("description", description)
+    component.add("attendee", _address("someone@example.org", name, partstat="NEEDS-ACTION"))
+    assert to_ical(component) == component.to_ical()
+    for line in component.content_lines():
+        assert fold(line) == line.to_ical() if line else True
+
+
+@pytest.mark.parametrize("octets", range(70, 80))
+@pytest.mark.parametrize("tail", ["a", "\\,", "^'", "é", "€", "😀"])
+def test_folding_at_every_octet_near_the_limit(octets, tail):
+    """Lines whose characters straddle the 74th octet every way (the edges a random sample can miss)."""
+    from icalendar.parser.content_line import Contentline
+
+    from notifications.calendar import fold
+
+    for shift in range(4):
+        line = Contentline("X" * (octets - shift) + tail * 3 + "b" * 80)
+        assert fold(line) == line.to_ical()
