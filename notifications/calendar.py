@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from icalendar import Calendar, Component, Event, vCalAddress, vDuration
+from icalendar import Calendar, Component, Event, vCalAddress, vDuration, vText, vUri
+from icalendar.parser import Contentline, Parameters
 
 PRODID: Final = "-//Visitplan//Visitplan//EN"
 
@@ -192,29 +193,33 @@ def _shared(event: CalendarEvent, *, method: str, stamp: dt.datetime) -> Event:
     return component
 
 
-def _personal(event: CalendarEvent, *, method: str) -> Event:
-    """The properties that differ between recipients: the description (with their links), the URL of their
-    programme page, and the attendee."""
-    component = Event()
-    if event.description:
-        component.add("description", clean_text(event.description))
-    if event.url:
-        component.add("url", event.url)
+def _personal(event: CalendarEvent, *, method: str) -> bytes:
+    """The properties that differ between recipients, as folded lines: the attendee, the description (with
+    their links) and the URL of their programme page, in the order icalendar sorts them.
+
+    Each line is icalendar's own (`Contentline.from_parts` over its value types, as `Event.add` and
+    `to_ical` make them), without building an Event for every recipient of a batch: that was most of the
+    cost of a recipient's calendar once the shared lines were cached. tests/notifications/test_calendar.py
+    holds these bytes to an Event's."""
+    lines = []
     # RFC 5546 3.2.1: a PUBLISH carries no attendees; it is a calendar to read, not a meeting to answer.
     if method != PUBLISH:
         for attendee in event.attendees:
-            component.add(
-                "attendee",
-                _address(
-                    attendee.email,
-                    attendee.name,
-                    cutype="INDIVIDUAL",
-                    role=attendee.role,
-                    partstat=attendee.partstat,
-                    rsvp="TRUE" if attendee.rsvp and method == REQUEST else "FALSE",
-                ),
+            address = _address(
+                attendee.email,
+                attendee.name,
+                cutype="INDIVIDUAL",
+                role=attendee.role,
+                partstat=attendee.partstat,
+                rsvp="TRUE" if attendee.rsvp and method == REQUEST else "FALSE",
             )
-    return component
+            lines.append(Contentline.from_parts("ATTENDEE", address.params, address))
+    if event.description:
+        text = vText(clean_text(event.description))
+        lines.append(Contentline.from_parts("DESCRIPTION", Parameters(), text))
+    if event.url:
+        lines.append(Contentline.from_parts("URL", Parameters(), vUri(event.url)))
+    return b"".join(fold(line) + CRLF for line in lines)
 
 
 BEGIN_EVENT: Final = b"BEGIN:VEVENT\r\n"
@@ -237,8 +242,7 @@ def _event_bytes(
         head = to_ical(_shared(shared, method=method, stamp=stamp)).removesuffix(END_EVENT)
         if cache is not None:
             cache[key] = head
-    personal = to_ical(_personal(event, method=method)).removeprefix(BEGIN_EVENT)
-    return head + personal
+    return head + _personal(event, method=method) + END_EVENT
 
 
 def build_calendar(

@@ -294,3 +294,44 @@ def test_folding_at_every_octet_near_the_limit(octets, tail):
     for shift in range(4):
         line = Contentline("X" * (octets - shift) + tail * 3 + "b" * 80)
         assert fold(line) == line.to_ical()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    description=st.text(FOLD_ALPHABET, max_size=300),
+    url=st.text(st.sampled_from(["h", "/", ":", "?", "=", "&", "%", "-", "é", ",", ";"]), max_size=120),
+    names=st.lists(st.text(FOLD_ALPHABET, max_size=60), max_size=3),
+    method=st.sampled_from(["REQUEST", "CANCEL", "PUBLISH"]),
+    rsvp=st.booleans(),
+)
+def test_a_recipients_own_lines_are_what_an_icalendar_event_writes(description, url, names, method, rsvp):
+    """The attendee, DESCRIPTION and URL lines are written without an icalendar Event (one per recipient
+    was most of composing a calendar): byte for byte what an Event with the same properties writes."""
+    from icalendar import Event
+
+    from notifications.calendar import _address, _personal, clean_text
+
+    attendees = tuple(
+        Attendee(f"p{i}@example.org", name, partstat="ACCEPTED", rsvp=rsvp) for i, name in enumerate(names)
+    )
+    event = an_event(description=description, url=url, attendees=attendees)
+    reference = Event()
+    if description:
+        reference.add("description", clean_text(description))
+    if url:
+        reference.add("url", url)
+    if method != "PUBLISH":
+        for attendee in attendees:
+            reference.add(
+                "attendee",
+                _address(
+                    attendee.email,
+                    attendee.name,
+                    cutype="INDIVIDUAL",
+                    role=attendee.role,
+                    partstat=attendee.partstat,
+                    rsvp="TRUE" if attendee.rsvp and method == "REQUEST" else "FALSE",
+                ),
+            )
+    expected = reference.to_ical().removeprefix(b"BEGIN:VEVENT\r\n").removesuffix(b"END:VEVENT\r\n")
+    assert _personal(event, method=method) == expected
