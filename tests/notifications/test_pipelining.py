@@ -5,6 +5,7 @@ and how many statements a batch's claim and marks take."""
 import smtplib
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -169,8 +170,30 @@ def test_publishing_makes_the_personal_tokens_the_messages_link_to(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         programme_publish(visit=visit, actor=None)
     assert not PersonalToken.objects.filter(person__in=experts).exists()  # not inside the publish
-    callbacks[0]()  # the first thing after the commit, before delivery is queued
+    made = [callback for callback in callbacks if callback.__name__ == "make"]
+    assert [callback.__name__ for callback in callbacks].index("dispatch") < callbacks.index(made[0])
+    made[0]()
     assert PersonalToken.objects.filter(person__in=experts, revoked_at__isnull=True).count() == 3
+
+
+def test_a_worker_that_gets_there_first_makes_the_tokens_and_the_publish_keeps_them(
+    settings, django_capture_on_commit_callbacks
+):
+    """Delivery is queued before the publish makes its tokens: a batch delivered first makes its people's,
+    the publish's then finds them, and each person keeps one live token, the one their e-mail links to."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    visit = VisitFactory.create()
+    session = SessionFactory.create(visit=visit)
+    experts = [SessionExpertFactory.create(session=session).person for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        programme_publish(visit=visit, actor=None)
+    for callback in callbacks:  # in order: delivery (eager, here) first, then the tokens
+        callback()
+    tokens = PersonalToken.objects.filter(person__in=experts, revoked_at__isnull=True)
+    assert tokens.count() == 3
+    bodies = " ".join(message.body for message in mail.outbox)
+    assert len(mail.outbox) == 3 and all(f"/p/{token.token}/" in bodies for token in tokens)
 
 
 def outbox_statements(queries: list[dict[str, str]]) -> list[str]:
