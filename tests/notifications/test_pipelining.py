@@ -159,9 +159,10 @@ def test_the_pipeline_names_the_messages_in_flight_when_the_connection_drops():
     assert not lost.value.settled
 
 
-def test_publishing_makes_the_personal_tokens_the_messages_link_to(
-    settings, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def published_later(settings, django_capture_on_commit_callbacks):
+    """Three experts' session published, delivery eager, with what runs after the commit held back: returns
+    the experts and those callbacks, in order."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     visit = VisitFactory.create()
@@ -169,6 +170,11 @@ def test_publishing_makes_the_personal_tokens_the_messages_link_to(
     experts = [SessionExpertFactory.create(session=session).person for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         programme_publish(visit=visit, actor=None)
+    return experts, callbacks
+
+
+def test_publishing_makes_the_personal_tokens_the_messages_link_to(published_later):
+    experts, callbacks = published_later
     assert not PersonalToken.objects.filter(person__in=experts).exists()  # not inside the publish
     made = [callback for callback in callbacks if callback.__name__ == "make"]
     assert [callback.__name__ for callback in callbacks].index("dispatch") < callbacks.index(made[0])
@@ -176,18 +182,10 @@ def test_publishing_makes_the_personal_tokens_the_messages_link_to(
     assert PersonalToken.objects.filter(person__in=experts, revoked_at__isnull=True).count() == 3
 
 
-def test_a_worker_that_gets_there_first_makes_the_tokens_and_the_publish_keeps_them(
-    settings, django_capture_on_commit_callbacks
-):
+def test_a_worker_that_gets_there_first_makes_the_tokens_and_the_publish_keeps_them(published_later):
     """Delivery is queued before the publish makes its tokens: a batch delivered first makes its people's,
     the publish's then finds them, and each person keeps one live token, the one their e-mail links to."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    visit = VisitFactory.create()
-    session = SessionFactory.create(visit=visit)
-    experts = [SessionExpertFactory.create(session=session).person for _ in range(3)]
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        programme_publish(visit=visit, actor=None)
+    experts, callbacks = published_later
     for callback in callbacks:  # in order: delivery (eager, here) first, then the tokens
         callback()
     tokens = PersonalToken.objects.filter(person__in=experts, revoked_at__isnull=True)
