@@ -127,8 +127,10 @@ _UTF8_CONTINUATION: Final = 0b1100_0000
 def fold(line: str) -> bytes:
     """One content line, folded as icalendar's serialiser folds it, byte for byte.
 
-    icalendar folds with a Python loop over every character, encoding each to count its octets: with the
-    five folded lines of an invitation that was the largest single cost of composing one (bench/RESULTS.md).
+    icalendar folds with a Python loop over every character, encoding each to count its octets: in a
+    cProfile of a delivery batch it was the largest single function in composing an invitation (five folded
+    lines each); composing and folding here, the worker's CPU per invitation fell by about a sixth together
+    with _personal's change (bench/compose.py, bench/RESULTS.md).
     This cuts the encoded line instead, where icalendar would: after at most FOLD_OCTETS octets, never
     inside a character, and never just after a backslash or caret (an escape, TEXT or RFC 6868, stays
     whole on its next line, as icalendar issue #1501 has it). tests/notifications/test_calendar.py holds
