@@ -163,7 +163,10 @@ def test_the_pipeline_names_the_messages_in_flight_when_the_connection_drops():
 def published_later(settings, django_capture_on_commit_callbacks):
     """Three experts' session published, delivery eager, with what runs after the commit held back: returns
     the experts and those callbacks, in order."""
+    from config.celery import app
+
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True  # restored after the test (tests/conftest.py)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     visit = VisitFactory.create()
     session = SessionFactory.create(visit=visit)
