@@ -38,6 +38,18 @@ def rows(visit, person, count, *, prefix="k"):
     ]
 
 
+def one_row(visit, person, key):
+    """A row written the ordinary way (Django's INSERT), beside those bulk_insert wrote."""
+    return OutboxMessage.objects.create(
+        idempotency_key=key,
+        kind="invitation",
+        visit=visit,
+        person=person,
+        to_email="a@example.org",
+        send_at=WHEN,
+    )
+
+
 def test_many_rows_read_back_as_bulk_create_writes_them():
     visit, person = VisitFactory(), PersonFactory()
     big = bulk_insert(OutboxMessage, rows(visit, person, COPY_FROM + 1, prefix="copy"))
@@ -80,27 +92,13 @@ def test_many_rows_are_one_sequence_read_and_one_copy_and_a_new_row_after_them_g
         assert len(queries) == 2
         assert "nextval" in queries[0]["sql"]
         assert queries[1]["sql"].startswith('COPY "notifications_outboxmessage"')
-    after = OutboxMessage.objects.create(
-        idempotency_key="after",
-        kind="invitation",
-        visit=visit,
-        person=person,
-        to_email="a@example.org",
-        send_at=WHEN,
-    )
+    after = one_row(visit, person, "after")
     assert after.pk > max(row.pk for row in written)
 
 
 def test_a_taken_key_is_djangos_integrity_error_and_nothing_of_the_set_is_written():
     visit, person = VisitFactory(), PersonFactory()
-    OutboxMessage.objects.create(
-        idempotency_key="dup:3",
-        kind="invitation",
-        visit=visit,
-        person=person,
-        to_email="a@example.org",
-        send_at=WHEN,
-    )
+    one_row(visit, person, "dup:3")
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert(OutboxMessage, rows(visit, person, COPY_FROM, prefix="dup"))
     assert OutboxMessage.objects.filter(idempotency_key__startswith="dup:").count() == 1
@@ -144,12 +142,5 @@ def test_a_few_rows_whose_ids_nobody_wants_are_one_copy_on_postgresql_and_writte
     # The ids come from the table's own default, in order, and the next row gets a fresh one.
     ids = [row.pk for row in stored]
     assert ids == sorted(ids) and len(set(ids)) == 3
-    after = OutboxMessage.objects.create(
-        idempotency_key="after-few",
-        kind="invitation",
-        visit=visit,
-        person=person,
-        to_email="a@example.org",
-        send_at=WHEN,
-    )
+    after = one_row(visit, person, "after-few")
     assert after.pk > max(ids)
